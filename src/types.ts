@@ -1,0 +1,90 @@
+// Domain types shared by every stage of the pipeline (plan → generate → score → compare → report).
+// Pure data: no behaviour, no imports of edges.
+
+export const CATEGORIES = ['animal', 'human', 'object', 'style'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** DreamBench++ prompt classes: indices 0-3 photorealistic, 4-6 style transfer, 7-8 imaginative. */
+export const PROMPT_CLASSES = ['photorealistic', 'style_transfer', 'imaginative'] as const;
+export type PromptClass = (typeof PROMPT_CLASSES)[number];
+
+/** The two judged metrics: concept preservation and prompt following. */
+export const METRICS = ['cp', 'pf'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export interface ConceptPrompt {
+  readonly index: number;
+  readonly promptClass: PromptClass;
+  readonly text: string;
+}
+
+/** One reference subject or style of a benchmark (a "cluster" for statistics). */
+export interface Concept {
+  /** e.g. `live_subject_animal_00_kitten`, `object_03_teapot`. */
+  readonly id: string;
+  readonly category: Category;
+  readonly subject: string;
+  /** Absolute paths; the first one is the image the judge sees. */
+  readonly referenceImages: readonly string[];
+  readonly prompts: readonly ConceptPrompt[];
+}
+
+export interface Benchmark {
+  /** `dreambench-plus`, `dreambench`, or `local`. */
+  readonly name: string;
+  readonly revision: string;
+  /** sha256 of the downloaded archive, or of the folder's content for local datasets. */
+  readonly sha256: string;
+  readonly concepts: readonly Concept[];
+}
+
+/** One planned (concept, prompt) pair. Its id is `<concept>-p<index>`. */
+export interface Sample {
+  readonly id: string;
+  readonly concept: string;
+  readonly category: Category;
+  readonly subject: string;
+  readonly promptIndex: number;
+  readonly promptClass: PromptClass;
+  readonly prompt: string;
+  readonly referenceImages: readonly string[];
+  /** Generation seed, derived from the sample id and `sample-seed`. */
+  readonly seed: number;
+}
+
+/** A sample that could not be scored, and why. Nothing is dropped without one of these. */
+export interface SampleFailure {
+  readonly id: string;
+  readonly stage: 'generate' | 'judge' | 'budget';
+  /** Short machine-readable kind: `missing`, `corrupt`, `outside-output-dir`, `unparseable`, `refused`, `budget`, … */
+  readonly kind: string;
+  /** Human-readable reason. */
+  readonly reason: string;
+}
+
+/** The per-sample input of the statistics: the judged scores on the 0-4 scale. */
+export interface ScoredSample {
+  readonly id: string;
+  readonly concept: string;
+  readonly category: Category;
+  readonly promptClass: PromptClass;
+  /** Concept preservation, 0-4 (mean over repeats; may be fractional under `expected` scoring). */
+  readonly cp: number;
+  /** Prompt following, 0-4. */
+  readonly pf: number;
+}
+
+/** What must agree for two results to be comparable (see design.md "Results and baseline"). */
+export interface Fingerprint {
+  readonly dataset: string;
+  readonly datasetRevision: string;
+  readonly datasetSha256: string;
+  readonly sampleSeed: number;
+  readonly samples: number | 'all';
+  readonly categories: readonly Category[];
+  readonly judgeModel: string;
+  readonly judgeScoring: 'expected' | 'sampled';
+  readonly judgeRepeats: number;
+  readonly templatesSha256: string;
+  readonly imageSize: number;
+}
