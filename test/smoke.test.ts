@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES } from '../src/types.js';
+import { CATEGORIES } from '../src/types.ts';
 
 describe('toolchain', () => {
   it('runs on Node 24', () => {
