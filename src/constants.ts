@@ -1,0 +1,80 @@
+// Input and output names of action.yml, written once. Never spell these as bare strings elsewhere.
+
+export const Inputs = {
+  OpenaiApiKey: 'openai-api-key',
+  OpenaiBaseUrl: 'openai-base-url',
+  JudgeModel: 'judge-model',
+  JudgeRepeats: 'judge-repeats',
+  JudgeScoring: 'judge-scoring',
+  JudgeConcurrency: 'judge-concurrency',
+  MaxCostUsd: 'max-cost-usd',
+  Dataset: 'dataset',
+  DatasetRevision: 'dataset-revision',
+  Samples: 'samples',
+  SampleSeed: 'sample-seed',
+  Categories: 'categories',
+  GenerateCommand: 'generate-command',
+  ImagesDir: 'images-dir',
+  ImageSize: 'image-size',
+  PromptsDir: 'prompts-dir',
+  Mode: 'mode',
+  Shard: 'shard',
+  BaselineBranch: 'baseline-branch',
+  ArtifactName: 'artifact-name',
+  FailOnRegression: 'fail-on-regression',
+  RegressionTolerance: 'regression-tolerance',
+  Confidence: 'confidence',
+  Comment: 'comment',
+  CommentId: 'comment-id',
+  Cache: 'cache',
+  GithubToken: 'github-token',
+} as const;
+export type InputName = (typeof Inputs)[keyof typeof Inputs];
+
+export const Outputs = {
+  ConceptPreservation: 'concept-preservation',
+  PromptFollowing: 'prompt-following',
+  CpPf: 'cp-pf',
+  ConceptPreservationDelta: 'concept-preservation-delta',
+  PromptFollowingDelta: 'prompt-following-delta',
+  CpPfDelta: 'cp-pf-delta',
+  Verdict: 'verdict',
+  SamplesScored: 'samples-scored',
+  SamplesFailed: 'samples-failed',
+  CostUsd: 'cost-usd',
+  ResultsFile: 'results-file',
+  ReportFile: 'report-file',
+  CommentUrl: 'comment-url',
+  /** Not in the contract's list: `mode: plan` needs to hand the manifest path to the next step. */
+  ManifestFile: 'manifest-file',
+} as const;
+export type OutputName = (typeof Outputs)[keyof typeof Outputs];
+
+export const VERDICTS = ['pass', 'regression', 'improvement', 'no-baseline', 'skipped'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const MODES = ['auto', 'check', 'baseline', 'plan', 'merge'] as const;
+export type ModeInput = (typeof MODES)[number];
+
+export const DATASET_PRESETS = ['dreambench-plus', 'dreambench'] as const;
+
+export const JUDGE_SCORINGS = ['expected', 'sampled'] as const;
+export type JudgeScoring = (typeof JUDGE_SCORINGS)[number];
+
+/** The hidden marker that identifies our PR comment; `{id}` is the `comment-id` input. */
+export const commentMarker = (commentId: string): string =>
+  `<!-- dreambench-action:${commentId} -->`;
+
+/** Bump when results.json changes shape incompatibly. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export const HF_DATASET_REPO = 'yuangpeng/dreambench_plus';
+export const HF_DATASET_FILE = 'data.zip';
+export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
+
+/** Bounds for generated images (design.md "Generation contract"). */
+export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+export const MAX_IMAGE_PIXELS = 50_000_000;
+
+/** GitHub's limit on an issue comment body. */
+export const GITHUB_COMMENT_LIMIT = 65_536;

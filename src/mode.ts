@@ -1,0 +1,51 @@
+// Which pipeline a run executes, decided from the event unless the `mode` input says otherwise.
+import type { ModeInput } from './constants.ts';
+
+export type RunMode = 'check' | 'baseline' | 'plan' | 'merge';
+
+export type ModeDecision =
+  | { readonly mode: RunMode; readonly why: string }
+  | { readonly mode: 'skip'; readonly why: string };
+
+export interface EventFacts {
+  readonly eventName: string;
+  /** `GITHUB_REF`, e.g. `refs/heads/main`. */
+  readonly ref: string;
+  /** From the event payload's repository, when present. */
+  readonly defaultBranch: string | undefined;
+}
+
+const BASELINE_EVENTS = ['schedule', 'workflow_dispatch'];
+const PR_EVENTS = ['pull_request', 'pull_request_target'];
+
+export function decideMode(input: ModeInput, event: EventFacts): ModeDecision {
+  if (input !== 'auto') return { mode: input, why: `mode "${input}" was set explicitly` };
+  if (PR_EVENTS.includes(event.eventName)) {
+    return { mode: 'check', why: `"${event.eventName}" event: compare against the baseline` };
+  }
+  if (BASELINE_EVENTS.includes(event.eventName)) {
+    return { mode: 'baseline', why: `"${event.eventName}" event: publish a baseline` };
+  }
+  if (event.eventName === 'push') {
+    const branch = event.ref.replace(/^refs\/heads\//, '');
+    if (event.defaultBranch !== undefined && branch === event.defaultBranch) {
+      return {
+        mode: 'baseline',
+        why: `push to the default branch "${branch}": publish a baseline`,
+      };
+    }
+    return {
+      mode: 'skip',
+      why:
+        `push to "${event.ref}", which is not the default branch` +
+        (event.defaultBranch ? ` "${event.defaultBranch}"` : '') +
+        ': nothing to compare or publish (set mode: check or mode: baseline to run anyway)',
+    };
+  }
+  return {
+    mode: 'skip',
+    why:
+      `event "${event.eventName}" is not one this action runs on in mode "auto" ` +
+      '(pull_request, push to the default branch, schedule, workflow_dispatch); set the "mode" input to run anyway',
+  };
+}

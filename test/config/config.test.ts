@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type Config } from '../../src/config.ts';
+import { Inputs, type InputName } from '../../src/constants.ts';
+import { InputConflictError, InputError } from '../../src/errors.ts';
+import { inputDefaults } from '../harness/action-yml.ts';
+
+const WORKSPACE = '/home/runner/work/repo/repo';
+
+function configWith(overrides: Partial<Record<InputName, string>>): Config {
+  const inputs: Record<string, string> = { ...inputDefaults(), ...overrides };
+  return parseConfig((name) => inputs[name] ?? '', WORKSPACE);
+}
+
+describe('parseConfig with the action.yml defaults', () => {
+  const config = configWith({});
+
+  it('gives the contract defaults', () => {
+    expect(config.judge).toMatchObject({
+      model: 'gpt-4o-2024-08-06',
+      repeats: 1,
+      scoring: 'expected',
+      concurrency: 16,
+      maxCostUsd: undefined,
+      baseUrl: undefined,
+      cache: true,
+    });
+    expect(config.dataset).toEqual({
+      source: { kind: 'preset', name: 'dreambench-plus' },
+      revision: 'main',
+    });
+    expect(config.sampling).toEqual({ size: 150, seed: 0, categories: [] });
+    expect(config.generation).toEqual({ command: undefined, imagesDir: undefined, imageSize: 512 });
+    expect(config.mode).toBe('auto');
+    expect(config.shard).toBeUndefined();
+    expect(config.artifactName).toBe('dreambench-results');
+    expect(config.gate).toEqual({ failOnRegression: true, tolerance: 0.02, confidence: 0.95 });
+    expect(config.comment).toEqual({ enabled: true, id: 'default' });
+    expect(config.githubToken).toBe('ghs_test_token');
+  });
+
+  it('is frozen all the way down', () => {
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.judge)).toBe(true);
+    expect(Object.isFrozen(config.sampling.categories)).toBe(true);
+  });
+});
+
+describe('valid inputs', () => {
+  const cases: [string, Partial<Record<InputName, string>>, (c: Config) => unknown, unknown][] = [
+    ['samples all', { [Inputs.Samples]: 'all' }, (c) => c.sampling.size, 'all'],
+    ['samples ALL', { [Inputs.Samples]: 'ALL' }, (c) => c.sampling.size, 'all'],
+    ['samples 1', { [Inputs.Samples]: '1' }, (c) => c.sampling.size, 1],
+    ['samples with spaces', { [Inputs.Samples]: ' 30 ' }, (c) => c.sampling.size, 30],
+    [
+      'categories canonical order',
+      { [Inputs.Categories]: 'style, Animal' },
+      (c) => c.sampling.categories,
+      ['animal', 'style'],
+    ],
+    ['shard', { [Inputs.Shard]: '2/4' }, (c) => c.shard, { index: 2, count: 4 }],
+    ['shard 1/1', { [Inputs.Shard]: '1/1' }, (c) => c.shard, { index: 1, count: 1 }],
+    [
+      'local dataset is resolved in the workspace',
+      { [Inputs.Dataset]: 'bench/concepts' },
+      (c) => c.dataset.source,
+      { kind: 'local', path: `${WORKSPACE}/bench/concepts` },
+    ],
+    [
+      'dreambench preset',
+      { [Inputs.Dataset]: 'dreambench' },
+      (c) => c.dataset.source,
+      { kind: 'preset', name: 'dreambench' },
+    ],
+    [
+      'images-dir resolved',
+      { [Inputs.ImagesDir]: 'out' },
+      (c) => c.generation.imagesDir,
+      `${WORKSPACE}/out`,
+    ],
+    [
+      'command kept verbatim',
+      { [Inputs.GenerateCommand]: 'python gen.py {manifest}' },
+      (c) => c.generation.command,
+      'python gen.py {manifest}',
+    ],
+    ['max cost', { [Inputs.MaxCostUsd]: '2.5' }, (c) => c.judge.maxCostUsd, 2.5],
+    [
+      'base url trailing slash',
+      { [Inputs.OpenaiBaseUrl]: 'http://127.0.0.1:8000/v1/' },
+      (c) => c.judge.baseUrl,
+      'http://127.0.0.1:8000/v1',
+    ],
+    [
+      'boolean False',
+      { [Inputs.FailOnRegression]: 'False' },
+      (c) => c.gate.failOnRegression,
+      false,
+    ],
+    ['tolerance 0', { [Inputs.RegressionTolerance]: '0' }, (c) => c.gate.tolerance, 0],
+    ['confidence .9', { [Inputs.Confidence]: '.9' }, (c) => c.gate.confidence, 0.9],
+    ['scoring case', { [Inputs.JudgeScoring]: 'Sampled' }, (c) => c.judge.scoring, 'sampled'],
+    ['mode plan', { [Inputs.Mode]: 'plan' }, (c) => c.mode, 'plan'],
+    [
+      'comment id with dashes',
+      { [Inputs.CommentId]: 'sdxl-lora.v2' },
+      (c) => c.comment.id,
+      'sdxl-lora.v2',
+    ],
+    [
+      'revision sha',
+      { [Inputs.DatasetRevision]: 'refs/pr/3' },
+      (c) => c.dataset.revision,
+      'refs/pr/3',
+    ],
+  ];
+  it.each(cases)('%s', (_name, overrides, pick, expected) => {
+    expect(pick(configWith(overrides))).toEqual(expected);
+  });
+});
+
+describe('invalid inputs name the input, quote the value and say what is allowed', () => {
+  const cases: [InputName, string, string][] = [
+    [Inputs.Samples, 'ten', 'Input "samples" must be a positive integer or "all", got "ten"'],
+    [Inputs.Samples, '0', 'Input "samples" must be a positive integer or "all", got "0"'],
+    [Inputs.Samples, '1.5', 'got "1.5"'],
+    [
+      Inputs.SampleSeed,
+      '-1',
+      'Input "sample-seed" must be an integer from 0 to 4294967295, got "-1"',
+    ],
+    [Inputs.JudgeRepeats, '0', 'Input "judge-repeats" must be an integer from 1 to 10, got "0"'],
+    [Inputs.JudgeConcurrency, 'many', 'Input "judge-concurrency" must be an integer from 1 to 256'],
+    [
+      Inputs.JudgeScoring,
+      'mean',
+      'Input "judge-scoring" must be one of "expected", "sampled", got "mean"',
+    ],
+    [Inputs.JudgeModel, '', 'Input "judge-model" must be a model name, got ""'],
+    [
+      Inputs.MaxCostUsd,
+      '-3',
+      'Input "max-cost-usd" must be empty (no limit) or a positive number of US dollars, got "-3"',
+    ],
+    [Inputs.MaxCostUsd, '$5', 'got "$5"'],
+    [
+      Inputs.Confidence,
+      '1',
+      'Input "confidence" must be a number strictly between 0 and 1, such as 0.95, got "1"',
+    ],
+    [Inputs.Confidence, '0', 'got "0"'],
+    [Inputs.Confidence, '95%', 'got "95%"'],
+    [Inputs.RegressionTolerance, '2', 'Input "regression-tolerance" must be a number in [0, 1)'],
+    [Inputs.Categories, 'animal,plant', 'unknown category "plant"'],
+    [Inputs.Shard, '3/2', 'Input "shard" must be empty or "i/n" with 1 <= i <= n <= 256'],
+    [Inputs.Shard, '0/2', 'got "0/2"'],
+    [Inputs.Shard, 'first', 'got "first"'],
+    [
+      Inputs.Mode,
+      'publish',
+      'Input "mode" must be one of "auto", "check", "baseline", "plan", "merge", got "publish"',
+    ],
+    [
+      Inputs.FailOnRegression,
+      'yes',
+      'Input "fail-on-regression" must be "true" or "false", got "yes"',
+    ],
+    [Inputs.ImageSize, '4096', 'Input "image-size" must be an integer from 64 to 2048, got "4096"'],
+    [
+      Inputs.OpenaiBaseUrl,
+      'api.openai.com',
+      'Input "openai-base-url" must be empty or an http(s) URL',
+    ],
+    [Inputs.OpenaiBaseUrl, 'ftp://x', 'got "ftp://x"'],
+    [Inputs.ArtifactName, 'a/b', 'Input "artifact-name" must be a non-empty artifact name'],
+    [Inputs.CommentId, 'a--b', 'Input "comment-id" must be up to 64 letters'],
+    [Inputs.CommentId, 'x>', 'got "x>"'],
+    [Inputs.DatasetRevision, '../x', 'Input "dataset-revision" must be a hub revision'],
+    [Inputs.Dataset, '', 'Input "dataset" must be "dreambench-plus", "dreambench" or the path'],
+  ];
+  it.each(cases)('%s = %j', (input, value, message) => {
+    let error: unknown;
+    try {
+      configWith({ [input]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe(input);
+    expect((error as InputError).value).toBe(value);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('rejects generate-command together with images-dir', () => {
+    expect(() =>
+      configWith({ [Inputs.GenerateCommand]: 'make images', [Inputs.ImagesDir]: 'out' }),
+    ).toThrow(InputConflictError);
+    expect(() =>
+      configWith({ [Inputs.GenerateCommand]: 'make images', [Inputs.ImagesDir]: 'out' }),
+    ).toThrow(/"generate-command" and "images-dir" cannot both be set/);
+  });
+});
