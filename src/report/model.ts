@@ -1,0 +1,101 @@
+// What the report renderers are given: a plain view of one run, assembled by the composition root.
+// Renderers read only this (no global context, no environment, no clock).
+import type { AbsoluteReport, Comparison, FingerprintDifference } from '../compare/index.ts';
+import type { Verdict } from '../constants.ts';
+import type { Category, Fingerprint, PromptClass, SampleFailure } from '../types.ts';
+
+/** One sample as the report shows it: what was asked and what the judge said, on both sides. */
+export interface SampleView {
+  readonly id: string;
+  readonly concept: string;
+  readonly category: Category;
+  readonly subject: string;
+  readonly promptClass: PromptClass;
+  readonly prompt: string;
+  /** The judge's replies on this run (trimmed); undefined where the metric was not judged. */
+  readonly cpReply?: string;
+  readonly pfReply?: string;
+  /** The baseline's replies for the same sample, when a baseline was compared. */
+  readonly baseCpReply?: string;
+  readonly basePfReply?: string;
+}
+
+export interface JudgeView {
+  /** The model requested (`judge-model`). */
+  readonly model: string;
+  /** Snapshots the endpoint said it served, and their system fingerprints. */
+  readonly servedModels: readonly string[];
+  readonly systemFingerprints: readonly string[];
+  readonly scoring: 'expected' | 'sampled';
+  /** How many metric judgments used each scoring (expected falls back to sampled per reply). */
+  readonly scoringUsed: { readonly expected: number; readonly sampled: number };
+  readonly repeats: number;
+  readonly calls: number;
+  readonly cacheHits: number;
+  readonly cacheMisses: number;
+  readonly costUsd: number;
+  readonly promptTokens: number;
+  readonly cachedPromptTokens: number;
+  readonly completionTokens: number;
+  readonly refusalsByCategory: Readonly<Partial<Record<Category, number>>>;
+  /** Set when `max-cost-usd` stopped the run early. */
+  readonly budgetStopped: boolean;
+  readonly maxCostUsd: number | undefined;
+}
+
+/** One published baseline, for the trend chart (newest last). */
+export interface HistoryPoint {
+  readonly runId: number;
+  readonly sha: string;
+  readonly createdAt: string;
+  readonly cp: number | null;
+  readonly pf: number | null;
+}
+
+export interface BaselineView {
+  readonly runId: number;
+  readonly runUrl: string;
+  readonly sha: string;
+  readonly createdAt: string;
+}
+
+export type ComparisonView =
+  /** Compared: paired deltas, intervals, verdicts. */
+  | { readonly kind: 'compared'; readonly baseline: BaselineView; readonly comparison: Comparison }
+  /** A baseline exists but measured something else: absolute numbers only, and why. */
+  | {
+      readonly kind: 'incompatible';
+      readonly baseline: BaselineView;
+      readonly differences: readonly FingerprintDifference[];
+    }
+  /** No baseline (first run, expired, or a baseline run): absolute numbers only. */
+  | { readonly kind: 'none'; readonly reason: string };
+
+export interface ReportInput {
+  readonly commentId: string;
+  /** `check` compares a PR; `baseline` publishes. */
+  readonly mode: 'check' | 'baseline';
+  readonly verdict: Verdict;
+  readonly gate: {
+    readonly failOnRegression: boolean;
+    readonly tolerance: number;
+    readonly confidence: number;
+  };
+  /** This run's absolute numbers with intervals. */
+  readonly absolute: AbsoluteReport;
+  readonly comparison: ComparisonView;
+  readonly planned: number;
+  readonly failures: readonly SampleFailure[];
+  /** Every planned sample by id (prompt, replies). */
+  readonly samples: ReadonlyMap<string, SampleView>;
+  readonly judge: JudgeView;
+  readonly fingerprint: Fingerprint;
+  readonly links: {
+    readonly run: string;
+    /** The results artifact, when the upload succeeded. */
+    readonly artifact?: string;
+  };
+  readonly history: readonly HistoryPoint[];
+  /** The commit this run measured. */
+  readonly sha: string;
+}
