@@ -1,0 +1,58 @@
+// Errors of the GitHub edge. Each carries the data a caller needs to report it precisely.
+
+/** GitHub refused a call for lack of a token permission (403 "Resource not accessible …"). */
+export class GitHubPermissionError extends Error {
+  override readonly name = 'GitHubPermissionError';
+  /** What we tried, e.g. `create comment`. */
+  readonly operation: string;
+  /** `owner/repo`, with `#n` for a pull request. */
+  readonly target: string;
+  /** The workflow permission that grants it, e.g. `pull-requests: write`. */
+  readonly permission: string;
+  readonly status: number;
+  /** GitHub's own message, quoted in ours. */
+  readonly serverMessage: string;
+  constructor(fields: {
+    operation: string;
+    target: string;
+    permission: string;
+    status: number;
+    serverMessage: string;
+  }) {
+    super(
+      `GitHub answered ${fields.status} ${JSON.stringify(fields.serverMessage)} to "${fields.operation}" ` +
+        `on ${fields.target}: the github-token needs the "${fields.permission}" permission ` +
+        `(add \`permissions:\` with \`${fields.permission}\` to the workflow or job; ` +
+        `on pull requests from forks the GITHUB_TOKEN is read-only).`,
+    );
+    this.operation = fields.operation;
+    this.target = fields.target;
+    this.permission = fields.permission;
+    this.status = fields.status;
+    this.serverMessage = fields.serverMessage;
+  }
+}
+
+/** A comment body over GitHub's limit; the report must shorten it, we never cut it blindly. */
+export class CommentTooLongError extends Error {
+  override readonly name = 'CommentTooLongError';
+  readonly length: number;
+  readonly limit: number;
+  constructor(length: number, limit: number) {
+    super(`PR comment body is ${length} characters; GitHub allows at most ${limit}`);
+    this.length = length;
+    this.limit = limit;
+  }
+}
+
+/** The downloaded baseline artifact does not hash to the digest GitHub recorded at upload. */
+export class BaselineDigestMismatchError extends Error {
+  override readonly name = 'BaselineDigestMismatchError';
+  readonly artifactId: number;
+  readonly expected: string;
+  constructor(artifactId: number, expected: string) {
+    super(`Baseline artifact ${artifactId} does not match its recorded digest ${expected}`);
+    this.artifactId = artifactId;
+    this.expected = expected;
+  }
+}

@@ -1,0 +1,127 @@
+// upsertComment against the loopback GitHub server with the real Octokit.
+import { getOctokit } from '@actions/github';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  commentMarker,
+  findMarkedComment,
+  upsertComment,
+  withMarker,
+} from '../../src/github/comment.ts';
+import { CommentTooLongError, GitHubPermissionError } from '../../src/github/errors.ts';
+import { InputError } from '../../src/errors.ts';
+import { DEFAULT_REPO, startGitHub, type GitHubServer } from '../harness/servers/github.ts';
+
+const [owner, repo] = DEFAULT_REPO.split('/') as [string, string];
+const MARKER = '<!-- dreambench-action:default -->';
+
+describe('comment marker helpers', () => {
+  it('builds the documented marker and rejects ids that could break it', () => {
+    expect(commentMarker('default')).toBe(MARKER);
+    expect(commentMarker('sdxl/lora-1')).toBe('<!-- dreambench-action:sdxl/lora-1 -->');
+    for (const bad of ['', 'a-->b', 'two\nlines', 'x'.repeat(101), 'has space']) {
+      expect(() => commentMarker(bad)).toThrow(InputError);
+    }
+  });
+
+  it('adds the marker once', () => {
+    expect(withMarker('report', 'default')).toBe(`${MARKER}\nreport`);
+    expect(withMarker(`${MARKER}\nreport`, 'default')).toBe(`${MARKER}\nreport`);
+  });
+
+  it('finds only bodies starting with the marker, preferring a bot, then the oldest', () => {
+    const comments = [
+      { id: 1, body: `> ${MARKER}\nquoted by a human`, user: { type: 'User' } },
+      { id: 2, body: `${MARKER}\nhuman copy`, user: { type: 'User' } },
+      { id: 4, body: `${MARKER}\nbot later`, user: { type: 'Bot' } },
+      { id: 3, body: `${MARKER}\nbot`, user: { type: 'Bot' } },
+      { id: 5, body: '<!-- dreambench-action:other -->\nx', user: { type: 'Bot' } },
+    ];
+    expect(findMarkedComment(comments, MARKER)?.id).toBe(3);
+    expect(findMarkedComment(comments.slice(0, 2), MARKER)?.id).toBe(2);
+    expect(findMarkedComment([comments[0]!], MARKER)).toBeUndefined();
+  });
+});
+
+describe('upsertComment', () => {
+  let gh: GitHubServer;
+  let octokit: ReturnType<typeof getOctokit>;
+
+  beforeEach(async () => {
+    gh = await startGitHub();
+    gh.state.addPull(DEFAULT_REPO, { number: 12, baseRef: 'main', headRef: 'feature' });
+    octokit = getOctokit('ghs_test', { baseUrl: gh.url });
+  });
+  afterEach(() => gh.close());
+
+  const upsert = (body: string, commentId = 'default') =>
+    upsertComment({ octokit, owner, repo, issueNumber: 12, commentId, body });
+
+  it('creates the comment when none carries the marker, and returns its URL', async () => {
+    gh.state.addComments(DEFAULT_REPO, 12, [{ body: 'unrelated' }]);
+    const result = await upsert('first report');
+    const stored = gh.state.commentsOf(DEFAULT_REPO, 12);
+    expect(stored.map((c) => c.body)).toEqual(['unrelated', `${MARKER}\nfirst report`]);
+    expect(result).toEqual({
+      id: stored[1]!.id,
+      action: 'created',
+      url: `https://github.com/${DEFAULT_REPO}/pull/12#issuecomment-${stored[1]!.id}`,
+    });
+  });
+
+  it('updates in place the marked comment found on the third page', async () => {
+    gh.state.addComments(
+      DEFAULT_REPO,
+      12,
+      Array.from({ length: 230 }, (_, i) => ({ body: `chatter ${i}` })),
+    );
+    const ours = gh.state.addComment(DEFAULT_REPO, 12, { body: `${MARKER}\nold` });
+    gh.state.addComments(DEFAULT_REPO, 12, [{ body: 'after' }]);
+    const result = await upsert('new');
+    expect(result).toMatchObject({ id: ours.id, action: 'updated' });
+    expect(ours.body).toBe(`${MARKER}\nnew`);
+    expect(gh.state.commentsOf(DEFAULT_REPO, 12)).toHaveLength(232);
+    expect(
+      gh.requests.filter((r) => r.method === 'GET').map((r) => r.query.get('page') ?? '1'),
+    ).toEqual(['1', '2', '3']);
+  });
+
+  it('keeps separate comments per comment-id', async () => {
+    await upsert('a', 'config-a');
+    await upsert('b', 'config-b');
+    await upsert('a2', 'config-a');
+    expect(gh.state.commentsOf(DEFAULT_REPO, 12).map((c) => c.body)).toEqual([
+      '<!-- dreambench-action:config-a -->\na2',
+      '<!-- dreambench-action:config-b -->\nb',
+    ]);
+  });
+
+  it('refuses a body over 65,536 characters without calling GitHub', async () => {
+    await expect(upsert('x'.repeat(65_536))).rejects.toBeInstanceOf(CommentTooLongError);
+    expect(gh.requests).toHaveLength(0);
+  });
+
+  it('names pull-requests: write when GitHub answers 403 to creating', async () => {
+    gh.state.forbid('createComment');
+    const error = await upsert('x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubPermissionError);
+    expect(error).toMatchObject({
+      permission: 'pull-requests: write',
+      operation: 'create comment',
+      target: `${DEFAULT_REPO}#12`,
+    });
+    expect((error as Error).message).toContain('"Resource not accessible by integration"');
+  });
+
+  it('passes other errors through unchanged', async () => {
+    const error = await upsertComment({
+      octokit,
+      owner: 'nobody',
+      repo: 'none',
+      issueNumber: 1,
+      commentId: 'default',
+      body: 'x',
+    }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(GitHubPermissionError);
+    expect(error).toMatchObject({ status: 404 });
+  });
+});

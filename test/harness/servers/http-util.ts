@@ -1,0 +1,110 @@
+// Small shared plumbing for the loopback servers: listening on an ephemeral 127.0.0.1 port,
+// recording every request, and writing JSON/XML answers.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as the server saw it; tests assert on these. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path with query string, e.g. `/repos/o/r/issues/1/comments?per_page=100`. */
+  readonly path: string;
+  readonly pathname: string;
+  readonly query: URLSearchParams;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** `body` decoded as UTF-8 (convenient for JSON/XML bodies). */
+  readonly text: string;
+}
+
+export type Handler = (req: RecordedRequest, res: http.ServerResponse) => void | Promise<void>;
+
+export interface Listening {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Starts a server whose handler sees fully-read requests; every request is recorded first. */
+export async function listen(handler: Handler): Promise<Listening> {
+  const requests: RecordedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname + url.search,
+        pathname: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        text: body.toString('utf8'),
+      };
+      requests.push(recorded);
+      try {
+        await handler(recorded, res);
+      } catch (error) {
+        // A harness bug must surface as a loud 500 carrying the reason, never as a hang.
+        if (!res.headersSent) sendJson(res, 500, { message: String(error) });
+        else res.end();
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendEmpty(
+  res: http.ServerResponse,
+  status: number,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
+  res.writeHead(status, { 'content-length': 0, ...headers });
+  res.end();
+}
+
+/** Matches `/a/{x}/b` style templates; returns the captured params or null. */
+export function matchPath(template: string, pathname: string): Record<string, string> | null {
+  const names: string[] = [];
+  const pattern = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const match = new RegExp(`^${pattern}$`).exec(pathname);
+  if (!match) return null;
+  const params: Record<string, string> = {};
+  names.forEach((name, i) => {
+    params[name] = decodeURIComponent(match[i + 1] ?? '');
+  });
+  return params;
+}
