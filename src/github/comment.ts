@@ -1,28 +1,13 @@
 // Upserts the one PR comment per `comment-id`, found by its hidden marker across ALL pages.
 import type { getOctokit } from '@actions/github';
-import { InputError } from '../errors.ts';
+import { commentMarker, GITHUB_COMMENT_LIMIT } from '../constants.ts';
 import { CommentTooLongError } from './errors.ts';
 import { Permission, withPermission } from './permissions.ts';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
 /** GitHub rejects issue comment bodies longer than this. */
-export const COMMENT_BODY_LIMIT = 65_536;
-
-/**
- * `<!-- dreambench-action:{comment-id} -->`. The id is restricted to characters that cannot end
- * the HTML comment or break the marker across lines.
- */
-export function commentMarker(commentId: string): string {
-  if (!/^[A-Za-z0-9_.:/-]{1,100}$/.test(commentId) || commentId.includes('--')) {
-    throw new InputError(
-      'comment-id',
-      commentId,
-      '1-100 characters from letters, digits, "_", ".", ":", "/", "-" (no "--")',
-    );
-  }
-  return `<!-- dreambench-action:${commentId} -->`;
-}
+export const COMMENT_BODY_LIMIT = GITHUB_COMMENT_LIMIT;
 
 /** The body as posted: the marker on its own first line, then the report. */
 export function withMarker(body: string, commentId: string): string {
