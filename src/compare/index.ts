@@ -1,0 +1,24 @@
+// The statistics stage: pure functions from scored samples to absolute numbers, paired comparisons
+// and verdicts. No I/O, no clock, no unseeded randomness.
+export { aggregate, type Aggregate, type GroupStats } from './aggregate.ts';
+export {
+  absoluteReport,
+  type AbsoluteReport,
+  type GroupIntervals,
+  type Interval,
+} from './absolute-report.ts';
+export type { Breakdown } from './breakdown.ts';
+export {
+  compare,
+  type CompareOptions,
+  type Comparison,
+  type DeltaEstimate,
+  type GatedMetric,
+  type GroupDelta,
+} from './compare.ts';
+export { InsufficientPairsError, InvalidOptionError, InvalidSampleError } from './errors.ts';
+export { fingerprintDiff, type FingerprintDifference } from './fingerprint.ts';
+export type { Pairing } from './pairing.ts';
+export { largestChanges, type SampleDelta, type ScoreChange } from './sample-deltas.ts';
+export { DEFAULT_ITERATIONS, type StatOptions } from './validate.ts';
+export type { ComparisonVerdict, MetricVerdict, Verdict } from './verdict.ts';

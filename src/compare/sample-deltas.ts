@@ -1,0 +1,53 @@
+// Per-sample changes for the report's "largest changes" list (judge scale 0-4, as the judge said).
+import type { Category, PromptClass } from '../types.ts';
+import type { SamplePair } from './pairing.ts';
+
+export interface ScoreChange {
+  readonly base: number;
+  readonly pr: number;
+  readonly delta: number;
+}
+
+export interface SampleDelta {
+  readonly id: string;
+  readonly concept: string;
+  readonly category: Category;
+  readonly promptClass: PromptClass;
+  /** Judge scores on the 0-4 scale. */
+  readonly cp: ScoreChange;
+  readonly pf: ScoreChange;
+}
+
+function change(base: number, pr: number): ScoreChange {
+  return { base, pr, delta: pr - base };
+}
+
+function size(d: SampleDelta, by: 'cp' | 'pf' | 'either'): number {
+  return by === 'either'
+    ? Math.max(Math.abs(d.cp.delta), Math.abs(d.pf.delta))
+    : Math.abs(d[by].delta);
+}
+
+/** Largest changes first (by `by`), ties by id so the order is stable across runs. */
+export function largestChanges(
+  deltas: readonly SampleDelta[],
+  n: number,
+  by: 'cp' | 'pf' | 'either' = 'either',
+): SampleDelta[] {
+  return [...deltas]
+    .sort((a, b) => size(b, by) - size(a, by) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, Math.max(0, n));
+}
+
+/** All paired samples' changes, largest (either metric) first. */
+export function sampleDeltas(pairs: readonly SamplePair[]): SampleDelta[] {
+  const all = pairs.map(({ base, pr }) => ({
+    id: pr.id,
+    concept: pr.concept,
+    category: pr.category,
+    promptClass: pr.promptClass,
+    cp: change(base.cp, pr.cp),
+    pf: change(base.pf, pr.pf),
+  }));
+  return largestChanges(all, all.length);
+}

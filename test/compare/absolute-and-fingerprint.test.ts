@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { absoluteReport, aggregate, fingerprintDiff } from '../../src/compare/index.ts';
+import type { Fingerprint, ScoredSample } from '../../src/types.ts';
+
+const samples: ScoredSample[] = Array.from({ length: 24 }, (_, k) => ({
+  id: `c${k % 8}-p${k}`,
+  concept: `c${k % 8}`,
+  category: (['animal', 'human', 'object', 'style'] as const)[k % 4]!,
+  promptClass: (['photorealistic', 'style_transfer', 'imaginative'] as const)[k % 3]!,
+  cp: (k * 7) % 5,
+  pf: 1 + ((k * 3) % 4),
+}));
+
+describe('absoluteReport', () => {
+  const opts = { confidence: 0.9, seed: 3, iterations: 400 };
+  const r = absoluteReport(samples, 1, opts);
+
+  it('is the aggregate plus intervals around it, with verdict no-baseline', () => {
+    expect(r.verdict).toBe('no-baseline');
+    expect(r.aggregate).toEqual(aggregate(samples, 1));
+    const { cp, pf, cpPf } = r.aggregate.overall;
+    expect(r.intervals.overall.cp![0]).toBeLessThan(cp!);
+    expect(r.intervals.overall.cp![1]).toBeGreaterThan(cp!);
+    expect(r.intervals.overall.pf![0]).toBeLessThan(pf!);
+    expect(r.intervals.overall.cpPf![1]).toBeGreaterThan(cpPf!);
+    expect(r.intervals.byClass.photorealistic.cp).not.toBeNull();
+    // Animal is 2 of 8 images: 7 draws miss both in (6/8)^7 = 13% of replicates, too often.
+    expect(r.intervals.byCategory.animal.cp).toBeNull();
+    expect(absoluteReport(samples, 1, opts)).toEqual(r);
+  });
+
+  it('has no intervals with a single reference image', () => {
+    const one = samples.filter((x) => x.concept === 'c0');
+    expect(absoluteReport(one, 0, opts).intervals.overall).toEqual({
+      cp: null,
+      pf: null,
+      cpPf: null,
+    });
+  });
+});
+
+const FP: Fingerprint = {
+  dataset: 'dreambench-plus',
+  datasetRevision: 'main',
+  datasetSha256: 'aa',
+  sampleSeed: 0,
+  samples: 150,
+  categories: ['animal', 'style'],
+  judgeModel: 'gpt-4o-2024-08-06',
+  judgeScoring: 'expected',
+  judgeRepeats: 1,
+  templatesSha256: 'bb',
+  imageSize: 512,
+};
+
+describe('fingerprintDiff', () => {
+  it('is empty for equal fingerprints, and category order does not matter', () => {
+    expect(fingerprintDiff(FP, { ...FP })).toEqual([]);
+    expect(fingerprintDiff(FP, { ...FP, categories: ['style', 'animal'] })).toEqual([]);
+  });
+
+  it('lists every differing field with both values', () => {
+    const pr: Fingerprint = {
+      dataset: 'dreambench',
+      datasetRevision: 'v2',
+      datasetSha256: 'cc',
+      sampleSeed: 1,
+      samples: 'all',
+      categories: ['animal'],
+      judgeModel: 'gpt-4o-mini',
+      judgeScoring: 'sampled',
+      judgeRepeats: 3,
+      templatesSha256: 'dd',
+      imageSize: 768,
+    };
+    const diff = fingerprintDiff(FP, pr);
+    expect(diff.map((d) => d.field)).toEqual(Object.keys(FP));
+    expect(diff).toContainEqual({ field: 'samples', base: 150, pr: 'all' });
+    expect(diff).toContainEqual({ field: 'categories', base: ['animal', 'style'], pr: ['animal'] });
+    expect(fingerprintDiff(FP, { ...FP, judgeRepeats: 3 })).toEqual([
+      { field: 'judgeRepeats', base: 1, pr: 3 },
+    ]);
+  });
+});
