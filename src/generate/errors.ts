@@ -1,0 +1,23 @@
+// Named errors of the generate stage.
+
+export class GenerateCommandError extends Error {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** The command's last output lines (stdout and stderr interleaved), at most 30. */
+  readonly lastLines: readonly string[];
+  constructor(exitCode: number | null, signal: string | null, lastLines: readonly string[]) {
+    const how = exitCode !== null ? `exited with code ${exitCode}` : `was killed by ${signal}`;
+    super(`generate-command ${how}; its last ${lastLines.length} lines:\n${lastLines.join('\n')}`);
+    this.name = 'GenerateCommandError';
+    this.exitCode = exitCode;
+    this.signal = signal;
+    this.lastLines = lastLines;
+  }
+}
+
+export class GenerateCancelledError extends Error {
+  constructor() {
+    super('generate-command was cancelled; its process group was terminated');
+    this.name = 'GenerateCancelledError';
+  }
+}

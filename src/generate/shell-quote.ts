@@ -1,0 +1,18 @@
+// POSIX shell quoting for values substituted into `generate-command` (pure).
+
+/** Safe words pass unchanged (so `"{manifest}"` in a user's command keeps working for plain paths);
+ * anything else is single-quoted, with embedded single quotes as '\''. */
+export function shellQuote(value: string): string {
+  if (value !== '' && /^[A-Za-z0-9_./:@%+=,-]+$/.test(value)) return value;
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Replaces `{manifest}` and `{output_dir}` with shell-quoted paths. */
+export function substituteCommand(
+  command: string,
+  values: { manifest: string; outputDir: string },
+): string {
+  return command
+    .replaceAll('{manifest}', shellQuote(values.manifest))
+    .replaceAll('{output_dir}', shellQuote(values.outputDir));
+}

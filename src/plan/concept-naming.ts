@@ -1,0 +1,30 @@
+// Naming rules shared by the dataset loaders (pure).
+import type { Category, PromptClass } from '../types.ts';
+
+/** Subject slug for concept ids: lowercase, every run of non [a-z0-9] becomes '_', trimmed. */
+export function slugify(text: string): string {
+  const slug = text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return slug === '' ? 'subject' : slug;
+}
+
+/** DreamBench++ image folders and the category each one holds. */
+export const LAYOUT_CATEGORIES: ReadonlyMap<string, Category> = new Map([
+  ['live_subject/animal', 'animal'],
+  ['live_subject/human', 'human'],
+  ['object', 'object'],
+  ['style', 'style'],
+]);
+
+/** `live_subject/animal` + `00` + `Kitten` -> `live_subject_animal_00_kitten`. */
+export function conceptIdOf(folder: string, stem: string, subject: string): string {
+  return `${folder.split('/').join('_')}_${stem}_${slugify(subject)}`;
+}
+
+/** DreamBench++ prompt classes by index: 0-3 photorealistic, 4-6 style transfer, 7-8 imaginative. */
+export function dreamBenchPlusPromptClass(index: number): PromptClass {
+  return index <= 3 ? 'photorealistic' : index <= 6 ? 'style_transfer' : 'imaginative';
+}

@@ -1,0 +1,32 @@
+// Public API of the plan stage.
+export {
+  loadBenchmark,
+  loadDreamBenchPlus,
+  loadDreamBenchPreset,
+  loadLocalFolder,
+} from './load-benchmark.ts';
+export type { LoadBenchmarkOptions } from './load-benchmark.ts';
+export {
+  DREAMBENCH_PLUS_REPO,
+  DEFAULT_HF_ENDPOINT,
+  DREAMBOOTH_PINNED_COMMIT,
+} from './load-benchmark.ts';
+export {
+  selectSample,
+  sampleSeedOf,
+  sampleIdOf,
+  priorityOrder,
+  SampleSizeError,
+} from './sampler.ts';
+export type { SampleOptions } from './sampler.ts';
+export { shardOf, ShardSpecError } from './shard.ts';
+export { DEFAULT_MAX_ARCHIVE_BYTES } from './zip-guard.ts';
+export {
+  ArchiveTooLargeError,
+  DatasetAuthError,
+  DatasetDownloadError,
+  DatasetFormatError,
+  DatasetRevisionNotFoundError,
+  UnknownDatasetError,
+  UnsafeArchiveEntryError,
+} from './errors.ts';

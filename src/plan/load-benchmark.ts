@@ -1,0 +1,123 @@
+// One entry point for every dataset: `dreambench-plus` (hub download), `dreambench` (the original
+// DreamBooth set, GitHub archive download) or a local folder.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { HTTPError } from '@actions/tool-cache';
+import type { Benchmark } from '../types.ts';
+import { fetchCachedArchive } from './cached-archive.ts';
+import { sha256Folder } from './content-hash.ts';
+import { findDreamBoothRoot, readDreamBoothFolder } from './dreambooth.ts';
+import { readLayout } from './dreambench-plus-layout.ts';
+import {
+  DatasetAuthError,
+  DatasetDownloadError,
+  DatasetFormatError,
+  DatasetRevisionNotFoundError,
+  UnknownDatasetError,
+} from './errors.ts';
+import { DEFAULT_MAX_ARCHIVE_BYTES } from './zip-guard.ts';
+
+export const DREAMBENCH_PLUS_REPO = 'yuangpeng/dreambench_plus';
+export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
+export const DREAMBOOTH_REPO = 'google/dreambooth';
+/** google/dreambooth commit holding `dataset/` (30 subjects); `main` resolves to it. */
+export const DREAMBOOTH_PINNED_COMMIT = 'e9b8c013ef2e30ab3d5d9018808513e9093e3bc4';
+export const DEFAULT_GITHUB_BASE_URL = 'https://github.com';
+
+export interface LoadBenchmarkOptions {
+  /** `dreambench-plus`, `dreambench`, or a folder (relative to `workspace`). */
+  readonly dataset: string;
+  /** Hub revision (`dataset-revision`); for `dreambench`, a google/dreambooth ref (`main`: the pinned commit). */
+  readonly revision: string;
+  /** Default `https://huggingface.co` (the caller passes `HF_ENDPOINT`). */
+  readonly hfEndpoint?: string;
+  readonly hfToken?: string;
+  /** Default `https://github.com`; the `dreambench` archive is `<base>/google/dreambooth/archive/<ref>.zip`. */
+  readonly githubBaseUrl?: string;
+  readonly maxArchiveBytes?: number;
+  /** Base of a relative local folder; default process.cwd(). */
+  readonly workspace?: string;
+}
+
+export async function loadBenchmark(options: LoadBenchmarkOptions): Promise<Benchmark> {
+  if (options.dataset === 'dreambench-plus') return loadDreamBenchPlus(options);
+  if (options.dataset === 'dreambench') return loadDreamBenchPreset(options);
+  const folder = path.resolve(options.workspace ?? process.cwd(), options.dataset);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new UnknownDatasetError(options.dataset);
+  return loadLocalFolder(folder);
+}
+
+export async function loadDreamBenchPlus(options: LoadBenchmarkOptions): Promise<Benchmark> {
+  const endpoint = (options.hfEndpoint || DEFAULT_HF_ENDPOINT).replace(/\/+$/, '');
+  const revision = options.revision || 'main';
+  const url = `${endpoint}/datasets/${DREAMBENCH_PLUS_REPO}/resolve/${encodeURIComponent(revision)}/data.zip`;
+  const archive = await fetchCachedArchive({
+    tool: 'dreambench-plus',
+    revision,
+    url,
+    authorization: options.hfToken ? `Bearer ${options.hfToken}` : undefined,
+    maxBytes: options.maxArchiveBytes ?? DEFAULT_MAX_ARCHIVE_BYTES,
+    mapError: (error) =>
+      mapHttpError(error, {
+        url,
+        endpoint,
+        revision,
+        repo: DREAMBENCH_PLUS_REPO,
+        tokenSet: !!options.hfToken,
+      }),
+  });
+  const { concepts } = await readLayout(archive.dir);
+  return { name: 'dreambench-plus', revision, sha256: archive.sha256, concepts };
+}
+
+export async function loadDreamBenchPreset(options: LoadBenchmarkOptions): Promise<Benchmark> {
+  const base = (options.githubBaseUrl || DEFAULT_GITHUB_BASE_URL).replace(/\/+$/, '');
+  const ref =
+    !options.revision || options.revision === 'main' ? DREAMBOOTH_PINNED_COMMIT : options.revision;
+  const url = `${base}/${DREAMBOOTH_REPO}/archive/${encodeURIComponent(ref)}.zip`;
+  const archive = await fetchCachedArchive({
+    tool: 'dreambench',
+    revision: ref,
+    url,
+    maxBytes: options.maxArchiveBytes ?? DEFAULT_MAX_ARCHIVE_BYTES,
+    mapError: (error) =>
+      mapHttpError(error, {
+        url,
+        endpoint: base,
+        revision: ref,
+        repo: DREAMBOOTH_REPO,
+        tokenSet: false,
+      }),
+  });
+  const root = await findDreamBoothRoot(archive.dir);
+  if (!root) throw new DatasetFormatError(url, 'archive holds no dataset/prompts_and_classes.txt');
+  const { concepts } = await readDreamBoothFolder(root);
+  return { name: 'dreambench', revision: ref, sha256: archive.sha256, concepts };
+}
+
+/** A local folder: the DreamBench++ layout, or a DreamBooth `dataset/` folder. */
+export async function loadLocalFolder(folder: string): Promise<Benchmark> {
+  if (existsSync(path.join(folder, 'prompts_and_classes.txt'))) {
+    const { concepts, files } = await readDreamBoothFolder(folder);
+    return { name: 'local', revision: '', sha256: await sha256Folder(folder, files), concepts };
+  }
+  const { base, concepts, files } = await readLayout(folder);
+  return { name: 'local', revision: '', sha256: await sha256Folder(base, files), concepts };
+}
+
+interface HttpContext {
+  readonly url: string;
+  readonly endpoint: string;
+  readonly revision: string;
+  readonly repo: string;
+  readonly tokenSet: boolean;
+}
+
+function mapHttpError(error: unknown, ctx: HttpContext): Error {
+  const status = error instanceof HTTPError ? error.httpStatusCode : undefined;
+  if (status === 404) return new DatasetRevisionNotFoundError(ctx.revision, ctx.endpoint, ctx.repo);
+  if (status === 401 || status === 403)
+    return new DatasetAuthError(status, ctx.endpoint, ctx.tokenSet);
+  return new DatasetDownloadError(ctx.url, error);
+}

@@ -1,0 +1,214 @@
+// Manifest, generate-command and image collection, with a real generator script (sharp PNGs).
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { crc32, deflateSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  GenerateCancelledError,
+  GenerateCommandError,
+  collectImages,
+  runGenerateCommand,
+  shellQuote,
+  writeManifest,
+} from '../../src/generate/index.ts';
+import { selectSample } from '../../src/plan/index.ts';
+import { benchmarkWith } from '../plan/sample-fixtures.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const generator = path.join(repoRoot, 'test/fixtures/fake-generator.ts');
+const samples = selectSample(benchmarkWith({ animal: 2, human: 2, object: 2, style: 2 }), {
+  size: 12,
+  seed: 5,
+});
+
+let dir: string;
+let outputDir: string;
+let manifest: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'gen test '));
+  outputDir = path.join(dir, "out 'dir'");
+  manifest = path.join(dir, 'manifest.jsonl');
+  await writeManifest(samples, outputDir, manifest);
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const run = (
+  command: string,
+  extra: Record<string, string> = {},
+  signal?: AbortSignal,
+  output: string[] = [],
+) =>
+  runGenerateCommand({
+    command,
+    manifestPath: manifest,
+    outputDir,
+    cwd: dir,
+    env: { ...process.env, ...extra },
+    signal,
+    onOutput: (t) => output.push(t),
+  });
+
+describe('writeManifest', () => {
+  it('writes the contract fields in order, with absolute output paths', async () => {
+    const lines = (await readFile(manifest, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.length).toBe(12);
+    const first = lines[0];
+    expect(Object.keys(first)).toEqual([
+      'id',
+      'concept',
+      'category',
+      'subject',
+      'prompt_index',
+      'prompt_class',
+      'prompt',
+      'reference_images',
+      'output_image',
+      'seed',
+    ]);
+    const s = samples[0]!;
+    expect(first).toEqual({
+      id: s.id,
+      concept: s.concept,
+      category: s.category,
+      subject: s.subject,
+      prompt_index: s.promptIndex,
+      prompt_class: s.promptClass,
+      prompt: s.prompt,
+      reference_images: s.referenceImages,
+      output_image: path.join(outputDir, `${s.id}.png`),
+      seed: s.seed,
+    });
+    expect(existsSync(outputDir)).toBe(true);
+  });
+});
+
+describe('runGenerateCommand and collectImages', () => {
+  it('substitutes quoted paths, sets the env, and reports exactly the 4 bad images', async () => {
+    const outside = path.join(dir, 'elsewhere');
+    await mkdir(outside);
+    const ids = samples.map((s) => s.id);
+    const output: string[] = [];
+    await run(
+      `test "$DREAMBENCH_OUTPUT_DIR" = {output_dir} && node ${shellQuote(generator)} {manifest}`,
+      {
+        GEN_SKIP: `${ids[0]},${ids[1]}`,
+        GEN_CORRUPT: ids[2]!,
+        GEN_OUTSIDE: ids[3]!,
+        GEN_OUTSIDE_DIR: outside,
+      },
+      undefined,
+      output,
+    );
+    expect(output.join('')).toContain('generated 10 images');
+    const { images, failures } = await collectImages(samples, { outputDir });
+    expect(failures.map((f) => [f.id, f.kind])).toEqual([
+      [ids[0], 'missing'],
+      [ids[1], 'missing'],
+      [ids[2], 'corrupt'],
+      [ids[3], 'outside-output-dir'],
+    ]);
+    expect(failures.every((f) => f.stage === 'generate' && f.reason.length > 0)).toBe(true);
+    expect([...images.keys()]).toEqual(ids.slice(4));
+    expect(images.get(ids[4]!)).toBe(path.join(outputDir, `${ids[4]}.png`));
+  });
+
+  it('fails a non-zero exit with the code and the last 30 lines', async () => {
+    const error = await run(`node ${shellQuote(generator)}`, { GEN_FAIL_LINES: '45' }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(GenerateCommandError);
+    expect(error.exitCode).toBe(3);
+    expect(error.lastLines).toEqual(Array.from({ length: 30 }, (_, i) => `line ${i + 16}`));
+    expect(error.message).toContain('exited with code 3');
+  });
+
+  it('kills the whole process group on cancel', async () => {
+    const pidFile = path.join(dir, 'child.pid');
+    const controller = new AbortController();
+    const running = run(
+      `sleep 300 & echo $! > ${shellQuote(pidFile)}; echo started; wait`,
+      {},
+      controller.signal,
+      [],
+    );
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(alive(pid)).toBe(true);
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(GenerateCancelledError);
+    await waitFor(() => !alive(pid));
+    expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('collectImages checks', () => {
+  it('finds images by id and extension in images-dir, and rejects empty, unknown and too-large images', async () => {
+    const imagesDir = path.join(dir, 'images');
+    await mkdir(imagesDir);
+    const [a, b, c, d, e] = samples;
+    const small = { create: { width: 8, height: 8, channels: 3 as const, background: '#808080' } };
+    await writeFile(path.join(imagesDir, `${a!.id}.jpg`), await sharp(small).jpeg().toBuffer());
+    await writeFile(path.join(imagesDir, `${b!.id}.webp`), await sharp(small).webp().toBuffer());
+    await writeFile(path.join(imagesDir, `${c!.id}.png`), '');
+    await writeFile(path.join(imagesDir, `${d!.id}.png`), 'GIF89a not supported');
+    // A PNG header announcing 8000x7000 = 56 MP: refused before any pixel is decoded
+    await writeFile(path.join(imagesDir, `${e!.id}.png`), pngHeader(8000, 7000));
+    const { images, failures } = await collectImages(samples.slice(0, 6), { outputDir, imagesDir });
+    expect([...images.keys()]).toEqual([a!.id, b!.id]);
+    expect(failures.map((f) => f.kind)).toEqual([
+      'empty',
+      'unsupported-format',
+      'too-large',
+      'missing',
+    ]);
+    expect(failures[2]!.reason).toContain('8000x7000');
+  });
+});
+
+function pngHeader(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const rows = deflateSync(Buffer.alloc((width + 1) * 2)); // two rows of pixels; the rest is absent
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', rows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // a killed child whose reaper has not run yet is a zombie: dead for our purposes
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return !/\) Z /.test(stat);
+}
