@@ -1,0 +1,49 @@
+// What the judge was and what it cost: model asked for, snapshots served, scoring actually used,
+// calls, cache hits, tokens, dollars, refusals and a budget stop.
+import { CATEGORIES } from '../types.ts';
+import { escapeMarkdown, truncate } from './escape.ts';
+import * as f from './format.ts';
+import type { JudgeView } from './model.ts';
+
+function names(values: readonly string[], max = 5): string {
+  if (values.length === 0) return 'not reported';
+  const shown = values.slice(0, max).map((v) => escapeMarkdown(truncate(v, 80)));
+  return values.length > max
+    ? `${shown.join(', ')} and ${values.length - max} more`
+    : shown.join(', ');
+}
+
+function scoringLine(j: JudgeView): string {
+  const used = `${f.count(j.scoringUsed.expected)} expected, ${f.count(j.scoringUsed.sampled)} sampled`;
+  const fallback =
+    j.scoring === 'expected' && j.scoringUsed.sampled > 0
+      ? ' (expected falls back to sampled where the endpoint gave no log-probabilities)'
+      : '';
+  return `Scoring: ${j.scoring}, ${f.plural(j.repeats, 'repeat')} per image and metric; judgments used ${used}${fallback}.`;
+}
+
+function refusalsLine(j: JudgeView): string | undefined {
+  const parts = CATEGORIES.filter((c) => (j.refusalsByCategory[c] ?? 0) > 0).map(
+    (c) => `${c} ${f.count(j.refusalsByCategory[c]!)}`,
+  );
+  return parts.length === 0 ? undefined : `Refusals by category: ${parts.join(', ')}.`;
+}
+
+function budgetLine(j: JudgeView): string | undefined {
+  if (!j.budgetStopped) return undefined;
+  const limit = j.maxCostUsd === undefined ? '' : ` of ${f.usd(j.maxCostUsd)}`;
+  return `⚠️ The cost limit${limit} (max-cost-usd) stopped the judge early; unscored samples are listed as failures.`;
+}
+
+export function judgeSection(j: JudgeView): string {
+  const lines = [
+    `Judge: ${escapeMarkdown(truncate(j.model, 80))}; served ${names(j.servedModels)}; system fingerprints ${names(j.systemFingerprints)}.`,
+    scoringLine(j),
+    `Calls: ${f.count(j.calls)} (${f.count(j.cacheHits)} cache hits, ${f.count(j.cacheMisses)} misses); ` +
+      `tokens: ${f.count(j.promptTokens)} prompt (${f.count(j.cachedPromptTokens)} cached), ${f.count(j.completionTokens)} completion; ` +
+      `cost: ${f.usd(j.costUsd)}.`,
+    refusalsLine(j),
+    budgetLine(j),
+  ].filter((l): l is string => l !== undefined);
+  return `### Judge and cost\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
+}

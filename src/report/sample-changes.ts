@@ -1,0 +1,95 @@
+// The largest per-sample changes: a table of the top changes, then, per sample, the prompt and
+// what the judge said on both sides (escaped and trimmed) in a collapsed block.
+import {
+  largestChanges,
+  type Comparison,
+  type SampleDelta,
+  type ScoreChange,
+} from '../compare/index.ts';
+import { escapeHtml, escapeMarkdown, truncate } from './escape.ts';
+import { fitItems, type Section } from './fit.ts';
+import * as f from './format.ts';
+import { details, table } from './markdown.ts';
+import type { SampleView } from './model.ts';
+
+export interface SampleChangesStyle {
+  readonly top: number;
+  /** Longest judge reply shown, in characters, before escaping. */
+  readonly replyChars: number;
+  readonly promptChars: number;
+  readonly trimOrder: number;
+}
+
+function scoreMove(s: ScoreChange): string {
+  return `${f.judgeScore(s.base)} → ${f.judgeScore(s.pr)} (${f.judgeDelta(s.delta)})`;
+}
+
+function quote(label: string, text: string | undefined, max: number): string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  return `**${label}:**\n> ${escapeMarkdown(truncate(text, max))}`;
+}
+
+function sampleBlock(
+  d: SampleDelta,
+  view: SampleView | undefined,
+  style: SampleChangesStyle,
+): string {
+  const summary = escapeHtml(`${d.id} · CP ${scoreMove(d.cp)} · PF ${scoreMove(d.pf)}`);
+  const r = style.replyChars;
+  const parts = [
+    view === undefined
+      ? undefined
+      : `**Prompt:** ${escapeMarkdown(truncate(view.prompt, style.promptChars))}`,
+    quote('CP, baseline', view?.baseCpReply, r),
+    quote('CP, this run', view?.cpReply, r),
+    quote('PF, baseline', view?.basePfReply, r),
+    quote('PF, this run', view?.pfReply, r),
+  ].filter((p): p is string => p !== undefined);
+  return details(
+    summary,
+    parts.length > 0 ? parts.join('\n\n') : '_No prompt or replies recorded._',
+  );
+}
+
+/** Judge scale 0-4 as the judge gave them; ordered by the larger of the two changes. */
+export function sampleChangesSection(
+  comparison: Comparison,
+  samples: ReadonlyMap<string, SampleView>,
+  style: SampleChangesStyle,
+): Section {
+  const top = largestChanges(comparison.sampleDeltas, style.top);
+  if (top.length === 0) return { text: '' };
+  const overview = table(
+    ['sample', 'category', 'prompt class', 'CP (0-4)', 'PF (0-4)'],
+    top.map((d) => [
+      escapeMarkdown(d.id),
+      d.category,
+      d.promptClass.replace(/_/g, ' '),
+      scoreMove(d.cp),
+      scoreMove(d.pf),
+    ]),
+    'lllrr',
+  );
+  const head = `### Largest per-sample changes\n\n${overview}`;
+  const items = top.map((d) => sampleBlock(d, samples.get(d.id), style));
+  const parts = {
+    head,
+    items,
+    what: 'judge-reply blocks of the largest changes',
+    fallback: '',
+    joiner: '\n\n',
+  };
+  const whole = [head, ...items].join('\n\n');
+  return {
+    text: whole,
+    trim: {
+      order: style.trimOrder,
+      fit: (budget, measure) =>
+        fitItems(budget, measure, {
+          ...parts,
+          tail: (shown, total) =>
+            shown < total ? `_${total - shown} more in the full report._` : '',
+        }),
+    },
+  };
+}

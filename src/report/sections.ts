@@ -1,0 +1,124 @@
+// The report as an ordered list of sections, shared by the PR comment and the job summary; the
+// two differ only in style (how much detail, collapsed or expanded) and in their size limit.
+import type { Pairing } from '../compare/index.ts';
+import { absoluteBreakdown, comparedBreakdown, type BreakdownTables } from './breakdown-tables.ts';
+import { escapeMarkdown, truncate } from './escape.ts';
+import { failuresSection } from './failures.ts';
+import { wholeOrNothing, type Section } from './fit.ts';
+import { differencesSection, fingerprintSection } from './fingerprint-section.ts';
+import * as f from './format.ts';
+import { headlineSection } from './headline.ts';
+import { historyChart } from './history-chart.ts';
+import { judgeSection } from './judge-usage.ts';
+import { blocks, details, link } from './markdown.ts';
+import { methodNote } from './method-note.ts';
+import * as m from './metrics-table.ts';
+import type { ReportInput } from './model.ts';
+import { sampleChangesSection } from './sample-changes.ts';
+
+export interface ReportStyle {
+  /** Breakdowns and failures as headed sections instead of collapsed blocks. */
+  readonly expanded: boolean;
+  /** Add the fingerprint table, the method note and the one-side id lists. */
+  readonly full: boolean;
+  readonly topChanges: number;
+  readonly replyChars: number;
+  readonly promptChars: number;
+  readonly reasonChars: number;
+  readonly maxFailureKinds: number;
+}
+
+/** Trim order: the first to go when over the limit. */
+const TRIM = { sampleChanges: 1, failures: 2, oneSide: 3, breakdowns: 4 } as const;
+
+const fixed = (text: string | undefined): Section => ({ text: text ?? '' });
+
+function breakdownSection(tables: BreakdownTables, style: ReportStyle): Section {
+  const text = style.expanded
+    ? blocks('### Per category', tables.byCategory, '### Per prompt class', tables.byClass)
+    : blocks(
+        details('Per category (n: samples, reference images)', tables.byCategory),
+        details('Per prompt class (n: samples, reference images)', tables.byClass),
+      );
+  return wholeOrNothing(text, 'per-category and per-class tables', TRIM.breakdowns);
+}
+
+function oneSideSection(p: Pairing): Section {
+  const list = (ids: readonly string[]) => ids.map((id) => escapeMarkdown(id)).join(', ');
+  const text = blocks(
+    p.baseOnly > 0
+      ? `Scored only in the baseline (${f.count(p.baseOnly)}): ${list(p.baseOnlyIds)}`
+      : undefined,
+    p.prOnly > 0
+      ? `Scored only in this run (${f.count(p.prOnly)}): ${list(p.prOnlyIds)}`
+      : undefined,
+  );
+  return wholeOrNothing(text, 'lists of samples scored on one side only', TRIM.oneSide);
+}
+
+function linksSection(input: ReportInput): string {
+  const view = input.comparison;
+  const parts = [link('Workflow run', input.links.run)];
+  if (input.links.artifact !== undefined)
+    parts.push(
+      `${link('results artifact', input.links.artifact)} (results.json, report.md, judge-size images)`,
+    );
+  if (view.kind !== 'none')
+    parts.push(link(`baseline run ${view.baseline.runId}`, view.baseline.runUrl));
+  return parts.join(' · ');
+}
+
+function noBaselineLine(input: ReportInput, reason: string): string {
+  const why = escapeMarkdown(truncate(reason, 300));
+  return input.mode === 'baseline'
+    ? `This run publishes the baseline (${why}). Absolute numbers:`
+    : `No baseline to compare with: ${why}. Absolute numbers only; verdict \`no-baseline\`.`;
+}
+
+/** The sections that depend on what was compared: numbers, counts, breakdowns, sample changes. */
+function viewSections(input: ReportInput, style: ReportStyle): Section[] {
+  const view = input.comparison;
+  if (view.kind === 'compared') {
+    const c = view.comparison;
+    return [
+      fixed(blocks(m.comparedTable(c), m.gateLine(c, input.gate.failOnRegression))),
+      fixed(
+        [m.pairingLine(c, input.planned), m.mdeLine(c), m.absoluteLine(input.absolute)].join(
+          '<br>\n',
+        ),
+      ),
+      fixed(historyChart(input.history)),
+      breakdownSection(comparedBreakdown(c), style),
+      ...(style.full ? [oneSideSection(c.pairing)] : []),
+      sampleChangesSection(c, input.samples, {
+        ...style,
+        top: style.topChanges,
+        trimOrder: TRIM.sampleChanges,
+      }),
+    ];
+  }
+  const intro = view.kind === 'none' ? noBaselineLine(input, view.reason) : undefined;
+  return [
+    fixed(blocks(intro, m.absoluteTable(input.absolute))),
+    fixed(view.kind === 'incompatible' ? differencesSection(view.differences) : undefined),
+    fixed(historyChart(input.history)),
+    breakdownSection(absoluteBreakdown(input.absolute), style),
+  ];
+}
+
+export function reportSections(input: ReportInput, style: ReportStyle): Section[] {
+  return [
+    fixed(headlineSection(input)),
+    ...viewSections(input, style),
+    failuresSection(input.failures, {
+      reasonChars: style.reasonChars,
+      maxKinds: style.maxFailureKinds,
+      collapsed: !style.expanded,
+      trimOrder: TRIM.failures,
+    }),
+    fixed(judgeSection(input.judge)),
+    fixed(style.full ? fingerprintSection(input.fingerprint) : undefined),
+    fixed(style.full ? methodNote(input) : undefined),
+    fixed(linksSection(input)),
+  ];
+}
