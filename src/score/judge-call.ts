@@ -1,0 +1,243 @@
+// One judgment (sample x metric x repeat) through the transport: the shared 429 pause, the
+// budget, backoff for transport failures, and up to `maxContentTries` replies for a usable score.
+import type { Clock, RateGate } from './clock.ts';
+import type { Budget } from './budget.ts';
+import { JudgeTransportError } from './errors.ts';
+import type { JudgeReply, JudgeRequest, JudgeTransport } from './judge-client.ts';
+import { expectedScore, looksLikeRefusal, parseScore } from './parse-reply.ts';
+import { costUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './pricing.ts';
+import { redact } from './redact.ts';
+import { backoffDelayMs, type BackoffOptions } from './retry-policy.ts';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export const REPLY_LIMIT = 2000;
+
+export interface JudgmentError {
+  /** `unparseable`, `refused`, `timeout`, `rate-limit`, `server`, `network`, `auth`, `client`, `budget`, `image`. */
+  readonly kind: string;
+  readonly reason: string;
+}
+
+/** One judgment as recorded in the results. */
+export interface Judgment {
+  readonly repeat: number;
+  readonly sampled: number | null;
+  /** Probability-weighted score over 0-4, when log-probabilities were available. */
+  readonly expected: number | null;
+  /** The value that counts: `expected` under expected scoring when available, else `sampled`. */
+  readonly value: number | null;
+  readonly scoring: 'expected' | 'sampled';
+  /** The last reply text, trimmed to 2000 characters. */
+  readonly reply: string | null;
+  readonly model: string | null;
+  readonly systemFingerprint: string | null;
+  /** HTTP calls made (0 for a cache hit). */
+  readonly attempts: number;
+  /** Duration of the last call, ms. */
+  readonly latencyMs: number;
+  /** Summed over all attempts. */
+  readonly usage: TokenUsage;
+  /** This run's spend for this judgment (0 for a cache hit); `null` when the model has no price. */
+  readonly costUsd: number | null;
+  readonly cached: boolean;
+  /** Refusal replies among the attempts (a later attempt may still have scored). */
+  readonly refusals: number;
+  readonly error: JudgmentError | null;
+}
+
+/** State shared by all workers of one run. */
+export interface CallContext {
+  readonly transport: JudgeTransport;
+  readonly clock: Clock;
+  readonly rng: () => number;
+  readonly gate: RateGate;
+  readonly budget: Budget;
+  readonly log: Logger;
+  readonly backoff: BackoffOptions;
+  readonly maxTransportAttempts: number;
+  readonly maxContentTries: number;
+  readonly price: (model: string) => ModelPrice | undefined;
+  readonly secrets: readonly string[];
+  readonly scoring: 'expected' | 'sampled';
+  readonly topLogprobs: number;
+  /** Flipped off for the whole run when the endpoint rejects `logprobs`. */
+  logprobsSupported: boolean;
+  /** Set by an error that will fail every call (bad key): later calls fail at once. */
+  fatal: JudgmentError | null;
+  counters: { calls: number; retries: number };
+}
+
+export interface CallSubject {
+  /** For log lines: `<sample id> cp#0`. */
+  readonly label: string;
+  readonly request: Omit<JudgeRequest, 'topLogprobs'>;
+}
+
+type Interpreted =
+  { ok: true; sampled: number; expected: number | null } | { ok: false; error: JudgmentError };
+
+export async function judgeOnce(
+  ctx: CallContext,
+  subject: CallSubject,
+  repeat: number,
+): Promise<Judgment> {
+  let attempts = 0;
+  let transportFailures = 0;
+  let contentTries = 0;
+  let refusals = 0;
+  let usage = NO_USAGE;
+  let cost: number | null = 0;
+  let last: { reply: JudgeReply; latencyMs: number } | undefined;
+  const done = (
+    error: JudgmentError | null,
+    result?: { sampled: number; expected: number | null },
+  ): Judgment => {
+    const expected = result?.expected ?? null;
+    return {
+      repeat,
+      sampled: result?.sampled ?? null,
+      expected,
+      value: result ? (expected ?? result.sampled) : null,
+      scoring: expected !== null ? 'expected' : 'sampled',
+      reply: last ? redact(replyText(last.reply), ctx.secrets).slice(0, REPLY_LIMIT) : null,
+      model: last?.reply.model ?? null,
+      systemFingerprint: last?.reply.systemFingerprint ?? null,
+      attempts,
+      latencyMs: last?.latencyMs ?? 0,
+      usage,
+      costUsd: cost,
+      cached: false,
+      refusals,
+      error: error ? { kind: error.kind, reason: redact(error.reason, ctx.secrets) } : null,
+    };
+  };
+
+  for (;;) {
+    if (ctx.fatal) return done(ctx.fatal);
+    await ctx.gate.pass();
+    const reservation = ctx.budget.reserve();
+    if (reservation === undefined) {
+      return done({
+        kind: 'budget',
+        reason: `not judged: max-cost-usd ${ctx.budget.maxUsd} would be passed (spent $${ctx.budget.spentUsd.toFixed(4)}, next call expected $${ctx.budget.expectedCallUsd.toFixed(4)})`,
+      });
+    }
+    const useLogprobs = ctx.scoring === 'expected' && ctx.logprobsSupported;
+    const request: JudgeRequest = useLogprobs
+      ? { ...subject.request, topLogprobs: ctx.topLogprobs }
+      : subject.request;
+    attempts += 1;
+    ctx.counters.calls += 1;
+    if (attempts > 1) ctx.counters.retries += 1;
+    const started = ctx.clock.now();
+    let reply: JudgeReply;
+    try {
+      reply = await ctx.transport.complete(request);
+    } catch (caught) {
+      ctx.budget.settle(reservation, undefined);
+      const error =
+        caught instanceof JudgeTransportError
+          ? caught
+          : new JudgeTransportError('network', String(caught));
+      const message = redact(error.message, ctx.secrets);
+      if (error.kind === 'auth') {
+        ctx.fatal = {
+          kind: 'auth',
+          reason: `${message}; check openai-api-key and openai-base-url`,
+        };
+        return done(ctx.fatal);
+      }
+      if (error.kind === 'client') {
+        if (useLogprobs && /logprob/i.test(error.message)) {
+          ctx.logprobsSupported = false;
+          ctx.log.warn(
+            `judge: the endpoint rejects logprobs (${message}); falling back to sampled scoring`,
+          );
+          continue;
+        }
+        return done({ kind: 'client', reason: message });
+      }
+      transportFailures += 1;
+      if (transportFailures >= ctx.maxTransportAttempts) {
+        return done({
+          kind: error.kind,
+          reason: `${message} (gave up after ${transportFailures} failed calls)`,
+        });
+      }
+      const delay = backoffDelayMs(transportFailures, ctx.rng, ctx.backoff, error.retryAfterMs);
+      ctx.log.warn(`judge: ${subject.label}: ${message}; retrying in ${Math.round(delay)} ms`);
+      // A rate limit concerns every worker: pause them all. Other failures back off alone.
+      if (error.kind === 'rate-limit') ctx.gate.pauseFor(delay);
+      else await ctx.clock.sleep(delay);
+      continue;
+    }
+    const latencyMs = ctx.clock.now() - started;
+    last = { reply, latencyMs };
+    const callUsage = reply.usage ?? NO_USAGE;
+    usage = addUsage(usage, callUsage);
+    const price =
+      ctx.price(reply.model ?? subject.request.model) ?? ctx.price(subject.request.model);
+    const callCost = price && reply.usage ? costUsd(callUsage, price) : undefined;
+    ctx.budget.settle(reservation, callCost);
+    cost = cost === null || callCost === undefined ? null : cost + callCost;
+
+    const verdict = interpret(reply);
+    if (verdict.ok) return done(null, verdict);
+    if (verdict.error.kind === 'refused') refusals += 1;
+    contentTries += 1;
+    if (contentTries >= ctx.maxContentTries) {
+      return done({
+        kind: verdict.error.kind,
+        reason: `${verdict.error.reason} (after ${contentTries} replies)`,
+      });
+    }
+    ctx.log.warn(
+      `judge: ${subject.label}: ${verdict.error.kind}: ${redact(verdict.error.reason, ctx.secrets)}; asking again`,
+    );
+  }
+}
+
+function replyText(reply: JudgeReply): string {
+  return reply.content ?? reply.refusal ?? '';
+}
+
+/** Refusal field or content filter first; then a valid score; then refusal-like text; else unparseable. */
+export function interpret(reply: JudgeReply): Interpreted {
+  if (reply.refusal)
+    return {
+      ok: false,
+      error: { kind: 'refused', reason: `the judge refused: ${quote(reply.refusal)}` },
+    };
+  if (reply.finishReason === 'content_filter') {
+    return {
+      ok: false,
+      error: { kind: 'refused', reason: 'the reply was stopped by the content filter' },
+    };
+  }
+  const text = reply.content ?? '';
+  const parsed = parseScore(text);
+  if (parsed.ok) {
+    const expected = reply.logprobs ? (expectedScore(reply.logprobs, parsed.index) ?? null) : null;
+    return { ok: true, sampled: parsed.score, expected };
+  }
+  if (looksLikeRefusal(text))
+    return { ok: false, error: { kind: 'refused', reason: `the judge refused: ${quote(text)}` } };
+  return { ok: false, error: { kind: 'unparseable', reason: `${parsed.reason}: ${quote(text)}` } };
+}
+
+function quote(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(flat.length > 160 ? `${flat.slice(0, 160)}…` : flat);
+}
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    cachedTokens: a.cachedTokens + b.cachedTokens,
+  };
+}

@@ -1,0 +1,65 @@
+// Builds the judge conversation (pure): instruction turn, restating assistant turn, input turn.
+import type { Category, Metric } from '../types.ts';
+import type { TemplateKind, Templates } from './templates.ts';
+
+/** A base64 `data:` URL of a prepared JPEG. */
+export type DataUrl = string;
+
+export interface MessageInputs {
+  /** Prepared generated image. */
+  readonly image: DataUrl;
+  /** Prepared reference image (CP only). */
+  readonly reference?: DataUrl;
+  /** The generation prompt (PF only). */
+  readonly prompt?: string;
+}
+
+type TextPart = { type: 'text'; text: string };
+type ImagePart = { type: 'image_url'; image_url: { url: string; detail: 'high' } };
+
+export type JudgeMessage =
+  | { role: 'user'; content: string | Array<TextPart | ImagePart> }
+  | { role: 'assistant'; content: string };
+
+/** CP uses the style criteria for the style category and the subject criteria otherwise. */
+export function templateKindFor(metric: Metric, category: Category): TemplateKind {
+  if (metric === 'pf') return 'text';
+  return category === 'style' ? 'style' : 'subject';
+}
+
+function image(url: DataUrl): ImagePart {
+  return { type: 'image_url', image_url: { url, detail: 'high' } };
+}
+
+export function buildMessages(
+  metric: Metric,
+  category: Category,
+  templates: Templates,
+  inputs: MessageInputs,
+): JudgeMessage[] {
+  const pair = templates[templateKindFor(metric, category)];
+  let input: Array<TextPart | ImagePart>;
+  if (metric === 'cp') {
+    if (inputs.reference === undefined)
+      throw new TypeError('buildMessages: CP needs a reference image');
+    // Labels make the order explicit even for templates that only say "first" and "second".
+    input = [
+      { type: 'text', text: 'Reference image:' },
+      image(inputs.reference),
+      { type: 'text', text: 'Generated image:' },
+      image(inputs.image),
+    ];
+  } else {
+    if (inputs.prompt === undefined) throw new TypeError('buildMessages: PF needs the prompt text');
+    input = [
+      { type: 'text', text: `Prompt: ${inputs.prompt}` },
+      { type: 'text', text: 'Generated image:' },
+      image(inputs.image),
+    ];
+  }
+  return [
+    { role: 'user', content: pair.instruction },
+    { role: 'assistant', content: pair.restatement },
+    { role: 'user', content: input },
+  ];
+}

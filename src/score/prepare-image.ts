@@ -1,0 +1,76 @@
+// Converts an image file into what the judge sees: a size x size sRGB JPEG, as a data URL.
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { ImagePrepareError } from './errors.ts';
+
+export interface PreparedImage {
+  /** JPEG bytes, metadata stripped. */
+  readonly bytes: Buffer;
+  /** sha256 of `bytes`: the cache key component and the results record's image hash. */
+  readonly sha256: string;
+}
+
+const WHITE = { r: 255, g: 255, b: 255 };
+
+/**
+ * EXIF orientation applied, transparency flattened onto white, sRGB, then fitted into a
+ * `size` square with `contain` and white padding, JPEG quality 90, no metadata.
+ *
+ * Why `contain`: concept preservation is judged on the subject's shape and proportions. Stretching
+ * (what the upstream scripts do) distorts proportions — a stretched dog is a fatter dog — and
+ * `cover` can crop away the very part that identifies the subject (a face at the edge, a
+ * teapot's spout). Padding keeps every pixel and every proportion; the cost is a few white bars
+ * for non-square inputs, which both DreamBench++ references and most generated images are not.
+ */
+export async function prepareImage(file: string, size: number): Promise<PreparedImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await sharp(file, { failOn: 'error' })
+      .rotate()
+      .flatten({ background: WHITE })
+      .toColourspace('srgb')
+      .resize(size, size, { fit: 'contain', background: WHITE })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+  } catch (error) {
+    throw new ImagePrepareError(file, error);
+  }
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+export function toDataUrl(image: PreparedImage): string {
+  return `data:image/jpeg;base64,${image.bytes.toString('base64')}`;
+}
+
+export type ImagePreparer = (file: string, size: number) => Promise<PreparedImage>;
+
+/**
+ * Prepares each (path, size) once: references are shared by the 9 prompts of a concept. Only
+ * keys named by `keep` (references) stay for the whole run; generated images are released by
+ * the caller once their last metric is scheduled, so memory follows what is in flight.
+ */
+export class PreparedImageMemo {
+  readonly #prepare: ImagePreparer;
+  readonly #entries = new Map<string, Promise<PreparedImage>>();
+  constructor(prepare: ImagePreparer = prepareImage) {
+    this.#prepare = prepare;
+  }
+  get(file: string, size: number): Promise<PreparedImage> {
+    const key = `${size}\0${file}`;
+    let entry = this.#entries.get(key);
+    if (!entry) {
+      entry = this.#prepare(file, size);
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+  has(file: string, size: number): boolean {
+    return this.#entries.has(`${size}\0${file}`);
+  }
+  release(file: string, size: number): void {
+    this.#entries.delete(`${size}\0${file}`);
+  }
+  get size(): number {
+    return this.#entries.size;
+  }
+}

@@ -1,0 +1,457 @@
+// The score stage: judges every item on CP and PF (x repeats) with at most `concurrency` calls in
+// flight, reusing cached judgments, and returns one record per item plus a failure for each
+// item that did not get both scores. Edges (transport, cache, clock, images) are injected.
+import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
+import { Budget } from './budget.ts';
+import { RateGate, systemClock, type Clock } from './clock.ts';
+import { judgmentCacheKey, type JudgeCache } from './judge-cache.ts';
+import {
+  addUsage,
+  judgeOnce,
+  type CallContext,
+  type Judgment,
+  type JudgmentError,
+  type Logger,
+} from './judge-call.ts';
+import type { JudgeTransport } from './judge-client.ts';
+import { buildMessages, templateKindFor } from './messages.ts';
+import {
+  PreparedImageMemo,
+  prepareImage,
+  toDataUrl,
+  type ImagePreparer,
+  type PreparedImage,
+} from './prepare-image.ts';
+import {
+  DEFAULT_PRICES,
+  estimateCallUsage,
+  costUsd,
+  NO_USAGE,
+  priceFor,
+  type ModelPrice,
+  type TokenUsage,
+} from './pricing.ts';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './retry-policy.ts';
+import type { TemplateKind, Templates } from './templates.ts';
+import { PriceTableError } from './errors.ts';
+
+export interface ScoreItem {
+  readonly sample: Sample;
+  /** The generated image. */
+  readonly imagePath: string;
+  /** The reference image the judge compares against (normally `sample.referenceImages[0]`). */
+  readonly referencePath: string;
+}
+
+export interface ScoreOptions {
+  readonly model: string;
+  readonly scoring: 'expected' | 'sampled';
+  readonly repeats: number;
+  readonly concurrency: number;
+  readonly imageSize: number;
+  readonly templates: Templates;
+  readonly maxCostUsd?: number;
+  /** Default 1, as in the paper. */
+  readonly temperature?: number;
+  /** Default 1000 (PF writes an analysis first). */
+  readonly maxTokens?: number;
+  /** Alternatives per token under expected scoring, 1-20; default 10. */
+  readonly topLogprobs?: number;
+  /** Failed calls (429, 5xx, timeout, network) before a judgment fails; default 6. */
+  readonly maxTransportAttempts?: number;
+  /** Replies asked for before an unusable one fails the judgment; default 3. */
+  readonly maxContentTries?: number;
+  readonly backoff?: BackoffOptions;
+  /** Price table, e.g. `{ ...DEFAULT_PRICES, ...parsePriceOverrides(env.DREAMBENCH_PRICES) }`. */
+  readonly prices?: Readonly<Record<string, ModelPrice>>;
+  /** Strings redacted from every reason and reply (the API key). */
+  readonly secrets?: readonly string[];
+}
+
+export interface PreparedEvent {
+  readonly role: 'generated' | 'reference';
+  /** Sample id for generated images, concept id for references. */
+  readonly id: string;
+  readonly path: string;
+  readonly image: PreparedImage;
+}
+
+export interface ScoreDeps {
+  readonly transport: JudgeTransport;
+  readonly cache?: JudgeCache;
+  readonly clock?: Clock;
+  /** Jitter source; tests pass a seeded one. */
+  readonly rng?: () => number;
+  readonly log?: Logger;
+  readonly prepare?: ImagePreparer;
+  /** Called once per prepared image (e.g. to put the judge-size images in the artifact). */
+  readonly onPrepared?: (event: PreparedEvent) => void | Promise<void>;
+}
+
+export interface MetricRecord {
+  readonly metric: Metric;
+  readonly template: TemplateKind;
+  /** One per repeat, in repeat order. */
+  readonly judgments: Judgment[];
+  /** Mean of the repeats' values (0-4) when every repeat scored, else `null`. */
+  score: number | null;
+  /** `mixed` when some repeats had log-probabilities and others not. */
+  scoring: 'expected' | 'sampled' | 'mixed' | null;
+}
+
+export interface JudgeRecord {
+  readonly id: string;
+  readonly concept: string;
+  readonly category: Category;
+  readonly promptClass: Sample['promptClass'];
+  readonly promptIndex: number;
+  imageSha256: string | null;
+  referenceSha256: string | null;
+  readonly cp: MetricRecord;
+  readonly pf: MetricRecord;
+  /** Both metrics scored. */
+  scored: boolean;
+  costUsd: number;
+  readonly errors: string[];
+}
+
+export interface ScoreStats {
+  samples: number;
+  scored: number;
+  failed: number;
+  /** HTTP calls, retries included. */
+  calls: number;
+  retries: number;
+  cacheHits: number;
+  cacheMisses: number;
+  tokens: TokenUsage;
+  costUsd: number;
+  /** Judgment failures by kind (a sample may count twice: once per metric). */
+  failuresByKind: Record<string, number>;
+  /** Refusal replies seen (retried ones included), per category. */
+  refusalsByCategory: Record<Category, number>;
+  scoringUsed: { expected: number; sampled: number };
+  servedModels: Record<string, number>;
+  systemFingerprints: Record<string, number>;
+  /** Times a 429 paused every worker. */
+  ratePauses: number;
+  logprobsSupported: boolean;
+}
+
+export interface ScoreResult {
+  readonly records: JudgeRecord[];
+  readonly failures: SampleFailure[];
+  readonly stats: ScoreStats;
+}
+
+interface Task {
+  readonly slot: number;
+  readonly item: ScoreItem;
+  readonly metric: Metric;
+  readonly repeat: number;
+}
+
+const silent: Logger = { info() {}, warn() {} };
+
+export async function scoreSamples(
+  items: readonly ScoreItem[],
+  deps: ScoreDeps,
+  options: ScoreOptions,
+): Promise<ScoreResult> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? silent;
+  const prices = options.prices ?? DEFAULT_PRICES;
+  const price = (model: string) => priceFor(model, prices);
+  const modelPrice = price(options.model);
+  if (options.maxCostUsd !== undefined && !modelPrice) {
+    throw new PriceTableError(
+      JSON.stringify(Object.keys(prices)),
+      `max-cost-usd is set but there is no price for judge model ${JSON.stringify(options.model)}; add it with DREAMBENCH_PRICES`,
+    );
+  }
+  const prior = modelPrice ? costUsd(estimateCallUsage(options.imageSize, 2, 3000), modelPrice) : 0;
+  const ctx: CallContext = {
+    transport: deps.transport,
+    clock,
+    rng: deps.rng ?? Math.random,
+    gate: new RateGate(clock),
+    budget: new Budget(options.maxCostUsd, prior),
+    log,
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+    maxTransportAttempts: options.maxTransportAttempts ?? 6,
+    maxContentTries: options.maxContentTries ?? 3,
+    price,
+    secrets: options.secrets ?? [],
+    scoring: options.scoring,
+    topLogprobs: options.topLogprobs ?? 10,
+    logprobsSupported: true,
+    fatal: null,
+    counters: { calls: 0, retries: 0 },
+  };
+  const stats = emptyStats(items.length);
+  const records = items.map(newRecord);
+  const pending = items.map(() => 2 * options.repeats);
+  const images = new PreparedImageMemo(deps.prepare ?? prepareImage);
+
+  const announced = new Set<string>();
+  const prepared = async (
+    item: ScoreItem,
+    role: 'generated' | 'reference',
+  ): Promise<PreparedImage> => {
+    const file = role === 'generated' ? item.imagePath : item.referencePath;
+    const image = await images.get(file, options.imageSize);
+    const id = role === 'generated' ? item.sample.id : item.sample.concept;
+    if (deps.onPrepared && !announced.has(`${role}\0${id}`)) {
+      announced.add(`${role}\0${id}`);
+      await deps.onPrepared({ role, id, path: file, image });
+    }
+    return image;
+  };
+  // Prepare a few samples ahead so that decoding overlaps the calls in flight instead of
+  // delaying them; far enough to hide the latency, near enough to keep memory small.
+  const lookahead = Math.ceil(options.concurrency / 2) + 1;
+  const prefetch = (slot: number): void => {
+    const ahead = items[slot + lookahead];
+    if (!ahead) return;
+    images.get(ahead.imagePath, options.imageSize).catch(() => undefined);
+    images.get(ahead.referencePath, options.imageSize).catch(() => undefined);
+  };
+
+  const runTask = async (task: Task): Promise<Judgment> => {
+    const { item, metric, repeat } = task;
+    const record = records[task.slot]!;
+    if (ctx.fatal) return failedJudgment(repeat, ctx.fatal);
+    let image: PreparedImage;
+    let reference: PreparedImage | undefined;
+    try {
+      image = await prepared(item, 'generated');
+      record.imageSha256 = image.sha256;
+      if (metric === 'cp') {
+        reference = await prepared(item, 'reference');
+        record.referenceSha256 = reference.sha256;
+      }
+    } catch (error) {
+      return failedJudgment(repeat, { kind: 'image', reason: (error as Error).message });
+    }
+    const template = templateKindFor(metric, item.sample.category);
+    const temperature = options.temperature ?? 1;
+    const key = judgmentCacheKey({
+      model: options.model,
+      scoring: options.scoring,
+      templatesSha256: options.templates.sha256,
+      metric,
+      template,
+      imageSha256: image.sha256,
+      referenceSha256: reference?.sha256 ?? null,
+      prompt: metric === 'pf' ? item.sample.prompt : null,
+      repeat,
+      temperature,
+    });
+    const hit = deps.cache ? await deps.cache.get(key) : undefined;
+    if (hit) {
+      stats.cacheHits += 1;
+      return {
+        repeat,
+        sampled: hit.sampled,
+        expected: hit.expected,
+        value: hit.scoring === 'expected' && hit.expected !== null ? hit.expected : hit.sampled,
+        scoring: hit.scoring,
+        reply: hit.reply,
+        model: hit.model,
+        systemFingerprint: hit.systemFingerprint,
+        attempts: 0,
+        latencyMs: 0,
+        usage: NO_USAGE,
+        costUsd: 0,
+        cached: true,
+        refusals: 0,
+        error: null,
+      };
+    }
+    if (deps.cache) stats.cacheMisses += 1;
+    const messages = buildMessages(metric, item.sample.category, options.templates, {
+      image: toDataUrl(image),
+      ...(reference ? { reference: toDataUrl(reference) } : {}),
+      prompt: item.sample.prompt,
+    });
+    const judgment = await judgeOnce(
+      ctx,
+      {
+        label: `${item.sample.id} ${metric}#${repeat}`,
+        request: {
+          model: options.model,
+          messages,
+          temperature,
+          maxTokens: options.maxTokens ?? 1000,
+        },
+      },
+      repeat,
+    );
+    if (deps.cache && judgment.error === null && judgment.sampled !== null) {
+      await deps.cache.set(key, {
+        sampled: judgment.sampled,
+        expected: judgment.expected,
+        scoring: judgment.scoring,
+        reply: judgment.reply ?? '',
+        model: judgment.model,
+        systemFingerprint: judgment.systemFingerprint,
+        usage: judgment.usage,
+        costUsd: judgment.costUsd,
+      });
+    }
+    return judgment;
+  };
+
+  const tasks = taskSequence(items, options.repeats);
+  const worker = async (): Promise<void> => {
+    for (let next = tasks.next(); !next.done; next = tasks.next()) {
+      const task = next.value;
+      if (task.metric === 'cp' && task.repeat === 0) prefetch(task.slot);
+      const judgment = await runTask(task);
+      const record = records[task.slot]!;
+      record[task.metric].judgments[task.repeat] = judgment;
+      tally(stats, record, judgment);
+      pending[task.slot]! -= 1;
+      if (pending[task.slot] === 0) {
+        // Last judgment of this sample: the generated image is no longer needed in memory.
+        images.release(task.item.imagePath, options.imageSize);
+        finish(record);
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency, items.length * 2 * options.repeats));
+  await Promise.all(Array.from({ length: workers }, worker));
+
+  const failures: SampleFailure[] = [];
+  for (const record of records) {
+    if (record.scored) stats.scored += 1;
+    else failures.push(toFailure(record));
+  }
+  stats.failed = failures.length;
+  stats.calls = ctx.counters.calls;
+  stats.retries = ctx.counters.retries;
+  stats.ratePauses = ctx.gate.pauses;
+  stats.logprobsSupported = ctx.logprobsSupported;
+  return { records, failures, stats };
+}
+
+/** Tasks in sample order, so a sample's metrics run close together and its image is freed early. */
+function* taskSequence(items: readonly ScoreItem[], repeats: number): Generator<Task> {
+  for (let slot = 0; slot < items.length; slot++) {
+    for (const metric of ['cp', 'pf'] as const) {
+      for (let repeat = 0; repeat < repeats; repeat++)
+        yield { slot, item: items[slot]!, metric, repeat };
+    }
+  }
+}
+
+function newRecord(item: ScoreItem): JudgeRecord {
+  const s = item.sample;
+  const metric = (m: Metric): MetricRecord => ({
+    metric: m,
+    template: templateKindFor(m, s.category),
+    judgments: [],
+    score: null,
+    scoring: null,
+  });
+  return {
+    id: s.id,
+    concept: s.concept,
+    category: s.category,
+    promptClass: s.promptClass,
+    promptIndex: s.promptIndex,
+    imageSha256: null,
+    referenceSha256: null,
+    cp: metric('cp'),
+    pf: metric('pf'),
+    scored: false,
+    costUsd: 0,
+    errors: [],
+  };
+}
+
+function failedJudgment(repeat: number, error: JudgmentError): Judgment {
+  return {
+    repeat,
+    sampled: null,
+    expected: null,
+    value: null,
+    scoring: 'sampled',
+    reply: null,
+    model: null,
+    systemFingerprint: null,
+    attempts: 0,
+    latencyMs: 0,
+    usage: NO_USAGE,
+    costUsd: 0,
+    cached: false,
+    refusals: 0,
+    error,
+  };
+}
+
+/** A metric scores only when every repeat did: means stay over the same K judgments everywhere. */
+function finish(record: JudgeRecord): void {
+  for (const metric of [record.cp, record.pf]) {
+    const values = metric.judgments.map((j) => j.value);
+    for (const j of metric.judgments) {
+      if (j.error)
+        record.errors.push(`${metric.metric}#${j.repeat}: ${j.error.kind}: ${j.error.reason}`);
+      record.costUsd += j.costUsd ?? 0;
+    }
+    if (values.length > 0 && values.every((v) => v !== null)) {
+      metric.score = (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+      const modes = new Set(metric.judgments.map((j) => j.scoring));
+      metric.scoring = modes.size === 1 ? [...modes][0]! : 'mixed';
+    }
+  }
+  record.scored = record.cp.score !== null && record.pf.score !== null;
+}
+
+function toFailure(record: JudgeRecord): SampleFailure {
+  const errors = [record.cp, record.pf].flatMap((m) =>
+    m.judgments.filter((j) => j.error).map((j) => ({ metric: m.metric, error: j.error! })),
+  );
+  const first = errors[0]?.error ?? { kind: 'unscored', reason: 'no judgment completed' };
+  const budgetOnly = errors.length > 0 && errors.every((e) => e.error.kind === 'budget');
+  return {
+    id: record.id,
+    stage: budgetOnly ? 'budget' : 'judge',
+    kind: first.kind,
+    reason:
+      errors.map((e) => `${e.metric.toUpperCase()}: ${e.error.reason}`).join('; ') || first.reason,
+  };
+}
+
+function emptyStats(samples: number): ScoreStats {
+  return {
+    samples,
+    scored: 0,
+    failed: 0,
+    calls: 0,
+    retries: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    tokens: NO_USAGE,
+    costUsd: 0,
+    failuresByKind: {},
+    refusalsByCategory: { animal: 0, human: 0, object: 0, style: 0 },
+    scoringUsed: { expected: 0, sampled: 0 },
+    servedModels: {},
+    systemFingerprints: {},
+    ratePauses: 0,
+    logprobsSupported: true,
+  };
+}
+
+function tally(stats: ScoreStats, record: JudgeRecord, j: Judgment): void {
+  stats.tokens = addUsage(stats.tokens, j.usage);
+  stats.costUsd += j.costUsd ?? 0;
+  if (j.error) stats.failuresByKind[j.error.kind] = (stats.failuresByKind[j.error.kind] ?? 0) + 1;
+  else stats.scoringUsed[j.scoring] += 1;
+  if (j.model) stats.servedModels[j.model] = (stats.servedModels[j.model] ?? 0) + 1;
+  if (j.systemFingerprint)
+    stats.systemFingerprints[j.systemFingerprint] =
+      (stats.systemFingerprints[j.systemFingerprint] ?? 0) + 1;
+  stats.refusalsByCategory[record.category] += j.refusals;
+}

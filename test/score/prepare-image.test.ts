@@ -1,0 +1,112 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { ImagePrepareError } from '../../src/score/errors.ts';
+import { PreparedImageMemo, prepareImage, toDataUrl } from '../../src/score/prepare-image.ts';
+import { tempDir } from './helpers.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const photos = path.resolve(repoRoot, '../shared/data/dreambooth');
+
+async function pixel(bytes: Buffer, x: number, y: number): Promise<number[]> {
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  const i = (y * info.width + x) * info.channels;
+  return [data[i]!, data[i + 1]!, data[i + 2]!];
+}
+const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]!) < 12);
+
+describe('prepareImage', () => {
+  it('fits a wide image into the square with white padding, keeping its proportions', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'wide.png');
+    await sharp({
+      create: { width: 200, height: 100, channels: 3, background: { r: 200, g: 0, b: 0 } },
+    })
+      .png()
+      .toFile(file);
+    const out = await prepareImage(file, 64);
+    const meta = await sharp(out.bytes).metadata();
+    expect([meta.format, meta.width, meta.height, meta.space]).toEqual(['jpeg', 64, 64, 'srgb']);
+    expect(near(await pixel(out.bytes, 32, 2), [255, 255, 255])).toBe(true); // padding band
+    expect(near(await pixel(out.bytes, 32, 32), [200, 0, 0])).toBe(true); // the content
+    expect(out.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(toDataUrl(out)).toBe(`data:image/jpeg;base64,${out.bytes.toString('base64')}`);
+  });
+
+  it('flattens transparency onto white', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'alpha.png');
+    await sharp({
+      create: { width: 32, height: 32, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toFile(file);
+    expect(near(await pixel((await prepareImage(file, 32)).bytes, 16, 16), [255, 255, 255])).toBe(
+      true,
+    );
+  });
+
+  it('honours EXIF orientation and strips metadata', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'rotated.jpg');
+    // Stored 100 wide x 50 high, left half black; orientation 6 = display rotated 90° clockwise.
+    const left = await sharp({ create: { width: 50, height: 50, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    await sharp({ create: { width: 100, height: 50, channels: 3, background: '#fff' } })
+      .composite([{ input: left, left: 0, top: 0 }])
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toFile(file);
+    const out = await prepareImage(file, 100);
+    // Displayed upright it is 50 wide x 100 high with the black half on top; padded left/right.
+    expect(near(await pixel(out.bytes, 50, 20), [0, 0, 0])).toBe(true);
+    expect(near(await pixel(out.bytes, 50, 80), [255, 255, 255])).toBe(true);
+    const meta = await sharp(out.bytes).metadata();
+    expect(meta.orientation).toBeUndefined();
+    expect(meta.exif).toBeUndefined();
+    expect(meta.icc).toBeUndefined();
+  });
+
+  it('names the file it cannot read', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'corrupt.png');
+    await (await import('node:fs/promises')).writeFile(file, 'not an image');
+    await expect(prepareImage(file, 64)).rejects.toThrow(ImagePrepareError);
+    await expect(prepareImage(file, 64)).rejects.toThrow(/corrupt\.png/);
+  });
+
+  it('memo prepares a path once per size and forgets released entries', async () => {
+    let calls = 0;
+    const memo = new PreparedImageMemo(async (f, s) => {
+      calls += 1;
+      return { bytes: Buffer.from(`${f}${s}`), sha256: 'x' };
+    });
+    await Promise.all([memo.get('a', 64), memo.get('a', 64), memo.get('a', 32)]);
+    expect(calls).toBe(2);
+    memo.release('a', 64);
+    await memo.get('a', 64);
+    expect(calls).toBe(3);
+  });
+});
+
+describe.skipIf(!existsSync(photos))('real DreamBooth photographs', () => {
+  it('prepares each to a 512 JPEG deterministically', async () => {
+    const subjects = readdirSync(photos, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .slice(0, 3);
+    for (const subject of subjects) {
+      const file = path.join(
+        photos,
+        subject,
+        readdirSync(path.join(photos, subject)).find((n) => n.endsWith('.jpg'))!,
+      );
+      const [a, b] = await Promise.all([prepareImage(file, 512), prepareImage(file, 512)]);
+      expect(a.sha256).toBe(b.sha256);
+      const meta = await sharp(a.bytes).metadata();
+      expect([meta.width, meta.height, meta.format]).toEqual([512, 512, 'jpeg']);
+    }
+  });
+});
