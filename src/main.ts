@@ -1,25 +1,106 @@
-// Composition root: parses the inputs, decides the mode, wires the edges into the pipeline, and
-// is the one place that fails the step.
+// Composition root: reads the inputs and the runner's context, decides the mode, wires the edges
+// into the pipeline, sets the outputs, and is the one place that fails the step.
+import path from 'node:path';
 import * as core from '@actions/core';
-import { parseConfig } from './config.ts';
-import { Inputs, Outputs } from './constants.ts';
-import { decideMode } from './mode.ts';
-import { readEventFacts } from './github/event.ts';
+import pkg from '../package.json' with { type: 'json' };
+import { parseConfig, type Config } from './config.ts';
+import { Inputs } from './constants.ts';
+import { InputConflictError } from './errors.ts';
+import { decideMode, type RunMode } from './mode.ts';
+import { readRunContext, type RunContext } from './pipeline/context.ts';
+import type { RunIO } from './pipeline/io.ts';
+import { runMerge } from './pipeline/merge.ts';
+import { outputsOf, type Outcome } from './pipeline/outputs.ts';
+import { runPipeline, type ActionInfo } from './pipeline/run.ts';
+import { judgeApiKey } from './pipeline/score.ts';
+
+export const FORK_NOTICE =
+  'Skipped: this pull request comes from a fork, and GitHub does not give secrets (openai-api-key) to ' +
+  'workflows of fork PRs. Use two workflows instead: one on pull_request that generates the images ' +
+  '(mode: plan, then your generator) and uploads them as an artifact with no secrets, and one on ' +
+  'workflow_run that downloads them and runs this action with images-dir and the key. See the README, ' +
+  '"Pull requests from forks".';
+
+function runnerIO(): RunIO {
+  return {
+    log: {
+      info: (m) => core.info(m),
+      warning: (m) => core.warning(m),
+      notice: (m) => core.notice(m),
+      group: (title, fn) => core.group(title, fn),
+    },
+    now: () => new Date(),
+    env: process.env,
+    async writeSummary(markdown) {
+      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+    },
+  };
+}
+
+function maskSecrets(): void {
+  for (const secret of [
+    core.getInput(Inputs.OpenaiApiKey),
+    process.env.OPENAI_API_KEY,
+    process.env.HF_TOKEN,
+  ]) {
+    if (secret) core.setSecret(secret);
+  }
+}
+
+/** What must hold before a judged run starts; returns a skip reason or throws on bad inputs. */
+function preflight(config: Config, mode: RunMode, ctx: RunContext): string | undefined {
+  if (mode !== 'check' && mode !== 'baseline') return undefined;
+  if (!judgeApiKey(config, process.env)) {
+    if (ctx.pullRequest?.fromFork) return FORK_NOTICE;
+    throw new InputConflictError(
+      [Inputs.OpenaiApiKey],
+      `Input "${Inputs.OpenaiApiKey}" is empty and OPENAI_API_KEY is not set: the judge needs a key ` +
+        '(for example openai-api-key: ${{ secrets.OPENAI_API_KEY }})',
+    );
+  }
+  if (config.generation.command === undefined && config.generation.imagesDir === undefined) {
+    throw new InputConflictError(
+      [Inputs.GenerateCommand, Inputs.ImagesDir],
+      `Set "${Inputs.GenerateCommand}" (the command that generates the images) or "${Inputs.ImagesDir}" ` +
+        `(the folder an earlier step generated them into) for mode "${mode}"`,
+    );
+  }
+  return undefined;
+}
+
+function setOutputs(outcome: Outcome): void {
+  for (const [name, value] of Object.entries(outputsOf(outcome))) core.setOutput(name, value);
+}
+
+const SKIPPED: Outcome = { verdict: 'skipped', scored: 0, failed: 0, costUsd: 0 };
 
 export async function run(): Promise<void> {
   try {
-    // Mask the key before anything else can print it.
-    const apiKey = core.getInput(Inputs.OpenaiApiKey);
-    if (apiKey !== '') core.setSecret(apiKey);
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const config = parseConfig((name) => core.getInput(name), workspace);
-    const decision = decideMode(config.mode, readEventFacts());
+    maskSecrets();
+    const ctx = readRunContext();
+    const config = parseConfig((name) => core.getInput(name), ctx.workspace);
+    const decision = decideMode(config.mode, ctx);
     if (decision.mode === 'skip') {
       core.notice(`Skipped: ${decision.why}`);
-      core.setOutput(Outputs.Verdict, 'skipped');
-      return;
+      return setOutputs(SKIPPED);
     }
-    core.info(`Mode: ${decision.mode} (${decision.why})`);
+    const skip = preflight(config, decision.mode, ctx);
+    if (skip) {
+      core.notice(skip);
+      return setOutputs(SKIPPED);
+    }
+    core.info(`dreambench-action ${pkg.version}: mode ${decision.mode} (${decision.why})`);
+    const action: ActionInfo = {
+      root: path.resolve(import.meta.dirname, '..'),
+      version: pkg.version,
+    };
+    const io = runnerIO();
+    const outcome =
+      decision.mode === 'merge'
+        ? await runMerge(config, ctx, io, action)
+        : await runPipeline(config, decision.mode, ctx, io, action);
+    setOutputs(outcome);
+    if (outcome.gateFailure) core.setFailed(outcome.gateFailure);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }

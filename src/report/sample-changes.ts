@@ -57,8 +57,16 @@ export function sampleChangesSection(
   samples: ReadonlyMap<string, SampleView>,
   style: SampleChangesStyle,
 ): Section {
-  const top = largestChanges(comparison.sampleDeltas, style.top);
-  if (top.length === 0) return { text: '' };
+  const changed = comparison.sampleDeltas.filter((d) => d.cp.delta !== 0 || d.pf.delta !== 0);
+  const top = largestChanges(changed, style.top);
+  if (top.length === 0) {
+    return {
+      text:
+        comparison.sampleDeltas.length > 0
+          ? '### Largest per-sample changes\n\nNo paired sample changed its CP or PF score.'
+          : '',
+    };
+  }
   const overview = table(
     ['sample', 'category', 'prompt class', 'CP (0-4)', 'PF (0-4)'],
     top.map((d) => [

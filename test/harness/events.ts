@@ -1,8 +1,11 @@
 // Realistic webhook payloads for GITHUB_EVENT_PATH, trimmed to the fields the runner and
 // @actions/github's context read (plus enough around them to look like the real thing).
 
-export const REPO = { owner: 'octo-org', name: 'diffusion-lab' } as const;
-export const FULL_NAME = `${REPO.owner}/${REPO.name}`;
+import { DEFAULT_REPO } from './servers/github.ts';
+
+const [owner, name] = DEFAULT_REPO.split('/') as [string, string];
+export const REPO = { owner, name } as const;
+export const FULL_NAME = DEFAULT_REPO;
 export const DEFAULT_BRANCH = 'main';
 
 export interface GithubEvent {
@@ -38,7 +41,7 @@ export function pullRequestEvent(
   const number = opts.number ?? 7;
   const baseRef = opts.baseRef ?? DEFAULT_BRANCH;
   const headSha = opts.headSha ?? 'a'.repeat(40);
-  const headRepo = opts.fork ? repository('contributor/diffusion-lab', true) : repository();
+  const headRepo = opts.fork ? repository(`contributor/${REPO.name}`, true) : repository();
   return {
     name: 'pull_request',
     ref: `refs/pull/${number}/merge`,

@@ -1,0 +1,45 @@
+// The contact sheet of the largest regressions: reference | baseline | PR, from the judge-size
+// images kept in this run's and the baseline's results folders.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { largestChanges, type Comparison } from '../compare/index.ts';
+import { buildContactSheet, type ContactSheetRow } from '../report/index.ts';
+import { ARTIFACT_IMAGES, ARTIFACT_REFERENCES } from './score.ts';
+
+export const CONTACT_SHEET_FILE = 'contact-sheet.jpg';
+const ROWS = 8;
+const CELL = 256;
+
+/** Pure: which samples go on the sheet (the largest CP or PF drops), as rows of files. */
+export function contactSheetRows(
+  comparison: Comparison,
+  resultsDir: string,
+  baselineDir: string | undefined,
+): ContactSheetRow[] {
+  const drops = comparison.sampleDeltas.filter((d) => d.cp.delta < 0 || d.pf.delta < 0);
+  return largestChanges(drops, ROWS).map((d) => ({
+    id: d.id,
+    label: `${d.id}  CP ${d.cp.base}→${d.cp.pr}  PF ${d.pf.base}→${d.pf.pr}`,
+    reference: path.join(resultsDir, ARTIFACT_REFERENCES, `${d.concept}.jpg`),
+    baseline: baselineDir ? path.join(baselineDir, ARTIFACT_IMAGES, `${d.id}.jpg`) : undefined,
+    pr: path.join(resultsDir, ARTIFACT_IMAGES, `${d.id}.jpg`),
+  }));
+}
+
+/** Writes the sheet into the results folder; returns its file name, or undefined when empty. */
+export async function writeContactSheet(
+  comparison: Comparison,
+  resultsDir: string,
+  baselineDir: string | undefined,
+): Promise<string | undefined> {
+  const rows = contactSheetRows(comparison, resultsDir, baselineDir)
+    .map((r) => (r.baseline && !existsSync(r.baseline) ? { ...r, baseline: undefined } : r))
+    .filter((r) => existsSync(r.reference) && existsSync(r.pr));
+  if (rows.length === 0) return undefined;
+  await writeFile(
+    path.join(resultsDir, CONTACT_SHEET_FILE),
+    await buildContactSheet(rows, { cell: CELL }),
+  );
+  return CONTACT_SHEET_FILE;
+}

@@ -1,0 +1,97 @@
+// Facts about this run that come from the runner's environment and the event payload, read once.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface RunContext {
+  readonly workspace: string;
+  /** Scratch space for this job (manifest, images, results). */
+  readonly workDir: string;
+  readonly eventName: string;
+  readonly ref: string;
+  readonly sha: string;
+  readonly repository: { readonly owner: string; readonly repo: string };
+  readonly defaultBranch: string | undefined;
+  readonly runId: number;
+  readonly runAttempt: number;
+  readonly workflow: string;
+  /** The workflow file name (`dreambench.yml`), from GITHUB_WORKFLOW_REF. */
+  readonly workflowFile: string | undefined;
+  readonly serverUrl: string;
+  readonly runUrl: string;
+  readonly pullRequest: PullRequestFacts | undefined;
+  readonly isGitHubActions: boolean;
+}
+
+export interface PullRequestFacts {
+  readonly number: number;
+  readonly baseRef: string;
+  readonly headSha: string;
+  /** The PR comes from another repository (a fork): secrets are withheld by GitHub. */
+  readonly fromFork: boolean;
+}
+
+interface Payload {
+  repository?: { default_branch?: string; full_name?: string };
+  pull_request?: {
+    number?: number;
+    base?: { ref?: string; repo?: { full_name?: string } };
+    head?: { sha?: string; repo?: { full_name?: string; fork?: boolean } | null };
+  };
+  after?: string;
+}
+
+function readPayload(file: string | undefined): Payload {
+  if (!file) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Payload;
+  } catch {
+    return {};
+  }
+}
+
+function pullRequestFacts(p: Payload): PullRequestFacts | undefined {
+  const pr = p.pull_request;
+  if (!pr?.number) return undefined;
+  const base = pr.base?.repo?.full_name ?? p.repository?.full_name;
+  const head = pr.head?.repo?.full_name;
+  return {
+    number: pr.number,
+    baseRef: pr.base?.ref ?? '',
+    headSha: pr.head?.sha ?? '',
+    // A deleted fork has no head repo; treat it as a fork (no secrets either).
+    fromFork:
+      pr.head?.repo == null || pr.head.repo.fork === true || (head !== undefined && head !== base),
+  };
+}
+
+export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  const payload = readPayload(env.GITHUB_EVENT_PATH);
+  const [owner = '', repo = ''] = (
+    env.GITHUB_REPOSITORY ??
+    payload.repository?.full_name ??
+    '/'
+  ).split('/');
+  const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+  const runId = Number(env.GITHUB_RUN_ID ?? 0);
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const workflowRef = env.GITHUB_WORKFLOW_REF ?? '';
+  const workflowFile = /\/\.github\/workflows\/([^@]+)@/.exec(workflowRef)?.[1];
+  return {
+    workspace,
+    workDir: path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'dreambench'),
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    ref: env.GITHUB_REF ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    repository: { owner, repo },
+    defaultBranch: payload.repository?.default_branch,
+    runId,
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    workflowFile,
+    serverUrl,
+    runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+    pullRequest: pullRequestFacts(payload),
+    isGitHubActions: env.GITHUB_ACTIONS === 'true',
+  };
+}

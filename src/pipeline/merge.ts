@@ -1,0 +1,61 @@
+// Merge: combine the shard artifacts of this run into one result, then compare and report it as
+// an unsharded run would (check on a pull request, baseline otherwise).
+import { cp, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DefaultArtifactClient } from '@actions/artifact';
+import type { Config } from '../config.ts';
+import { InputConflictError } from '../errors.ts';
+import { Inputs } from '../constants.ts';
+import { mergeShards } from '../results/merge.ts';
+import { parseResults } from '../results/parse.ts';
+import type { ResultsFile } from '../results/schema.ts';
+import type { RunContext } from './context.ts';
+import type { RunIO } from './io.ts';
+import type { Outcome } from './outputs.ts';
+import { RESULTS_FILE } from './publish.ts';
+import { report, type ActionInfo } from './run.ts';
+
+async function downloadShards(config: Config, ctx: RunContext, io: RunIO) {
+  const client = new DefaultArtifactClient();
+  const prefix = `${config.artifactName}-shard-`;
+  const { artifacts } = await client.listArtifacts({ latest: true });
+  const shards: { results: ResultsFile; dir: string }[] = [];
+  for (const a of artifacts.filter((x) => x.name.startsWith(prefix))) {
+    const dir = path.join(ctx.workDir, 'shards', a.name);
+    await client.downloadArtifact(a.id, { path: dir });
+    const text = await readFile(path.join(dir, RESULTS_FILE), 'utf8');
+    shards.push({ results: parseResults(text, `artifact "${a.name}"`), dir });
+    io.log.info(`Shard artifact "${a.name}": ${shards.at(-1)!.results.samples.length} samples`);
+  }
+  return { shards, prefix };
+}
+
+export async function runMerge(
+  config: Config,
+  ctx: RunContext,
+  io: RunIO,
+  action: ActionInfo,
+): Promise<Outcome> {
+  if (config.shard) {
+    throw new InputConflictError(
+      [Inputs.Mode, Inputs.Shard],
+      `Input "${Inputs.Shard}" must be empty in mode "merge": the merge job combines every shard`,
+    );
+  }
+  const { shards, prefix } = await io.log.group('Merge: collect the shards', () =>
+    downloadShards(config, ctx, io),
+  );
+  const merged = mergeShards(
+    shards.map((s) => s.results),
+    prefix,
+  );
+  const resultsDir = path.join(ctx.workDir, 'results');
+  for (const s of shards) {
+    await cp(s.dir, resultsDir, {
+      recursive: true,
+      filter: (src) => path.basename(src) !== RESULTS_FILE && !src.endsWith('.md'),
+    });
+  }
+  const mode = ctx.pullRequest ? 'check' : 'baseline';
+  return report(config, mode, ctx, io, action, { ...merged, resultsDir });
+}

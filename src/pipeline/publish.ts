@@ -1,0 +1,79 @@
+// Publish: write results.json and report.md, upload the artifact, upsert the PR comment.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { getOctokit } from '@actions/github';
+import type { Config } from '../config.ts';
+import { uploadResults } from '../github/artifacts.ts';
+import { upsertComment } from '../github/comment.ts';
+import type { ResultsFile } from '../results/schema.ts';
+import type { RunContext } from './context.ts';
+import type { RunIO } from './io.ts';
+
+export const RESULTS_FILE = 'results.json';
+export const REPORT_FILE = 'report.md';
+
+export async function writeResultsFolder(
+  resultsDir: string,
+  results: ResultsFile,
+  reportMarkdown: string,
+): Promise<{ resultsFile: string; reportFile: string }> {
+  await mkdir(resultsDir, { recursive: true });
+  const resultsFile = path.join(resultsDir, RESULTS_FILE);
+  const reportFile = path.join(resultsDir, REPORT_FILE);
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(reportFile, reportMarkdown);
+  return { resultsFile, reportFile };
+}
+
+/** The artifact's name: shards append `-shard-i` so the merge job can find every slice. */
+export function artifactNameOf(config: Config): string {
+  return config.shard ? `${config.artifactName}-shard-${config.shard.index}` : config.artifactName;
+}
+
+/** Uploads the results folder; returns the artifact's web URL, or undefined off a runner. */
+export async function uploadArtifact(
+  config: Config,
+  ctx: RunContext,
+  resultsDir: string,
+  io: RunIO,
+): Promise<string | undefined> {
+  if (!io.env.ACTIONS_RUNTIME_TOKEN) {
+    io.log.notice(
+      'Not on a GitHub runner (no ACTIONS_RUNTIME_TOKEN): results kept on disk, no artifact uploaded',
+    );
+    return undefined;
+  }
+  const name = artifactNameOf(config);
+  const uploaded = await uploadResults({ name, dir: resultsDir });
+  io.log.info(
+    `Uploaded artifact "${name}" (${uploaded.files.length} files, ${uploaded.size} bytes)`,
+  );
+  const { owner, repo } = ctx.repository;
+  return `${ctx.serverUrl}/${owner}/${repo}/actions/runs/${ctx.runId}/artifacts/${uploaded.id}`;
+}
+
+export async function postComment(
+  config: Config,
+  ctx: RunContext,
+  body: string,
+  io: RunIO,
+): Promise<string | undefined> {
+  if (!config.comment.enabled) {
+    io.log.info('comment: false, so no PR comment');
+    return undefined;
+  }
+  if (!ctx.pullRequest) {
+    io.log.info('No pull request in this event, so no PR comment');
+    return undefined;
+  }
+  const posted = await upsertComment({
+    octokit: getOctokit(config.githubToken),
+    owner: ctx.repository.owner,
+    repo: ctx.repository.repo,
+    issueNumber: ctx.pullRequest.number,
+    commentId: config.comment.id,
+    body,
+  });
+  io.log.info(`PR comment ${posted.action}: ${posted.url}`);
+  return posted.url;
+}

@@ -1,0 +1,107 @@
+// Pure: the report's view model from what the stages produced.
+import type { AbsoluteReport } from '../compare/index.ts';
+import type { Config } from '../config.ts';
+import type { Verdict } from '../constants.ts';
+import type {
+  ComparisonView,
+  HistoryPoint,
+  JudgeView,
+  ReportInput,
+  SampleView,
+} from '../report/model.ts';
+import type { PlannedSample } from '../results/schema.ts';
+import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
+import type { Fingerprint, SampleFailure } from '../types.ts';
+
+export interface ReportParts {
+  readonly config: Config;
+  readonly mode: 'check' | 'baseline';
+  readonly verdict: Verdict;
+  readonly absolute: AbsoluteReport;
+  readonly comparison: ComparisonView;
+  readonly samples: readonly PlannedSample[];
+  readonly failures: readonly SampleFailure[];
+  readonly records: readonly JudgeRecord[];
+  readonly stats: ScoreStats;
+  readonly baselineRecords: readonly JudgeRecord[];
+  readonly fingerprint: Fingerprint;
+  readonly runUrl: string;
+  readonly artifactUrl: string | undefined;
+  readonly history: readonly HistoryPoint[];
+  readonly sha: string;
+}
+
+function lastReply(record: JudgeRecord | undefined, metric: 'cp' | 'pf'): string | undefined {
+  const judgments = record?.[metric].judgments ?? [];
+  for (let i = judgments.length - 1; i >= 0; i--) {
+    const reply = judgments[i]!.reply;
+    if (reply) return reply;
+  }
+  return undefined;
+}
+
+export function sampleViews(
+  samples: readonly PlannedSample[],
+  records: readonly JudgeRecord[],
+  baselineRecords: readonly JudgeRecord[],
+): Map<string, SampleView> {
+  const mine = new Map(records.map((r) => [r.id, r]));
+  const theirs = new Map(baselineRecords.map((r) => [r.id, r]));
+  return new Map(
+    samples.map((s) => [
+      s.id,
+      {
+        id: s.id,
+        concept: s.concept,
+        category: s.category,
+        subject: s.subject,
+        promptClass: s.promptClass,
+        prompt: s.prompt,
+        cpReply: lastReply(mine.get(s.id), 'cp'),
+        pfReply: lastReply(mine.get(s.id), 'pf'),
+        baseCpReply: lastReply(theirs.get(s.id), 'cp'),
+        basePfReply: lastReply(theirs.get(s.id), 'pf'),
+      },
+    ]),
+  );
+}
+
+export function judgeView(config: Config, stats: ScoreStats): JudgeView {
+  return {
+    model: config.judge.model,
+    servedModels: Object.keys(stats.servedModels).sort(),
+    systemFingerprints: Object.keys(stats.systemFingerprints).sort(),
+    scoring: config.judge.scoring,
+    scoringUsed: stats.scoringUsed,
+    repeats: config.judge.repeats,
+    calls: stats.calls,
+    cacheHits: stats.cacheHits,
+    cacheMisses: stats.cacheMisses,
+    costUsd: stats.costUsd,
+    promptTokens: stats.tokens.promptTokens,
+    cachedPromptTokens: stats.tokens.cachedTokens,
+    completionTokens: stats.tokens.completionTokens,
+    refusalsByCategory: stats.refusalsByCategory,
+    budgetStopped: (stats.failuresByKind.budget ?? 0) > 0,
+    maxCostUsd: config.judge.maxCostUsd,
+  };
+}
+
+export function reportInput(p: ReportParts): ReportInput {
+  return {
+    commentId: p.config.comment.id,
+    mode: p.mode,
+    verdict: p.verdict,
+    gate: p.config.gate,
+    absolute: p.absolute,
+    comparison: p.comparison,
+    planned: p.samples.length,
+    failures: p.failures,
+    samples: sampleViews(p.samples, p.records, p.baselineRecords),
+    judge: judgeView(p.config, p.stats),
+    fingerprint: p.fingerprint,
+    links: p.artifactUrl ? { run: p.runUrl, artifact: p.artifactUrl } : { run: p.runUrl },
+    history: p.history,
+    sha: p.sha,
+  };
+}

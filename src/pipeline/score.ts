@@ -1,0 +1,109 @@
+// Score: judge every usable image on CP and PF, reusing cached judgments, and keep the judge-size
+// images for the artifact.
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { CollectedImages } from '../generate/index.ts';
+import { restoreJudgeCache, saveJudgeCache } from '../score/cache-persist.ts';
+import { FolderJudgeCache } from '../score/judge-cache.ts';
+import { createOpenAIJudge } from '../score/judge-client.ts';
+import { DEFAULT_PRICES, parsePriceOverrides } from '../score/pricing.ts';
+import {
+  scoreSamples,
+  type PreparedEvent,
+  type ScoreItem,
+  type ScoreResult,
+} from '../score/score-samples.ts';
+import { loadTemplates, type Templates } from '../score/templates.ts';
+import type { RunContext } from './context.ts';
+import type { RunIO } from './io.ts';
+import type { Planned } from './plan.ts';
+
+/** Per-request timeout: a PF reply with its analysis rarely takes more than 30 s. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+/** Where prepared (judge-size) images go inside the results folder. */
+export const ARTIFACT_IMAGES = 'images';
+export const ARTIFACT_REFERENCES = 'references';
+
+export function judgeApiKey(config: Config, env: NodeJS.ProcessEnv): string {
+  return config.judge.apiKey || env.OPENAI_API_KEY || '';
+}
+
+export async function loadJudgeTemplates(config: Config, actionRoot: string): Promise<Templates> {
+  return loadTemplates(config.promptsDir ?? path.join(actionRoot, 'prompts'));
+}
+
+function cacheDir(ctx: RunContext, env: NodeJS.ProcessEnv): string {
+  // On a runner the folder is persisted with @actions/cache; elsewhere it simply stays on disk.
+  if (ctx.isGitHubActions) return path.join(ctx.workDir, 'judge-cache');
+  return (
+    env.DREAMBENCH_CACHE_DIR || path.join(os.homedir(), '.cache', 'dreambench-action', 'judge')
+  );
+}
+
+/** Writes each prepared image once into the results folder (the artifact's judge-size images). */
+function imageKeeper(resultsDir: string) {
+  return async (e: PreparedEvent): Promise<void> => {
+    const sub = e.role === 'generated' ? ARTIFACT_IMAGES : ARTIFACT_REFERENCES;
+    await mkdir(path.join(resultsDir, sub), { recursive: true });
+    await writeFile(path.join(resultsDir, sub, `${e.id}.jpg`), e.image.bytes);
+  };
+}
+
+export async function score(
+  config: Config,
+  ctx: RunContext,
+  planned: Planned,
+  collected: CollectedImages,
+  templates: Templates,
+  resultsDir: string,
+  io: RunIO,
+): Promise<ScoreResult> {
+  const apiKey = judgeApiKey(config, io.env);
+  const items: ScoreItem[] = [];
+  for (const sample of planned.samples) {
+    const imagePath = collected.images.get(sample.id);
+    if (imagePath === undefined) continue; // already listed as a generation failure
+    items.push({ sample, imagePath, referencePath: sample.referenceImages[0]! });
+  }
+
+  const cache = config.judge.cache ? new FolderJudgeCache(cacheDir(ctx, io.env)) : undefined;
+  const persist = cache && ctx.isGitHubActions;
+  const runKey = `${ctx.runId}-${ctx.runAttempt}`;
+  if (persist) await restoreJudgeCache(cache.dir, config.judge.model, runKey, io.log);
+
+  const log = { info: (m: string) => io.log.info(m), warn: (m: string) => io.log.warning(m) };
+  const result = await scoreSamples(
+    items,
+    {
+      transport: createOpenAIJudge({
+        apiKey,
+        baseURL: config.judge.baseUrl,
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      }),
+      cache,
+      log,
+      onPrepared: imageKeeper(resultsDir),
+    },
+    {
+      model: config.judge.model,
+      scoring: config.judge.scoring,
+      repeats: config.judge.repeats,
+      concurrency: config.judge.concurrency,
+      imageSize: config.generation.imageSize,
+      templates,
+      maxCostUsd: config.judge.maxCostUsd,
+      prices: { ...DEFAULT_PRICES, ...parsePriceOverrides(io.env.DREAMBENCH_PRICES) },
+      secrets: [apiKey],
+    },
+  );
+  if (persist) await saveJudgeCache(cache.dir, config.judge.model, runKey, io.log);
+  const s = result.stats;
+  io.log.info(
+    `Judged ${s.scored}/${s.samples} samples: ${s.calls} calls, ${s.cacheHits} cache hits, ` +
+      `$${s.costUsd.toFixed(4)} estimated`,
+  );
+  return result;
+}

@@ -1,0 +1,95 @@
+// Assembles results.json from what the stages produced. Pure: the clock's reading is passed in.
+import type { Aggregate } from '../compare/index.ts';
+import { RESULTS_SCHEMA_VERSION } from '../constants.ts';
+import type { HistoryPoint } from '../report/model.ts';
+import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
+import type { Fingerprint, Sample, SampleFailure } from '../types.ts';
+import type { PlannedSample, ResultsFile, RunInfo } from './schema.ts';
+
+export interface ResultsParts {
+  readonly version: string;
+  readonly createdAt: string;
+  readonly run: RunInfo;
+  readonly fingerprint: Fingerprint;
+  readonly samples: readonly PlannedSample[];
+  readonly records: readonly JudgeRecord[];
+  readonly stats: ScoreStats;
+  /** Every planned sample without both scores, in plan order (generation and judge failures). */
+  readonly failures: readonly SampleFailure[];
+  readonly aggregate: Aggregate;
+  readonly judge: {
+    readonly model: string;
+    readonly scoring: 'expected' | 'sampled';
+    readonly repeats: number;
+  };
+  readonly history: readonly HistoryPoint[];
+}
+
+export function plannedSample(s: Sample): PlannedSample {
+  return {
+    id: s.id,
+    concept: s.concept,
+    category: s.category,
+    subject: s.subject,
+    promptIndex: s.promptIndex,
+    promptClass: s.promptClass,
+    prompt: s.prompt,
+    seed: s.seed,
+  };
+}
+
+/** Failures in plan order, so the report lists them as the sample was planned. */
+export function orderFailures(
+  samples: readonly { id: string }[],
+  failures: readonly SampleFailure[],
+): SampleFailure[] {
+  const order = new Map(samples.map((s, i) => [s.id, i]));
+  return [...failures].sort(
+    (a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity),
+  );
+}
+
+/**
+ * The failures, plus one for any planned sample that ended neither scored nor failed. That should
+ * never happen; if it does, the sample is still listed rather than silently lost.
+ */
+function withUnaccounted(p: ResultsParts): SampleFailure[] {
+  const scored = new Set(p.records.filter((r) => r.scored).map((r) => r.id));
+  const failed = new Set(p.failures.map((f) => f.id));
+  const lost = p.samples
+    .filter((s) => !scored.has(s.id) && !failed.has(s.id))
+    .map((s): SampleFailure => ({
+      id: s.id,
+      stage: 'judge',
+      kind: 'unaccounted',
+      reason:
+        'the sample ended with neither scores nor a recorded failure (a bug: please report it)',
+    }));
+  return lost.length === 0 ? [...p.failures] : orderFailures(p.samples, [...p.failures, ...lost]);
+}
+
+export function buildResultsFile(p: ResultsParts): ResultsFile {
+  const failures = withUnaccounted(p);
+  const overall = p.aggregate.overall;
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    generator: { name: 'dreambench-action', version: p.version },
+    createdAt: p.createdAt,
+    run: p.run,
+    fingerprint: p.fingerprint,
+    summary: {
+      planned: p.samples.length,
+      scored: p.aggregate.scored,
+      failed: failures.length,
+      cp: overall.cp,
+      pf: overall.pf,
+      cpPf: overall.cpPf,
+      costUsd: p.stats.costUsd,
+    },
+    judge: { ...p.judge, stats: p.stats },
+    samples: p.samples,
+    records: p.records,
+    failures,
+    history: p.history,
+  };
+}

@@ -1,0 +1,47 @@
+// Reading a results.json back (a baseline, or a shard's partial results). Pure: text in.
+import { RESULTS_SCHEMA_VERSION } from '../constants.ts';
+import { toScoredSamples } from '../score/to-scored.ts';
+import type { ScoredSample } from '../types.ts';
+import { ResultsFormatError } from './errors.ts';
+import type { ResultsFile } from './schema.ts';
+
+const REQUIRED = [
+  'run',
+  'fingerprint',
+  'summary',
+  'judge',
+  'samples',
+  'records',
+  'failures',
+] as const;
+
+export function parseResults(text: string, source: string): ResultsFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ResultsFormatError(source, `invalid JSON (${(e as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ResultsFormatError(source, 'expected a JSON object');
+  }
+  const obj = data as Record<string, unknown>;
+  if (obj.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+    throw new ResultsFormatError(
+      source,
+      `schemaVersion ${JSON.stringify(obj.schemaVersion)} is not ${RESULTS_SCHEMA_VERSION}, the version this action reads`,
+    );
+  }
+  for (const key of REQUIRED) {
+    if (!(key in obj)) throw new ResultsFormatError(source, `the field "${key}" is missing`);
+  }
+  for (const key of ['samples', 'records', 'failures'] as const) {
+    if (!Array.isArray(obj[key])) throw new ResultsFormatError(source, `"${key}" is not an array`);
+  }
+  return { history: [], ...obj } as unknown as ResultsFile;
+}
+
+/** The statistics' input: samples with both scores. */
+export function scoredSamplesOf(results: ResultsFile): ScoredSample[] {
+  return toScoredSamples(results.records);
+}

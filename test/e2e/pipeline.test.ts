@@ -1,0 +1,104 @@
+// The product, end to end: dist/index.js under the runner emulation against loopback GitHub,
+// artifact, judge and hub servers.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pullRequestEvent, pushEvent, startStack, type Stack } from './stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('a push to main publishes the baseline', () => {
+  it('scores the sample and uploads the results artifact', async () => {
+    const event = pushEvent();
+    const r = await stack.run({ runId: 1001, event });
+    if (process.env.E2E_LOG) console.log(r.stdout, r.stderr);
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('no-baseline');
+    expect(Number(r.outputs['samples-scored'])).toBe(24);
+    expect(r.outputs['samples-failed']).toBe('0');
+    expect(Number(r.outputs['concept-preservation'])).toBeGreaterThan(0);
+    const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
+    expect(results.schemaVersion).toBe(1);
+    expect(results.records).toHaveLength(24);
+    expect(stack.actions.store.artifacts.map((a) => a.name)).toContain('dreambench-results');
+    stack.finishRun(1001, event);
+  });
+});
+
+describe('a pull request', () => {
+  const marker = '<!-- dreambench-action:default -->';
+  const comments = () => stack.actions.github.state.commentsOf(stack.actions.repository, 7);
+
+  it('with the same model finds the baseline and posts one comment with numbers and deltas', async () => {
+    const r = await stack.run({ runId: 2001, event: pullRequestEvent() });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('pass');
+    expect(r.outputs['concept-preservation-delta']).toBe('0.000');
+    expect(r.outputs['prompt-following-delta']).toBe('0.000');
+    expect(comments()).toHaveLength(1);
+    const body = comments()[0]!.body;
+    expect(body.startsWith(marker)).toBe(true);
+    expect(body).toContain(r.outputs['concept-preservation']!);
+    expect(body).toMatch(/24 of 24 samples paired/);
+    expect(r.outputs['comment-url']).toMatch(/^https?:\/\//);
+    expect(r.summary).toContain(marker);
+    if (process.env.E2E_LOG) console.log(body);
+  });
+
+  it('run again edits that comment instead of adding one', async () => {
+    const before = comments()[0]!;
+    const r = await stack.run({ runId: 2002, event: pullRequestEvent() });
+    expect(r.exitCode).toBe(0);
+    expect(comments()).toHaveLength(1);
+    expect(comments()[0]!.id).toBe(before.id);
+    expect(comments()[0]!.body).toContain('/actions/runs/2002');
+  });
+
+  it('without a baseline passes with no-baseline and absolute numbers', async () => {
+    const r = await stack.run({
+      runId: 2003,
+      event: pullRequestEvent({ number: 8 }),
+      inputs: { 'artifact-name': 'never-published' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('no-baseline');
+    expect(r.outputs['concept-preservation-delta']).toBe('');
+    expect(Number(r.outputs['concept-preservation'])).toBeGreaterThan(0);
+    expect(stack.actions.github.state.commentsOf(stack.actions.repository, 8)[0]!.body).toMatch(
+      /no baseline/i,
+    );
+  });
+
+  it('against a baseline judged by another model shows absolute numbers and says why', async () => {
+    const r = await stack.run({
+      runId: 2004,
+      event: pullRequestEvent({ number: 9 }),
+      inputs: { 'judge-model': 'gpt-4o-mini' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('no-baseline');
+    expect(r.outputs['concept-preservation-delta']).toBe('');
+    const body = stack.actions.github.state.commentsOf(stack.actions.repository, 9)[0]!.body;
+    expect(body).toContain('gpt-4o-mini');
+    expect(body).toContain('gpt-4o-2024-08-06');
+  });
+
+  it('from a fork without a key ends skipped with the two-workflow advice', async () => {
+    const r = await stack.run({
+      runId: 2005,
+      event: pullRequestEvent({ number: 10, fork: true }),
+      inputs: { 'openai-api-key': '' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('skipped');
+    expect(r.annotations.find((a) => a.level === 'notice')?.message).toMatch(/fork.*workflow_run/s);
+    expect(stack.judge.requests.filter((q) => q.headers.authorization === 'Bearer ')).toHaveLength(
+      0,
+    );
+  });
+});
