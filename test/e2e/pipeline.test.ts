@@ -1,7 +1,11 @@
 // The product, end to end: dist/index.js under the runner emulation against loopback GitHub,
 // artifact, judge and hub servers.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../harness/action-yml.ts';
+import { standinScore } from '../harness/standin-judge.ts';
 import { pullRequestEvent, pushEvent, startStack, type Stack } from './stack.ts';
 
 let stack: Stack;
@@ -100,5 +104,42 @@ describe('a pull request', () => {
     expect(stack.judge.requests.filter((q) => q.headers.authorization === 'Bearer ')).toHaveLength(
       0,
     );
+  });
+});
+
+describe('a worse model', () => {
+  const TOY = `node ${path.join(repoRoot, 'demo/toy-model.ts')} {manifest}`;
+  const inputs = { 'generate-command': TOY, 'artifact-name': 'toy-results', 'comment-id': 'toy' };
+
+  it('fails the check with verdict regression, one line saying why, and a contact sheet', async () => {
+    stack.judge.set({ score: standinScore });
+    const push = pushEvent();
+    const base = await stack.run({ runId: 3001, event: push, inputs, env: { TOY_QUALITY: '1' } });
+    expect(base.exitCode).toBe(0);
+    stack.finishRun(3001, push);
+
+    const r = await stack.run({
+      runId: 3002,
+      event: pullRequestEvent({ number: 11 }),
+      inputs,
+      env: { TOY_QUALITY: '0.4' },
+    });
+    expect(r.outputs.verdict).toBe('regression');
+    expect(r.exitCode).toBe(1);
+    expect(Number(r.outputs['concept-preservation-delta'])).toBeLessThan(-0.1);
+    const errors = r.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^DreamBench regression: concept preservation −?-?0\.\d+/);
+    const body = stack.actions.github.state.commentsOf(stack.actions.repository, 11)[0]!.body;
+    expect(body).toContain('<!-- dreambench-action:toy -->');
+    expect(body).toMatch(/regression/i);
+    const artifact = stack.actions.store.artifacts.find(
+      (a) => a.name === 'toy-results' && a.runId === 3002,
+    );
+    const files = Object.keys(unzipSync(stack.actions.store.blobContent(artifact!)!));
+    expect(files).toEqual(
+      expect.arrayContaining(['results.json', 'report.md', 'contact-sheet.jpg']),
+    );
+    expect(files.filter((f) => f.startsWith('images/'))).toHaveLength(24);
   });
 });

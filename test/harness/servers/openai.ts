@@ -36,8 +36,8 @@ export interface OpenAIServerOptions {
   latencyMs?: number;
   /** Per-request behaviour; `undefined` falls back to the default scored reply. `index` counts from 0. */
   respond?: (request: RecordedRequest, index: number) => Behavior | undefined;
-  /** Score of the default reply; default `scoreForRequest`. */
-  score?: (request: RecordedRequest) => number;
+  /** Score of the default reply; default `scoreForRequest`. May be async (e.g. decodes the images). */
+  score?: (request: RecordedRequest) => number | Promise<number>;
   /** Default reply's digit distribution under logprobs; default 0.6 on the score, rest on neighbours. */
   distribution?: (score: number) => Record<number, number>;
   /** Answer `logprobs` requests with log-probabilities (default true). */
@@ -130,7 +130,7 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       inFlight += 1;
       highWater = Math.max(highWater, inFlight);
       let released = false;
@@ -163,7 +163,7 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
       };
       const index = requests.length;
       requests.push(recorded);
-      const behavior = options.respond?.(recorded, index) ?? defaultBehavior(recorded);
+      const behavior = options.respond?.(recorded, index) ?? (await defaultBehavior(recorded));
       if (behavior.kind === 'hang') return;
       const answer = () => {
         if (behavior.kind === 'status') {
@@ -184,8 +184,8 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
     });
   });
 
-  const defaultBehavior = (request: RecordedRequest): Behavior => {
-    const score = (options.score ?? scoreForRequest)(request);
+  const defaultBehavior = async (request: RecordedRequest): Promise<Behavior> => {
+    const score = await (options.score ?? scoreForRequest)(request);
     const isPf = imagesInRequest(request.body).length === 1;
     const text = isPf
       ? `The image shows what the prompt asks for, with minor omissions.\nScore: ${score}`
