@@ -2,7 +2,7 @@
 // Bump RESULTS_SCHEMA_VERSION (constants.ts) on any incompatible change.
 import type { HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
-import type { Category, Fingerprint, PromptClass, SampleFailure } from '../types.ts';
+import type { Fingerprint, Sample, SampleFailure } from '../types.ts';
 
 export interface RunInfo {
   readonly repository: string;
@@ -20,16 +20,7 @@ export interface RunInfo {
 }
 
 /** One planned sample as the results record it (the manifest line without machine paths). */
-export interface PlannedSample {
-  readonly id: string;
-  readonly concept: string;
-  readonly category: Category;
-  readonly subject: string;
-  readonly promptIndex: number;
-  readonly promptClass: PromptClass;
-  readonly prompt: string;
-  readonly seed: number;
-}
+export type PlannedSample = Omit<Sample, 'referenceImages'>;
 
 export interface ResultsSummary {
   readonly planned: number;

@@ -1,17 +1,9 @@
 // Seeded random benchmarks for the sampler's property tests (no I/O).
+import { mulberry32 } from '../../src/compare/prng.ts';
 import { CATEGORIES } from '../../src/types.ts';
 import type { Benchmark, Concept, PromptClass } from '../../src/types.ts';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const classOf = (i: number): PromptClass =>
   i <= 3 ? 'photorealistic' : i <= 6 ? 'style_transfer' : 'imaginative';

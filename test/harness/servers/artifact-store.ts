@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { zipSync } from 'fflate';
-import { sendEmpty, type RecordedRequest } from './http-util.ts';
+import { type RecordedRequest, azureError, sendEmpty } from './http-util.ts';
 
 export interface StoredArtifact {
   readonly id: number;
@@ -218,14 +218,4 @@ function blobCreated(res: http.ServerResponse): void {
     'x-ms-request-server-encrypted': 'true',
     'x-ms-version': '2025-01-05',
   });
-}
-
-function azureError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  res.writeHead(status, {
-    'content-type': 'application/xml',
-    'x-ms-error-code': code,
-    'content-length': Buffer.byteLength(xml),
-  });
-  res.end(xml);
 }

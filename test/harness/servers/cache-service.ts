@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { makeRuntimeToken } from './actions-env.ts';
-import { listen, sendEmpty, sendJson, type RecordedRequest } from './http-util.ts';
+import { type RecordedRequest, azureError, listen, sendEmpty, sendJson } from './http-util.ts';
 
 const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.CacheService/';
 /** Emulator-style blob path: the Azure SDK reads the first segment as the account name. */
@@ -225,14 +225,4 @@ function strings(value: unknown): string[] {
 
 function twirpError(res: http.ServerResponse, status: number, code: string, msg: string): void {
   sendJson(res, status, { code, msg });
-}
-
-function azureError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  res.writeHead(status, {
-    'content-type': 'application/xml',
-    'x-ms-error-code': code,
-    'content-length': Buffer.byteLength(xml),
-  });
-  res.end(xml);
 }

@@ -108,3 +108,19 @@ export function matchPath(template: string, pathname: string): Record<string, st
   });
   return params;
 }
+
+/** An Azure Storage error reply, as the blob SDKs parse it. */
+export function azureError(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): void {
+  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  res.writeHead(status, {
+    'content-type': 'application/xml',
+    'x-ms-error-code': code,
+    'content-length': Buffer.byteLength(xml),
+  });
+  res.end(xml);
+}
