@@ -6,6 +6,7 @@ import { compare, fingerprintDiff, InsufficientPairsError } from '../compare/ind
 import type { Config } from '../config.ts';
 import { findBaseline } from '../github/artifacts.ts';
 import type { ComparisonView } from '../report/model.ts';
+import { ResultsFormatError } from '../results/errors.ts';
 import { parseResults, scoredSamplesOf } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
 import type { Fingerprint, ScoredSample } from '../types.ts';
@@ -52,11 +53,18 @@ export async function fetchBaseline(
         `on "${branch}" has an unexpired "${config.artifactName}" artifact`,
     };
   }
-  const file = path.join(found.dir, 'results.json');
-  const results = parseResults(
-    await readFile(file, 'utf8'),
-    `the baseline's results.json (run ${found.run.id})`,
-  );
+  let results: ResultsFile;
+  try {
+    const text = await readFile(path.join(found.dir, 'results.json'), 'utf8');
+    results = parseResults(text, `the baseline's results.json (run ${found.run.id})`);
+  } catch (e) {
+    // An unreadable baseline is not this PR's fault: report absolute numbers and say why.
+    if (e instanceof ResultsFormatError) return { missing: e.message };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { missing: `the baseline artifact of run ${found.run.id} holds no results.json` };
+    }
+    throw e;
+  }
   io.log.info(
     `Baseline: run ${found.run.id} on "${branch}" (${found.run.headSha.slice(0, 7)}, ${found.run.createdAt})`,
   );

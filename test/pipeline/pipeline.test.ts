@@ -1,0 +1,159 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { absoluteReport } from '../../src/compare/index.ts';
+import { parseConfig } from '../../src/config.ts';
+import { comparisonView, type BaselineFound } from '../../src/pipeline/baseline.ts';
+import { readRunContext } from '../../src/pipeline/context.ts';
+import { gateFailure, outputsOf } from '../../src/pipeline/outputs.ts';
+import { scoredSamplesOf } from '../../src/results/parse.ts';
+import { inputDefaults } from '../harness/action-yml.ts';
+import { pullRequestEvent, pushEvent } from '../harness/events.ts';
+import { FINGERPRINT, results, type SampleSpec } from '../results/fixtures.ts';
+
+const config = parseConfig((name) => inputDefaults()[name] ?? '', '/ws');
+const view = { runId: 1, runUrl: 'u', sha: 's', createdAt: 'c' };
+
+/** 20 reference images x 3 prompts; `drop` lowers every CP score by that much (0-4 scale). */
+function specs(drop = 0): SampleSpec[] {
+  return Array.from({ length: 60 }, (_, i) => {
+    const base = 2 + ((i * 7) % 3) - 1; // 1, 2, 3 in a fixed pattern
+    return {
+      concept: `object_${String(Math.floor(i / 3)).padStart(2, '0')}_x`,
+      promptIndex: i % 3 === 0 ? 0 : i % 3 === 1 ? 4 : 7,
+      cp: Math.max(0, base + 1 - drop),
+      pf: base,
+    };
+  });
+}
+
+function baseline(s: SampleSpec[], fingerprint = FINGERPRINT): BaselineFound {
+  return { results: results(s, { fingerprint }), dir: '/b', view };
+}
+
+describe('comparisonView', () => {
+  const current = (s: SampleSpec[]) => ({
+    fingerprint: FINGERPRINT,
+    scored: scoredSamplesOf(results(s)),
+  });
+
+  it('passes a missing baseline through with its reason', () => {
+    expect(comparisonView(config, { missing: 'no baseline yet' }, current(specs()))).toEqual({
+      kind: 'none',
+      reason: 'no baseline yet',
+    });
+  });
+
+  it('names every fingerprint field that differs', () => {
+    const other = { ...FINGERPRINT, judgeModel: 'gpt-4o-mini', imageSize: 768 };
+    const v = comparisonView(config, baseline(specs(), other), current(specs()));
+    expect(v.kind).toBe('incompatible');
+    expect(v.kind === 'incompatible' && v.differences.map((d) => d.field)).toEqual([
+      'judgeModel',
+      'imageSize',
+    ]);
+  });
+
+  it('compares like with like and finds a drop of one CP point on every sample', () => {
+    const v = comparisonView(config, baseline(specs()), current(specs(1)));
+    if (v.kind !== 'compared') throw new Error(`expected a comparison, got ${v.kind}`);
+    expect(v.comparison.cp.delta).toBeCloseTo(-0.25, 12);
+    expect(v.comparison.pf.delta).toBe(0);
+    expect(v.comparison.verdict).toBe('regression');
+    expect(v.comparison.pairing).toMatchObject({ paired: 60, pairedConcepts: 20 });
+  });
+
+  it('falls back to absolute numbers when fewer than two reference images pair', () => {
+    const one = specs().slice(0, 3);
+    const v = comparisonView(config, baseline(one), current(one));
+    expect(v.kind).toBe('none');
+    expect(v.kind === 'none' && v.reason).toMatch(/too few samples scored on both sides/);
+  });
+});
+
+describe('outputs and the gate line', () => {
+  const scored = scoredSamplesOf(results(specs(1)));
+  const absolute = absoluteReport(scored, 0, { confidence: 0.95, seed: 0, iterations: 200 });
+  const compared = comparisonView(config, baseline(specs()), { fingerprint: FINGERPRINT, scored });
+
+  it('formats every contract output', () => {
+    const out = outputsOf({
+      verdict: 'regression',
+      absolute,
+      comparison: compared,
+      scored: 60,
+      failed: 2,
+      costUsd: 0.12345,
+    });
+    expect(out).toMatchObject({
+      'concept-preservation': absolute.aggregate.overall.cp!.toFixed(3),
+      'concept-preservation-delta': '-0.250',
+      'prompt-following-delta': '0.000',
+      verdict: 'regression',
+      'samples-scored': '60',
+      'samples-failed': '2',
+      'cost-usd': '0.1235',
+      'comment-url': '',
+    });
+  });
+
+  it('leaves deltas empty without a baseline', () => {
+    const out = outputsOf({
+      verdict: 'no-baseline',
+      absolute,
+      comparison: { kind: 'none', reason: 'x' },
+      scored: 60,
+      failed: 0,
+      costUsd: 0,
+    });
+    expect(out['concept-preservation-delta']).toBe('');
+    expect(out['cp-pf-delta']).toBe('');
+  });
+
+  it('says in one line why the gate failed, and nothing when it passes or is off', () => {
+    const line = gateFailure(compared, true);
+    expect(line).toMatch(
+      /^DreamBench regression: concept preservation -0\.250 \[-0\.250, -0\.250\] \(Holm p=/,
+    );
+    expect(line).not.toContain('\n');
+    expect(line).toContain('over 60 paired samples');
+    expect(gateFailure(compared, false)).toBeUndefined();
+    expect(gateFailure({ kind: 'none', reason: 'x' }, true)).toBeUndefined();
+  });
+});
+
+describe('readRunContext', () => {
+  function contextFor(event: ReturnType<typeof pullRequestEvent>) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
+    writeFileSync(path.join(dir, 'event.json'), JSON.stringify(event.payload));
+    return readRunContext({
+      GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+      GITHUB_EVENT_NAME: event.name,
+      GITHUB_REF: event.ref,
+      GITHUB_REPOSITORY: 'octo-org/octo-repo',
+      GITHUB_RUN_ID: '77',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_WORKFLOW_REF: 'octo-org/octo-repo/.github/workflows/bench.yml@refs/heads/main',
+      RUNNER_TEMP: '/tmp/runner',
+    });
+  }
+
+  it('reads the PR, its base branch and the workflow file', () => {
+    const ctx = contextFor(pullRequestEvent({ number: 12, baseRef: 'release' }));
+    expect(ctx.pullRequest).toMatchObject({ number: 12, baseRef: 'release', fromFork: false });
+    expect(ctx.workflowFile).toBe('bench.yml');
+    expect(ctx.runUrl).toBe('https://github.com/octo-org/octo-repo/actions/runs/77');
+    expect(ctx.workDir).toBe('/tmp/runner/dreambench');
+  });
+
+  it('recognises a fork PR', () => {
+    expect(contextFor(pullRequestEvent({ fork: true })).pullRequest?.fromFork).toBe(true);
+  });
+
+  it('has no PR on a push', () => {
+    const ctx = contextFor(pushEvent());
+    expect(ctx.pullRequest).toBeUndefined();
+    expect(ctx.defaultBranch).toBe('main');
+  });
+});

@@ -1,0 +1,135 @@
+// Small, hand-made results for the results and pipeline unit tests.
+import type { ResultsFile } from '../../src/results/schema.ts';
+import type { JudgeRecord, ScoreStats } from '../../src/score/score-samples.ts';
+import type { Category, Fingerprint, PromptClass } from '../../src/types.ts';
+
+export const FINGERPRINT: Fingerprint = {
+  dataset: 'dreambench-plus',
+  datasetRevision: 'main',
+  datasetSha256: 'a'.repeat(64),
+  sampleSeed: 0,
+  samples: 150,
+  categories: [],
+  judgeModel: 'gpt-4o-2024-08-06',
+  judgeScoring: 'expected',
+  judgeRepeats: 1,
+  templatesSha256: 'b'.repeat(64),
+  imageSize: 512,
+};
+
+export function stats(over: Partial<ScoreStats> = {}): ScoreStats {
+  return {
+    samples: 0,
+    scored: 0,
+    failed: 0,
+    calls: 0,
+    retries: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 },
+    costUsd: 0,
+    failuresByKind: {},
+    refusalsByCategory: { animal: 0, human: 0, object: 0, style: 0 },
+    scoringUsed: { expected: 0, sampled: 0 },
+    servedModels: {},
+    systemFingerprints: {},
+    ratePauses: 0,
+    logprobsSupported: true,
+    ...over,
+  };
+}
+
+export interface SampleSpec {
+  readonly concept: string;
+  readonly category?: Category;
+  readonly promptIndex: number;
+  readonly cp: number | null;
+  readonly pf: number | null;
+}
+
+const classOf = (i: number): PromptClass =>
+  i <= 3 ? 'photorealistic' : i <= 6 ? 'style_transfer' : 'imaginative';
+
+export function record(s: SampleSpec): JudgeRecord {
+  const metric = (m: 'cp' | 'pf', score: number | null) => ({
+    metric: m,
+    template: m === 'cp' ? ('subject' as const) : ('text' as const),
+    judgments: [],
+    score,
+    scoring: score === null ? null : ('sampled' as const),
+  });
+  return {
+    id: `${s.concept}-p${s.promptIndex}`,
+    concept: s.concept,
+    category: s.category ?? 'object',
+    promptClass: classOf(s.promptIndex),
+    promptIndex: s.promptIndex,
+    imageSha256: null,
+    referenceSha256: null,
+    cp: metric('cp', s.cp),
+    pf: metric('pf', s.pf),
+    scored: s.cp !== null && s.pf !== null,
+    costUsd: 0,
+    errors: [],
+  };
+}
+
+export function results(
+  specs: readonly SampleSpec[],
+  over: {
+    shard?: { index: number; count: number } | null;
+    fingerprint?: Fingerprint;
+    costUsd?: number;
+  } = {},
+): ResultsFile {
+  const records = specs.map(record);
+  return {
+    schemaVersion: 1,
+    generator: { name: 'dreambench-action', version: '0.0.0' },
+    createdAt: '2026-11-25T03:00:00.000Z',
+    run: {
+      repository: 'octo-org/octo-repo',
+      runId: 1,
+      runAttempt: 1,
+      workflow: 'DreamBench',
+      eventName: 'push',
+      ref: 'refs/heads/main',
+      sha: 'c'.repeat(40),
+      prNumber: null,
+      url: 'https://github.com/octo-org/octo-repo/actions/runs/1',
+      mode: 'baseline',
+      shard: over.shard ?? null,
+    },
+    fingerprint: over.fingerprint ?? FINGERPRINT,
+    summary: {
+      planned: specs.length,
+      scored: 0,
+      failed: 0,
+      cp: null,
+      pf: null,
+      cpPf: null,
+      costUsd: 0,
+    },
+    judge: {
+      model: 'gpt-4o-2024-08-06',
+      scoring: 'expected',
+      repeats: 1,
+      stats: stats({ samples: specs.length, costUsd: over.costUsd ?? 0, calls: 2 * specs.length }),
+    },
+    samples: records.map((r) => ({
+      id: r.id,
+      concept: r.concept,
+      category: r.category,
+      subject: 'teapot',
+      promptIndex: r.promptIndex,
+      promptClass: r.promptClass,
+      prompt: `prompt ${r.promptIndex}`,
+      seed: 1,
+    })),
+    records,
+    failures: records
+      .filter((r) => !r.scored)
+      .map((r) => ({ id: r.id, stage: 'judge', kind: 'unparseable', reason: 'no score' })),
+    history: [],
+  };
+}

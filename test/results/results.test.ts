@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { aggregate } from '../../src/compare/index.ts';
+import { buildResultsFile } from '../../src/results/build.ts';
+import { ResultsFormatError, ShardMergeError } from '../../src/results/errors.ts';
+import { extendHistory } from '../../src/results/history.ts';
+import { mergeShards } from '../../src/results/merge.ts';
+import { parseResults, scoredSamplesOf } from '../../src/results/parse.ts';
+import { FINGERPRINT, results, stats } from './fixtures.ts';
+
+const specs = [
+  { concept: 'object_00_teapot', promptIndex: 0, cp: 3, pf: 4 },
+  { concept: 'object_00_teapot', promptIndex: 5, cp: 2, pf: null },
+  { concept: 'object_01_vase', promptIndex: 8, cp: 1, pf: 2 },
+];
+
+describe('parseResults', () => {
+  it('reads back what it wrote and yields only fully scored samples', () => {
+    const r = parseResults(JSON.stringify(results(specs)), 'results.json');
+    expect(scoredSamplesOf(r).map((s) => [s.id, s.cp, s.pf])).toEqual([
+      ['object_00_teapot-p0', 3, 4],
+      ['object_01_vase-p8', 1, 2],
+    ]);
+  });
+
+  it.each([
+    ['{', /invalid JSON/],
+    ['[]', /expected a JSON object/],
+    [JSON.stringify({ ...results(specs), schemaVersion: 2 }), /schemaVersion 2 is not 1/],
+    [JSON.stringify({ ...results(specs), records: undefined }), /"records" is missing/],
+    [JSON.stringify({ ...results(specs), failures: {} }), /"failures" is not an array/],
+  ])('refuses %s', (text, message) => {
+    expect(() => parseResults(text, 'the baseline')).toThrow(ResultsFormatError);
+    expect(() => parseResults(text, 'the baseline')).toThrow(message);
+  });
+});
+
+describe('buildResultsFile', () => {
+  it('lists a planned sample that ended neither scored nor failed instead of losing it', () => {
+    const r = results(specs);
+    const built = buildResultsFile({
+      version: '1.0.0',
+      createdAt: '2026-11-26T00:00:00.000Z',
+      run: r.run,
+      fingerprint: FINGERPRINT,
+      samples: r.samples,
+      records: r.records,
+      stats: stats(),
+      failures: [], // the judge failure of -p5 was "forgotten"
+      aggregate: aggregate(scoredSamplesOf(r), 0),
+      judge: { model: 'm', scoring: 'sampled', repeats: 1 },
+      history: [],
+    });
+    expect(built.failures).toEqual([
+      expect.objectContaining({ id: 'object_00_teapot-p5', kind: 'unaccounted' }),
+    ]);
+    expect(built.summary).toMatchObject({ planned: 3, scored: 2, failed: 1 });
+    expect(built.summary.cp).toBeCloseTo((3 + 1) / 2 / 4, 12);
+  });
+});
+
+describe('extendHistory', () => {
+  const point = (runId: number) => ({ runId, sha: 'x', createdAt: '', cp: 0.5, pf: 0.5 });
+  it('appends newest last, replaces a re-run and keeps the last N', () => {
+    expect(extendHistory([point(1), point(2)], point(3)).map((p) => p.runId)).toEqual([1, 2, 3]);
+    expect(extendHistory([point(1), point(2)], point(1)).map((p) => p.runId)).toEqual([2, 1]);
+    expect(extendHistory([point(1), point(2), point(3)], point(4), 2).map((p) => p.runId)).toEqual([
+      3, 4,
+    ]);
+  });
+});
+
+describe('mergeShards', () => {
+  const a = results([specs[0]!, specs[1]!], { shard: { index: 1, count: 2 }, costUsd: 0.25 });
+  const b = results([specs[2]!], { shard: { index: 2, count: 2 }, costUsd: 0.5 });
+
+  it('combines every slice, in shard order, with counters summed', () => {
+    const merged = mergeShards([b, a], 'r-shard-');
+    expect(merged.samples.map((s) => s.id)).toEqual([
+      'object_00_teapot-p0',
+      'object_00_teapot-p5',
+      'object_01_vase-p8',
+    ]);
+    expect(merged.failures.map((f) => f.id)).toEqual(['object_00_teapot-p5']);
+    expect(merged.stats.costUsd).toBeCloseTo(0.75, 12);
+    expect(merged.stats.calls).toBe(6);
+    expect(merged.stats.refusalsByCategory).toEqual({ animal: 0, human: 0, object: 0, style: 0 });
+    expect(merged.stats.logprobsSupported).toBe(true);
+  });
+
+  it.each([
+    ['no shard at all', [], /found no "r-shard-<i>" artifacts/],
+    ['a missing slice', [a], /shard\(s\) 2\/2 have no results/],
+    ['a slice twice', [a, a, b], /shard 1 appears twice/],
+    ['unsharded results', [results(specs)], /not a shard's/],
+    [
+      'another judge',
+      [
+        a,
+        results([specs[2]!], {
+          shard: { index: 2, count: 2 },
+          fingerprint: { ...FINGERPRINT, judgeModel: 'x' },
+        }),
+      ],
+      /measured something else than shard 1: judgeModel/,
+    ],
+    [
+      'one sample in two slices',
+      [a, results([specs[0]!], { shard: { index: 2, count: 2 } })],
+      /in more than one shard/,
+    ],
+  ])('refuses %s', (_name, shards, message) => {
+    expect(() => mergeShards(shards, 'r-shard-')).toThrow(ShardMergeError);
+    expect(() => mergeShards(shards, 'r-shard-')).toThrow(message);
+  });
+});
