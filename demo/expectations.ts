@@ -1,0 +1,51 @@
+// What the demo expects of its two runs (pure). A failed PR check is the point of the demo; a
+// failed baseline, a missing comment or a missing contact sheet is not, and makes the demo exit 1.
+
+export interface RunView {
+  readonly exitCode: number | null;
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+export interface DemoOutcome {
+  readonly judge: 'stand-in' | 'openai';
+  readonly baseline: RunView;
+  readonly pr: RunView;
+  /** The PR comment as the GitHub server holds it; undefined when none was posted. */
+  readonly comment: string | undefined;
+  readonly marker: string;
+  readonly contactSheet: boolean;
+}
+
+/** Everything that went other than planned, one sentence each; empty when all is well. */
+export function unexpectedOutcomes(o: DemoOutcome): string[] {
+  const problems: string[] = [];
+  if (o.baseline.exitCode !== 0)
+    problems.push(`the baseline run exited with ${o.baseline.exitCode}, expected 0`);
+  if (o.baseline.outputs.verdict !== 'no-baseline')
+    problems.push(
+      `the baseline run's verdict is "${o.baseline.outputs.verdict}", expected "no-baseline"`,
+    );
+  if (o.baseline.outputs['samples-failed'] !== '0')
+    problems.push(
+      `the baseline run failed ${o.baseline.outputs['samples-failed']} samples, expected 0`,
+    );
+  // The stand-in judge is deterministic, so the worse toy model must regress; a real judge may
+  // legitimately judge otherwise, but must still produce a comparison.
+  const allowed = o.judge === 'stand-in' ? ['regression'] : ['regression', 'pass', 'improvement'];
+  const verdict = o.pr.outputs.verdict ?? '';
+  if (!allowed.includes(verdict))
+    problems.push(
+      `the PR run's verdict is "${verdict}", expected ${allowed.map((v) => `"${v}"`).join(' or ')}`,
+    );
+  const expectedExit = verdict === 'regression' ? 1 : 0;
+  if (o.pr.exitCode !== expectedExit)
+    problems.push(
+      `the PR run exited with ${o.pr.exitCode}, expected ${expectedExit} for "${verdict}"`,
+    );
+  if (o.comment === undefined) problems.push('the PR run posted no comment');
+  else if (!o.comment.startsWith(o.marker))
+    problems.push(`the PR comment does not start with the marker ${o.marker}`);
+  if (!o.contactSheet && verdict === 'regression')
+    problems.push("the PR run's artifact holds no contact-sheet.jpg");
+  return problems;
+}

@@ -1,0 +1,222 @@
+// `npm run demo`: the whole product offline. Builds a miniature DreamBench++ benchmark, serves it
+// from a loopback hub, starts loopback GitHub (REST + artifacts) and judge servers, then runs the
+// committed dist/index.js twice under the runner emulation: a push to main with a good toy model
+// (publishes the baseline) and a pull request with a worse one (comments and fails the check).
+// Writes what a user would look at to demo-output/ (or DEMO_OUTPUT_DIR).
+//
+// Exit code: 0 when everything behaved as designed — including the PR check failing, which is the
+// point — and 1 when something unexpected happened.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { unzipSync } from 'fflate';
+import { repoRoot } from '../test/harness/action-yml.ts';
+import { pullRequestEvent, pushEvent, type GithubEvent } from '../test/harness/events.ts';
+import { cleanupShippedAction, runAction, type RunResult } from '../test/harness/runner.ts';
+import { startActionsStack } from '../test/harness/servers/actions-env.ts';
+import { startHubServer } from '../test/harness/servers/hub.ts';
+import { buildDemoBenchmark, zipBenchmark, type DemoBenchmark } from './benchmark.ts';
+import { formatReport } from './console-report.ts';
+import { unexpectedOutcomes } from './expectations.ts';
+import { startDemoJudge, type DemoJudge } from './judge.ts';
+
+const BASELINE_QUALITY = '0.9';
+const PR_QUALITY = '0.6';
+const SAMPLES = '48';
+const PR_NUMBER = 7;
+const MARKER = '<!-- dreambench-action:default -->';
+const ARTIFACT = 'dreambench-results';
+const TOY_MODEL = path.join(repoRoot, 'demo/toy-model.ts');
+const OUTPUT_FILES = [
+  'comment.md',
+  'summary.md',
+  'results.json',
+  'baseline-results.json',
+  'contact-sheet.jpg',
+  'log.txt',
+];
+
+const started = performance.now();
+const outDir = path.resolve(process.env.DEMO_OUTPUT_DIR ?? path.join(repoRoot, 'demo-output'));
+// DEMO_DREAMBOOTH_DIR points elsewhere (or at nothing, to see the all-drawn benchmark).
+const photosDir = path.resolve(
+  process.env.DEMO_DREAMBOOTH_DIR ?? path.join(repoRoot, '../shared/data/dreambooth'),
+);
+
+type Actions = Awaited<ReturnType<typeof startActionsStack>>;
+
+interface Servers {
+  readonly actions: Actions;
+  readonly hubUrl: string;
+  readonly judge: DemoJudge;
+  readonly toolCache: string;
+  close(): Promise<void>;
+}
+
+async function startServers(zip: Buffer): Promise<Servers> {
+  const actions = await startActionsStack();
+  const hub = await startHubServer({ files: { 'yuangpeng/dreambench_plus@main/data.zip': zip } });
+  const judge = await startDemoJudge(process.env);
+  const toolCache = mkdtempSync(path.join(os.tmpdir(), 'dreambench-demo-toolcache-'));
+  return {
+    actions,
+    hubUrl: hub.url,
+    judge,
+    toolCache,
+    close: async () => {
+      await Promise.all([actions.close(), hub.close(), judge.close()]);
+      rmSync(toolCache, { recursive: true, force: true });
+    },
+  };
+}
+
+function runToy(
+  s: Servers,
+  runId: number,
+  event: GithubEvent,
+  quality: string,
+): Promise<RunResult> {
+  return runAction({
+    runId,
+    event,
+    timeoutMs: 180_000,
+    inputs: {
+      ...s.judge.inputs,
+      'generate-command': `"${process.execPath}" "${TOY_MODEL}" {manifest}`,
+      samples: SAMPLES,
+    },
+    env: {
+      ...s.actions.env(runId, { ref: event.ref }),
+      HF_ENDPOINT: s.hubUrl,
+      RUNNER_TOOL_CACHE: s.toolCache,
+      TOY_QUALITY: quality,
+      ...s.judge.env,
+    },
+  });
+}
+
+/** The PR run's contact sheet, from its uploaded artifact zip (what a user would download). */
+function contactSheetOf(actions: Actions, runId: number): Uint8Array | undefined {
+  const artifact = actions.store.artifacts.find((a) => a.name === ARTIFACT && a.runId === runId);
+  const zip = artifact && actions.store.blobContent(artifact);
+  return zip ? unzipSync(zip)['contact-sheet.jpg'] : undefined;
+}
+
+function logOf(title: string, r: RunResult): string {
+  return `===== ${title} (exit ${r.exitCode}) =====\n${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}\n`;
+}
+
+function copyResults(r: RunResult, to: string): boolean {
+  const file = r.outputs['results-file'];
+  if (!file || !existsSync(file)) return false;
+  writeFileSync(to, readFileSync(file));
+  return true;
+}
+
+/** An empty output folder: a file left from an earlier run must not pass for this run's. */
+function prepareOutputDir(): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const f of OUTPUT_FILES) rmSync(path.join(outDir, f), { force: true });
+}
+
+function benchmarkLabel(benchmark: DemoBenchmark): string {
+  const origin =
+    benchmark.source === 'photographs'
+      ? 'animals and objects are DreamBooth photographs, people and styles drawn'
+      : `every image drawn: no DreamBooth photographs at ${photosDir}`;
+  return `${benchmark.concepts.length} concepts x 9 prompts (${origin}), served as data.zip from a loopback hub`;
+}
+
+/** The baseline push, then the pull request; `runnerTemps` collects what to clean up. */
+async function runBoth(s: Servers, runnerTemps: string[]) {
+  console.log(`run 1/2: push to main, toy model quality ${BASELINE_QUALITY} …`);
+  const push = pushEvent();
+  const baseline = await runToy(s, 1001, push, BASELINE_QUALITY);
+  runnerTemps.push(baseline.runnerTemp);
+  // As GitHub does when a workflow run ends: the PR run looks the baseline up among finished runs.
+  if (baseline.exitCode === 0) {
+    s.actions.github.state.addRun({
+      id: 1001,
+      headBranch: 'main',
+      headSha: push.sha,
+      event: push.name,
+      conclusion: 'success',
+    });
+  }
+  console.log(`run 2/2: pull request #${PR_NUMBER}, toy model quality ${PR_QUALITY} …`);
+  const pr = await runToy(s, 2001, pullRequestEvent({ number: PR_NUMBER }), PR_QUALITY);
+  runnerTemps.push(pr.runnerTemp);
+  return { baseline, pr };
+}
+
+const out = (name: string) => path.join(outDir, name);
+
+/** Writes demo-output/; returns the comment and whether the contact sheet was found. */
+function writeOutputs(s: Servers, baseline: RunResult, pr: RunResult) {
+  const comment = s.actions.github.state
+    .commentsOf(s.actions.repository, PR_NUMBER)
+    .find((c) => c.body.startsWith(MARKER))?.body;
+  if (comment !== undefined) writeFileSync(out('comment.md'), comment);
+  writeFileSync(out('summary.md'), pr.summary);
+  copyResults(pr, out('results.json'));
+  copyResults(baseline, out('baseline-results.json'));
+  const sheet = contactSheetOf(s.actions, 2001);
+  if (sheet) writeFileSync(out('contact-sheet.jpg'), sheet);
+  writeFileSync(
+    out('log.txt'),
+    logOf('push to main (baseline)', baseline) + logOf('pull request', pr),
+  );
+  return { comment, contactSheet: sheet !== undefined };
+}
+
+async function main(): Promise<number> {
+  prepareOutputDir();
+  const benchmark = await buildDemoBenchmark(existsSync(photosDir) ? photosDir : undefined);
+  const servers = await startServers(zipBenchmark(benchmark));
+  console.log(`judge: ${servers.judge.label}`);
+  console.log(`benchmark: ${benchmarkLabel(benchmark)}`);
+  const runnerTemps: string[] = [];
+  try {
+    const { baseline, pr } = await runBoth(servers, runnerTemps);
+    const written = writeOutputs(servers, baseline, pr);
+    const judge = servers.judge;
+    const problems = unexpectedOutcomes({
+      judge: judge.kind,
+      baseline,
+      pr,
+      marker: MARKER,
+      ...written,
+    });
+    console.log(
+      formatReport({
+        judgeLabel: judge.label,
+        standIn: judge.kind === 'stand-in',
+        benchmark: benchmarkLabel(benchmark),
+        qualities: { baseline: BASELINE_QUALITY, pr: PR_QUALITY },
+        baseline: baseline.outputs,
+        pr: pr.outputs,
+        prExitCode: pr.exitCode,
+        files: OUTPUT_FILES.filter((f) => existsSync(out(f))).map((f) => [f, out(f)] as const),
+        seconds: (performance.now() - started) / 1000,
+        problems,
+      }),
+    );
+    return problems.length === 0 ? 0 : 1;
+  } finally {
+    await servers.close();
+    // runnerTemp is <home>/_temp; the whole emulated runner home goes.
+    for (const temp of runnerTemps) rmSync(path.dirname(temp), { recursive: true, force: true });
+    cleanupShippedAction();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('demo failed:', error);
+    process.exitCode = 1;
+  },
+);

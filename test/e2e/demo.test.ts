@@ -1,0 +1,157 @@
+// `npm run demo` as a user runs it: `node demo/run.ts` in a child process, writing into a
+// temporary folder. It must exit 0 (the PR check failing is the designed outcome) and leave the
+// files the README promises.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../harness/action-yml.ts';
+
+interface Exit {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let outDir: string;
+let demo: Exit;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(path.join(os.tmpdir(), 'dreambench-demo-test-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DEMO_OUTPUT_DIR: outDir };
+  // The demo must never reach for a real judge from the test suite.
+  delete env.OPENAI_API_KEY;
+  delete env.OPENAI_BASE_URL;
+  demo = await new Promise<Exit>((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(repoRoot, 'demo/run.ts')],
+      { cwd: repoRoot, env, timeout: 150_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}, 160_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+const read = (name: string) => readFileSync(path.join(outDir, name), 'utf8');
+
+describe('npm run demo', () => {
+  it('exits 0 and says the stand-in judge is a stand-in and the check failed', () => {
+    expect(demo.stderr).not.toMatch(/demo failed/);
+    expect(demo.code, demo.stdout + demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/STAND-IN judge.*mean NOTHING/);
+    expect(demo.stdout).toMatch(/check: ✗ FAILED \(verdict regression, exit code 1\)/);
+    expect(demo.stdout).toContain('everything behaved as expected');
+  });
+
+  it('writes every promised file into DEMO_OUTPUT_DIR, not demo-output/', () => {
+    for (const f of [
+      'comment.md',
+      'summary.md',
+      'results.json',
+      'baseline-results.json',
+      'contact-sheet.jpg',
+      'log.txt',
+    ]) {
+      expect(existsSync(path.join(outDir, f)), f).toBe(true);
+      expect(demo.stdout).toContain(path.join(outDir, f));
+    }
+  });
+
+  it('keeps the PR comment as posted: marker first, a regression, deltas', () => {
+    const comment = read('comment.md');
+    expect(comment.startsWith('<!-- dreambench-action:default -->')).toBe(true);
+    expect(comment).toMatch(/regression/i);
+    expect(comment).toMatch(/48 of 48 samples paired/);
+    // The summary is the job-summary twin of the comment.
+    expect(read('summary.md')).toMatch(/regression/i);
+  });
+
+  it('keeps both runs’ results: the baseline published, the PR compared against it', () => {
+    const base = JSON.parse(read('baseline-results.json'));
+    const pr = JSON.parse(read('results.json'));
+    expect(base.records).toHaveLength(48);
+    expect(pr.records).toHaveLength(48);
+    expect(new Set(pr.records.map((r: { category: string }) => r.category))).toEqual(
+      new Set(['animal', 'human', 'object', 'style']),
+    );
+    const log = read('log.txt');
+    expect(log).toContain('===== push to main (baseline) (exit 0) =====');
+    expect(log).toContain('===== pull request (exit 1) =====');
+    expect(log).toContain('toy model (quality 0.6)');
+  });
+
+  it('extracts a contact sheet from the artifact that decodes as a JPEG', async () => {
+    const meta = await sharp(path.join(outDir, 'contact-sheet.jpg')).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect(meta.width).toBeGreaterThan(256);
+    expect(meta.height).toBeGreaterThan(256);
+  });
+});
+
+describe('the demo without the DreamBooth photographs', () => {
+  it('draws every reference image and still covers the four categories with 9 prompts each', async () => {
+    const { buildDemoBenchmark } = await import('../../demo/benchmark.ts');
+    const bench = await buildDemoBenchmark(path.join(os.tmpdir(), 'no-such-dreambooth-folder'));
+    expect(bench.source).toBe('drawings');
+    const images = Object.keys(bench.files).filter((f) => f.startsWith('data/images/'));
+    expect(images).toHaveLength(bench.concepts.length);
+    expect(new Set(bench.concepts.map((c) => c.category))).toEqual(
+      new Set(['animal', 'human', 'object', 'style']),
+    );
+    for (const image of images) {
+      const meta = await sharp(Buffer.from(bench.files[image]!)).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 512, 512]);
+      const caption =
+        bench.files[image.replace('/images/', '/captions/').replace(/\.jpg$/, '.txt')];
+      const lines = Buffer.from(caption!).toString('utf8').trimEnd().split('\n');
+      expect(lines).toHaveLength(10);
+    }
+  });
+});
+
+describe('what the demo counts as unexpected', () => {
+  const ok = {
+    judge: 'stand-in' as const,
+    marker: '<!-- m -->',
+    comment: '<!-- m -->\nregression',
+    contactSheet: true,
+    baseline: { exitCode: 0, outputs: { verdict: 'no-baseline', 'samples-failed': '0' } },
+    pr: { exitCode: 1, outputs: { verdict: 'regression' } },
+  };
+
+  it('nothing when the baseline passes and the PR regresses and fails', async () => {
+    const { unexpectedOutcomes } = await import('../../demo/expectations.ts');
+    expect(unexpectedOutcomes(ok)).toEqual([]);
+  });
+
+  it('a failed baseline, a passing PR under the stand-in judge, a missing comment', async () => {
+    const { unexpectedOutcomes } = await import('../../demo/expectations.ts');
+    expect(unexpectedOutcomes({ ...ok, baseline: { ...ok.baseline, exitCode: 1 } })).toEqual([
+      'the baseline run exited with 1, expected 0',
+    ]);
+    expect(
+      unexpectedOutcomes({ ...ok, pr: { exitCode: 0, outputs: { verdict: 'pass' } } }),
+    ).toEqual(['the PR run\'s verdict is "pass", expected "regression"']);
+    expect(unexpectedOutcomes({ ...ok, comment: undefined })).toEqual([
+      'the PR run posted no comment',
+    ]);
+  });
+
+  it('a real judge may pass the PR, but its exit code must match the verdict', async () => {
+    const { unexpectedOutcomes } = await import('../../demo/expectations.ts');
+    const real = { ...ok, judge: 'openai' as const };
+    expect(
+      unexpectedOutcomes({ ...real, pr: { exitCode: 0, outputs: { verdict: 'pass' } } }),
+    ).toEqual([]);
+    expect(
+      unexpectedOutcomes({ ...real, pr: { exitCode: 1, outputs: { verdict: 'pass' } } }),
+    ).toEqual(['the PR run exited with 1, expected 0 for "pass"']);
+  });
+});
