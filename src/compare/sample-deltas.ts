@@ -28,15 +28,30 @@ function size(d: SampleDelta, by: 'cp' | 'pf' | 'either'): number {
     : Math.abs(d[by].delta);
 }
 
-/** Largest changes first (by `by`), ties by id so the order is stable across runs. */
+/**
+ * Largest changes first (by `by`), ties by id so the order is stable across runs. At most
+ * `perConcept` samples of one reference image are taken, so that one subject that fell apart does
+ * not fill the whole list.
+ */
 export function largestChanges(
   deltas: readonly SampleDelta[],
   n: number,
   by: 'cp' | 'pf' | 'either' = 'either',
+  perConcept = Infinity,
 ): SampleDelta[] {
-  return [...deltas]
-    .sort((a, b) => size(b, by) - size(a, by) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .slice(0, Math.max(0, n));
+  const sorted = [...deltas].sort(
+    (a, b) => size(b, by) - size(a, by) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  const taken = new Map<string, number>();
+  const out: SampleDelta[] = [];
+  for (const d of sorted) {
+    if (out.length >= n) break;
+    const k = taken.get(d.concept) ?? 0;
+    if (k >= perConcept) continue;
+    taken.set(d.concept, k + 1);
+    out.push(d);
+  }
+  return out;
 }
 
 /** All paired samples' changes, largest (either metric) first. */

@@ -18,7 +18,7 @@ export function contactSheetRows(
   baselineDir: string | undefined,
 ): ContactSheetRow[] {
   const drops = comparison.sampleDeltas.filter((d) => d.cp.delta < 0 || d.pf.delta < 0);
-  return largestChanges(drops, ROWS).map((d) => ({
+  return largestChanges(drops, ROWS, 'either', 2).map((d) => ({
     id: d.id,
     label: `${d.id}  CP ${d.cp.base}→${d.cp.pr}  PF ${d.pf.base}→${d.pf.pr}`,
     reference: path.join(resultsDir, ARTIFACT_REFERENCES, `${d.concept}.jpg`),

@@ -178,7 +178,8 @@ export async function report(
       runUrl: ctx.runUrl,
       artifactUrl,
       history,
-      sha: ctx.sha,
+      // A PR's GITHUB_SHA is a merge commit nobody knows; show the head commit instead.
+      sha: ctx.pullRequest?.headSha || ctx.sha,
     });
 
   if (comparison.kind === 'compared') {

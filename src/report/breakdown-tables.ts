@@ -30,6 +30,10 @@ function change(d: DeltaEstimate | null): string {
   return d === null ? '—' : `${f.delta(d.delta)} ${f.interval(d.ci)}`;
 }
 
+/** Why a cell can be empty; shown under a table that has one. */
+const SPARSE_NOTE =
+  '— : no samples in the group, or too few reference images (clusters) to resample an interval.';
+
 function build<T>(
   b: Breakdown<T>,
   header: (label: string) => string[],
@@ -38,11 +42,12 @@ function build<T>(
 ): BreakdownTables {
   const [cat, cls] = GROUPS.map(({ key, label, names }) => {
     const groups = b[key] as Readonly<Record<string, T>>;
-    return table(
+    const text = table(
       header(label),
       names.map((n) => [groupName(n), ...row(groups[n]!)]),
       align,
     );
+    return text.includes('—') ? `${text}\n\n${SPARSE_NOTE}` : text;
   }) as [string, string];
   return { byCategory: cat, byClass: cls };
 }

@@ -18,7 +18,15 @@ export interface SampleChangesStyle {
   readonly replyChars: number;
   readonly promptChars: number;
   readonly trimOrder: number;
+  /** Scores are expected values, so a quoted reply's `Score: N` can differ from the number shown. */
+  readonly expectedScoring?: boolean;
 }
+
+const EXPECTED_NOTE =
+  "Scores are expected values over 0-4 from the judge's log-probabilities; a quoted reply shows the score the judge sampled.";
+
+/** Changes shown per reference image, so the list covers several subjects. */
+const PER_CONCEPT = 2;
 
 function scoreMove(s: ScoreChange): string {
   return `${f.judgeScore(s.base)} → ${f.judgeScore(s.pr)} (${f.judgeDelta(s.delta)})`;
@@ -58,7 +66,7 @@ export function sampleChangesSection(
   style: SampleChangesStyle,
 ): Section {
   const changed = comparison.sampleDeltas.filter((d) => d.cp.delta !== 0 || d.pf.delta !== 0);
-  const top = largestChanges(changed, style.top);
+  const top = largestChanges(changed, style.top, 'either', PER_CONCEPT);
   if (top.length === 0) {
     return {
       text:
@@ -78,7 +86,8 @@ export function sampleChangesSection(
     ]),
     'lllrr',
   );
-  const head = `### Largest per-sample changes\n\n${overview}`;
+  const note = style.expectedScoring ? `\n\n${EXPECTED_NOTE}` : '';
+  const head = `### Largest per-sample changes\n\n${overview}${note}`;
   const items = top.map((d) => sampleBlock(d, samples.get(d.id), style));
   const parts = {
     head,

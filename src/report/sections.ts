@@ -94,6 +94,7 @@ function viewSections(input: ReportInput, style: ReportStyle): Section[] {
         ...style,
         top: style.topChanges,
         trimOrder: TRIM.sampleChanges,
+        expectedScoring: input.judge.scoringUsed.expected > 0,
       }),
     ];
   }

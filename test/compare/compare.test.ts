@@ -273,3 +273,31 @@ describe('compare: refusals', () => {
     expect(() => compare(BASE, PR, { ...OPTS, ...patch })).toThrow(message);
   });
 });
+
+describe('largestChanges per reference image', () => {
+  const d = (id: string, concept: string, cp: number) => ({
+    id,
+    concept,
+    category: 'object' as const,
+    promptClass: 'photorealistic' as const,
+    cp: { base: 4, pr: 4 - cp, delta: -cp },
+    pf: { base: 2, pr: 2, delta: 0 },
+  });
+  const deltas = [
+    d('a-p0', 'a', 3),
+    d('a-p1', 'a', 3),
+    d('a-p2', 'a', 3),
+    d('b-p0', 'b', 2),
+    d('c-p0', 'c', 1),
+  ];
+
+  it('caps the samples taken from one reference image, keeping the order by size', () => {
+    expect(largestChanges(deltas, 4, 'cp', 2).map((x) => x.id)).toEqual([
+      'a-p0',
+      'a-p1',
+      'b-p0',
+      'c-p0',
+    ]);
+    expect(largestChanges(deltas, 3, 'cp').map((x) => x.id)).toEqual(['a-p0', 'a-p1', 'a-p2']);
+  });
+});

@@ -295,3 +295,24 @@ describe('renderComment: size', () => {
     expect(text).not.toContain(big.trim().slice(0, 700));
   });
 });
+
+describe('notes that explain what a reader would otherwise misread', () => {
+  it('says that expected scores can differ from the quoted Score: N', () => {
+    const text = renderComment(reportInput({ shift: { cp: -1, pf: 0 } }));
+    expect(text).toContain("expected values over 0-4 from the judge's log-probabilities");
+  });
+
+  it('explains an empty interval cell under a sparse breakdown', () => {
+    const text = renderComment(reportInput({ concepts: 4, shift: { cp: -1, pf: 0 } }));
+    expect(text).toContain('too few reference images (clusters) to resample an interval');
+  });
+
+  it('lists at most two changes of one reference image', () => {
+    const text = renderComment(reportInput({ shift: { cp: -2, pf: 0 }, promptsPerConcept: 9 }));
+    const rows = tableAfter(text, '| sample |').slice(2);
+    const concepts = rows.map((r) => r[0]!.replace(/\\/g, '').replace(/-p\d+$/, ''));
+    for (const c of new Set(concepts))
+      expect(concepts.filter((x) => x === c).length).toBeLessThanOrEqual(2);
+    expect(rows.length).toBeGreaterThan(2);
+  });
+});
