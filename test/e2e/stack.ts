@@ -1,12 +1,15 @@
 // Everything an end-to-end run needs around dist/index.js: the GitHub REST and artifact servers,
 // the judge, the hub with a DreamBench++ data.zip, and a workspace with a generator.
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../harness/action-yml.ts';
 import { pullRequestEvent, pushEvent, type GithubEvent } from '../harness/events.ts';
 import { runAction, type RunResult } from '../harness/runner.ts';
-import { startActionsStack } from '../harness/servers/actions-env.ts';
+import { makeRuntimeToken, startActionsStack } from '../harness/servers/actions-env.ts';
+import { startCacheService, type CacheService } from '../harness/servers/cache-service.ts';
 import { buildDataZip, startHubServer, type HubServer } from '../harness/servers/hub.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
 
@@ -20,8 +23,14 @@ export interface Stack {
   readonly judge: OpenAIServer;
   readonly hub: HubServer;
   readonly toolCache: string;
+  /** The Actions cache service, when the stack was started with `{ cache: true }`. */
+  readonly cache: CacheService | undefined;
   run(opts: {
     runId: number;
+    /** The job within the run (the runtime token's job id); shards of one run differ here. */
+    jobId?: string;
+    /** The job's workspace (default: a fresh folder per run). */
+    workspace?: string;
     event?: GithubEvent;
     inputs?: Record<string, string>;
     env?: Record<string, string>;
@@ -31,11 +40,59 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /**
+   * Also serve the Actions cache (v2) so the judge cache persists across runs. The runner gives
+   * artifacts and cache one ACTIONS_RESULTS_URL, so a small router splits the twirp services.
+   */
+  readonly cache?: boolean;
+  /** The hub then answers 401 unless `Authorization: Bearer <hfToken>` comes with the download. */
+  readonly hfToken?: string;
+}
+
+/** One origin in front of the results (artifact) service and the cache service, as on GitHub. */
+async function startResultsRouter(targets: { results: string; cache: string }) {
+  const server = http.createServer((req, res) => {
+    const cache = (req.url ?? '').startsWith('/twirp/github.actions.results.api.v1.CacheService/');
+    const target = new URL(req.url ?? '/', cache ? targets.cache : targets.results);
+    const upstream = http.request(
+      target,
+      { method: req.method, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (e) => res.destroy(e));
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const actions = await startActionsStack();
+  const cache = options.cache ? await startCacheService() : undefined;
+  const router = cache
+    ? await startResultsRouter({ results: actions.results.url, cache: cache.url })
+    : undefined;
+  const cacheEnv: Record<string, string> = router
+    ? { ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: `${router.url}/` }
+    : {};
   const judge = await startOpenAIServer();
   const zip = await buildDataZip({ perCategory: PER_CATEGORY });
-  const hub = await startHubServer({ files: { 'yuangpeng/dreambench_plus@main/data.zip': zip } });
+  const hub = await startHubServer({
+    files: { 'yuangpeng/dreambench_plus@main/data.zip': zip },
+    ...(options.hfToken ? { token: options.hfToken } : {}),
+  });
   // One tool cache across runs, like a self-hosted runner: the dataset is downloaded once.
   const toolCache = mkdtempSync(path.join(os.tmpdir(), 'dreambench-toolcache-'));
   return {
@@ -43,8 +100,10 @@ export async function startStack(): Promise<Stack> {
     judge,
     hub,
     toolCache,
-    run: ({ runId, event = pullRequestEvent(), inputs = {}, env = {} }) =>
+    cache,
+    run: ({ runId, jobId, workspace, event = pullRequestEvent(), inputs = {}, env = {} }) =>
       runAction({
+        ...(workspace ? { workspace } : {}),
         runId,
         event,
         inputs: {
@@ -56,6 +115,8 @@ export async function startStack(): Promise<Stack> {
         },
         env: {
           ...actions.env(runId, { ref: event.ref }),
+          ...(jobId ? { ACTIONS_RUNTIME_TOKEN: makeRuntimeToken(runId, jobId) } : {}),
+          ...cacheEnv,
           HF_ENDPOINT: hub.url,
           RUNNER_TOOL_CACHE: toolCache,
           ...env,
@@ -70,7 +131,13 @@ export async function startStack(): Promise<Stack> {
       });
     },
     close: async () => {
-      await Promise.all([actions.close(), judge.close(), hub.close()]);
+      await Promise.all([
+        actions.close(),
+        judge.close(),
+        hub.close(),
+        cache?.close(),
+        router?.close(),
+      ]);
     },
   };
 }

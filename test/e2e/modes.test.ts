@@ -1,0 +1,383 @@
+// The contract's other paths, end to end on dist/index.js: plan-only runs and the split GPU-job
+// workflow, per-sample generation failures, a failing generator, shards and their merge,
+// `samples: all`, the judge cache across runs, and the cost cap.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GithubEvent } from '../harness/events.ts';
+import type { RunResult } from '../harness/runner.ts';
+import {
+  GENERATOR,
+  PER_CATEGORY,
+  pullRequestEvent,
+  pushEvent,
+  startStack,
+  type Stack,
+} from './stack.ts';
+
+interface ManifestLine {
+  id: string;
+  concept: string;
+  output_image: string;
+}
+
+function manifestOf(r: RunResult): ManifestLine[] {
+  const file = r.outputs['manifest-file'];
+  expect(file, 'output manifest-file').toBeTruthy();
+  return readFileSync(file!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ManifestLine);
+}
+
+function resultsOf(r: RunResult) {
+  return JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
+}
+
+/** How the report writes a sample id in Markdown: underscores escaped, so they stay literal. */
+const md = (id: string) => id.replace(/_/g, '\\_');
+
+const errorsOf = (r: RunResult) => r.annotations.filter((a) => a.level === 'error');
+
+/** Dump the log when a run did not end as the test expects (E2E_LOG=1 always dumps). */
+function expectExit(r: RunResult, code: number): void {
+  if (r.exitCode !== code || process.env.E2E_LOG) console.log(r.stdout, r.stderr);
+  expect(r.exitCode).toBe(code);
+}
+
+/** Folders this file makes (runAction's own runner folders are the harness's business). */
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('mode: plan, then a separate generator, then a run on images-dir', () => {
+  it('plans without judging, and the second run scores what the generator made', async () => {
+    const requestsBefore = stack.judge.requests.length;
+    const planned = await stack.run({
+      runId: 5001,
+      event: pushEvent(),
+      inputs: { mode: 'plan', samples: '12', 'generate-command': '', 'artifact-name': 'split' },
+    });
+    expectExit(planned, 0);
+    expect(planned.outputs.verdict).toBe('skipped');
+    expect(planned.outputs['samples-scored']).toBe('0');
+    const manifest = manifestOf(planned);
+    expect(manifest).toHaveLength(12);
+    expect(stack.judge.requests.length).toBe(requestsBefore);
+    expect(stack.actions.store.artifacts.filter((a) => a.name === 'split')).toHaveLength(0);
+    const outputDir = path.dirname(manifest[0]!.output_image);
+    expect(manifest.every((m) => path.dirname(m.output_image) === outputDir)).toBe(true);
+    expect(existsSync(outputDir)).toBe(true);
+
+    // The GPU job: the repository's generator consumes the manifest on its own.
+    execFileSync(process.execPath, [GENERATOR, planned.outputs['manifest-file']!]);
+
+    const scored = await stack.run({
+      runId: 5002,
+      event: pushEvent(),
+      inputs: {
+        samples: '12',
+        'generate-command': '',
+        'images-dir': outputDir,
+        'artifact-name': 'split',
+      },
+    });
+    expectExit(scored, 0);
+    expect(scored.outputs['samples-scored']).toBe('12');
+    expect(scored.outputs['samples-failed']).toBe('0');
+    expect(scored.outputs.verdict).toBe('no-baseline');
+    // CP and PF per sample, nothing more: the images were found, none regenerated.
+    expect(stack.judge.requests.length - requestsBefore).toBe(24);
+    expect(scored.stdout).not.toContain('Running generate-command');
+    const results = resultsOf(scored);
+    expect(results.samples.map((s: { id: string }) => s.id).sort()).toEqual(
+      manifest.map((m) => m.id).sort(),
+    );
+  });
+});
+
+describe('per-sample generation failures', () => {
+  it('completes the run, and lists 2 missing, 1 corrupt and 1 outside image by id', async () => {
+    const tmp = tempDir('dreambench-badgen-');
+    const outside = tempDir('dreambench-outside-');
+    // Picks its victims from the manifest it is given: the first four lines.
+    const wrapper = path.join(tmp, 'bad-generator.mjs');
+    writeFileSync(
+      wrapper,
+      `import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+const manifest = process.argv[2];
+const ids = readFileSync(manifest, 'utf8').trim().split('\\n').map((l) => JSON.parse(l).id);
+execFileSync(process.execPath, [${JSON.stringify(GENERATOR)}, manifest], {
+  stdio: 'inherit',
+  env: { ...process.env, GEN_SKIP: ids.slice(0, 2).join(','), GEN_CORRUPT: ids[2],
+    GEN_OUTSIDE: ids[3], GEN_OUTSIDE_DIR: ${JSON.stringify(outside)} },
+});
+`,
+    );
+    const r = await stack.run({
+      runId: 5101,
+      event: pullRequestEvent({ number: 31 }),
+      inputs: { 'generate-command': `node ${wrapper} {manifest}`, 'artifact-name': 'badgen' },
+    });
+    expectExit(r, 0);
+    const ids = manifestOf(r).map((m) => m.id);
+    expect(r.outputs['samples-failed']).toBe('4');
+    expect(r.outputs['samples-scored']).toBe('20');
+    const results = resultsOf(r);
+    expect(results.summary.planned).toBe(24);
+    expect(results.summary.scored + results.summary.failed).toBe(results.summary.planned);
+    const failures = results.failures as Array<{ id: string; kind: string; reason: string }>;
+    expect(failures.map((f) => [f.id, f.kind])).toEqual([
+      [ids[0], 'missing'],
+      [ids[1], 'missing'],
+      [ids[2], 'corrupt'],
+      [ids[3], 'outside-output-dir'],
+    ]);
+    expect(failures[2]!.reason).toMatch(/does not decode/);
+    expect(failures[3]!.reason).toContain(outside);
+    // None of the failed samples reached the judge.
+    expect(results.records.map((x: { id: string }) => x.id)).not.toEqual(
+      expect.arrayContaining([ids[0]]),
+    );
+    const comment = stack.actions.github.state.commentsOf(stack.actions.repository, 31)[0]!.body;
+    for (const id of ids.slice(0, 4)) {
+      expect(comment, `comment lists ${id}`).toContain(md(id!));
+      expect(r.summary, `summary lists ${id}`).toContain(md(id!));
+    }
+    expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual(
+      expect.arrayContaining(ids.slice(0, 4).map((id) => expect.stringContaining(id!))),
+    );
+  });
+
+  it('fails the step when the generator exits non-zero, quoting its last lines', async () => {
+    const requestsBefore = stack.judge.requests.length;
+    const r = await stack.run({
+      runId: 5102,
+      event: pullRequestEvent({ number: 32 }),
+      inputs: { 'artifact-name': 'crashgen' },
+      env: { GEN_FAIL_LINES: '45' },
+    });
+    expectExit(r, 1);
+    const errors = errorsOf(r);
+    expect(errors).toHaveLength(1);
+    const message = errors[0]!.message;
+    expect(message).toMatch(/generate-command exited with code 3/);
+    expect(message).toMatch(/^line 45$/m);
+    expect(message).toMatch(/^line 16$/m);
+    expect(message).not.toMatch(/^line 15$/m);
+    expect(stack.judge.requests.length).toBe(requestsBefore);
+    expect(stack.actions.github.state.commentsOf(stack.actions.repository, 32)).toHaveLength(0);
+  });
+});
+
+describe('shards of one run, merged by a third job', () => {
+  const inputs = { 'artifact-name': 'sharded' };
+  const shardArtifacts = (runId: number) =>
+    stack.actions.store.artifacts
+      .filter((a) => a.runId === runId && a.name.startsWith('sharded'))
+      .map((a) => a.name)
+      .sort();
+
+  it('each shard uploads its slice, the merge compares the whole with the baseline', async () => {
+    const push = pushEvent();
+    const base = await stack.run({ runId: 6001, event: push, inputs });
+    expectExit(base, 0);
+    stack.finishRun(6001, push);
+
+    const event = pullRequestEvent({ number: 41 });
+    const shards = await Promise.all(
+      [1, 2].map((i) =>
+        stack.run({
+          runId: 6100,
+          jobId: `shard-${i}`,
+          event,
+          inputs: { ...inputs, shard: `${i}/2` },
+        }),
+      ),
+    );
+    for (const s of shards) {
+      expectExit(s, 0);
+      expect(s.outputs.verdict).toBe('skipped');
+    }
+    const sliceSizes = shards.map((s) => Number(s.outputs['samples-scored']));
+    expect(sliceSizes.every((n) => n > 0)).toBe(true);
+    expect(sliceSizes[0]! + sliceSizes[1]!).toBe(24);
+    expect(shardArtifacts(6100)).toEqual(['sharded-shard-1', 'sharded-shard-2']);
+    // Shards never comment: only the merge knows the whole.
+    expect(stack.actions.github.state.commentsOf(stack.actions.repository, 41)).toHaveLength(0);
+
+    const requestsBefore = stack.judge.requests.length;
+    const merged = await stack.run({
+      runId: 6100,
+      jobId: 'merge',
+      event,
+      inputs: { ...inputs, mode: 'merge', 'generate-command': '' },
+    });
+    expectExit(merged, 0);
+    expect(merged.outputs['samples-scored']).toBe(base.outputs['samples-scored']);
+    expect(merged.outputs.verdict).toBe('pass');
+    expect(stack.judge.requests.length).toBe(requestsBefore); // merging judges nothing again
+    const shardCost = shards.reduce((sum, s) => sum + Number(s.outputs['cost-usd']), 0);
+    expect(Number(merged.outputs['cost-usd'])).toBeCloseTo(shardCost, 3);
+    expect(merged.outputs['concept-preservation']).toBe(base.outputs['concept-preservation']);
+    expect(merged.outputs['concept-preservation-delta']).toBe('0.000');
+    const comments = stack.actions.github.state.commentsOf(stack.actions.repository, 41);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toMatch(/24 of 24 samples paired/);
+    expect(shardArtifacts(6100)).toEqual(['sharded', 'sharded-shard-1', 'sharded-shard-2']);
+    const artifact = stack.actions.store.artifacts.find(
+      (a) => a.runId === 6100 && a.name === 'sharded',
+    )!;
+    const files = unzipSync(stack.actions.store.blobContent(artifact)!);
+    const results = JSON.parse(Buffer.from(files['results.json']!).toString('utf8'));
+    expect(results.records).toHaveLength(24);
+    expect(results.run.shard).toBeNull();
+    expect(Object.keys(files).filter((f) => f.startsWith('images/'))).toHaveLength(24);
+  });
+
+  it('a merge with a shard missing fails naming it', async () => {
+    const event = pullRequestEvent({ number: 42 });
+    const only = await stack.run({
+      runId: 6200,
+      jobId: 'shard-1',
+      event,
+      inputs: { ...inputs, shard: '1/2' },
+    });
+    expectExit(only, 0);
+    const merged = await stack.run({
+      runId: 6200,
+      jobId: 'merge',
+      event,
+      inputs: { ...inputs, mode: 'merge', 'generate-command': '' },
+    });
+    expectExit(merged, 1);
+    const errors = errorsOf(merged);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/shard\(s\) 2\/2 have no results/);
+    expect(stack.actions.github.state.commentsOf(stack.actions.repository, 42)).toHaveLength(0);
+    expect(shardArtifacts(6200)).toEqual(['sharded-shard-1']);
+  });
+});
+
+describe('samples: all', () => {
+  it('scores every prompt of every reference image', async () => {
+    const r = await stack.run({
+      runId: 6301,
+      event: pushEvent(),
+      inputs: { samples: 'all', 'artifact-name': 'all-samples', 'judge-concurrency': '32' },
+    });
+    expectExit(r, 0);
+    const total = 4 * PER_CATEGORY * 9;
+    expect(r.outputs['samples-scored']).toBe(String(total));
+    expect(r.outputs['samples-failed']).toBe('0');
+    const samples = resultsOf(r).samples as Array<{ concept: string; promptIndex: number }>;
+    const perConcept = new Map<string, Set<number>>();
+    for (const s of samples) {
+      perConcept.set(s.concept, (perConcept.get(s.concept) ?? new Set()).add(s.promptIndex));
+    }
+    expect(perConcept.size).toBe(4 * PER_CATEGORY);
+    for (const prompts of perConcept.values()) expect(prompts.size).toBe(9);
+  });
+});
+
+describe('max-cost-usd', () => {
+  it('stops judging at the cap, lists the rest as budget failures, and still passes', async () => {
+    const requestsBefore = stack.judge.requests.length;
+    const r = await stack.run({
+      runId: 6401,
+      event: pullRequestEvent({ number: 43 }),
+      inputs: {
+        'artifact-name': 'capped',
+        'max-cost-usd': '0.01',
+        'judge-concurrency': '2',
+      },
+    });
+    expectExit(r, 0);
+    const scored = Number(r.outputs['samples-scored']);
+    const failed = Number(r.outputs['samples-failed']);
+    expect(scored).toBeGreaterThan(0);
+    expect(scored).toBeLessThan(24);
+    expect(scored + failed).toBe(24);
+    expect(Number(r.outputs['cost-usd'])).toBeLessThanOrEqual(0.01);
+    expect(Number(r.outputs['cost-usd'])).toBeGreaterThan(0);
+    // Every call made was paid for by a scored sample, or by the sample the cap cut in half.
+    expect(stack.judge.requests.length - requestsBefore).toBeLessThanOrEqual(2 * scored + 2);
+    const results = resultsOf(r);
+    const failures = results.failures as Array<{ id: string; kind: string; reason: string }>;
+    expect(failures).toHaveLength(failed);
+    expect(new Set(failures.map((f) => f.kind))).toEqual(new Set(['budget']));
+    expect(failures[0]!.reason).toMatch(/max-cost-usd/);
+    const comment = stack.actions.github.state.commentsOf(stack.actions.repository, 43)[0]!.body;
+    expect(comment).toMatch(/budget|max-cost-usd/i);
+  });
+});
+
+describe('the judge cache across runs', () => {
+  let cached: Stack;
+  beforeAll(async () => {
+    cached = await startStack({ cache: true });
+  });
+  afterAll(async () => {
+    await cached?.close();
+  });
+
+  it('a second run on identical images makes no judge request', async () => {
+    // A hosted runner: the same paths every job, on a fresh disk. (@actions/cache versions an
+    // entry by the paths it holds, so they must be the same, as on GitHub-hosted runners.)
+    const machine = tempDir('dreambench-hosted-');
+    const workspace = path.join(machine, 'work', 'octo-repo', 'octo-repo');
+    const runnerTemp = path.join(machine, 'work', '_temp');
+    const freshVm = () => {
+      rmSync(path.join(machine, 'work'), { recursive: true, force: true });
+      mkdirSync(workspace, { recursive: true });
+      mkdirSync(runnerTemp, { recursive: true });
+    };
+    const run = (runId: number, event: GithubEvent) => {
+      freshVm();
+      return cached.run({
+        runId,
+        event,
+        workspace,
+        inputs: { samples: '12' },
+        env: { RUNNER_TEMP: runnerTemp },
+      });
+    };
+    const first = await run(7001, pushEvent());
+    expectExit(first, 0);
+    const firstStats = resultsOf(first).judge.stats;
+    expect(cached.judge.requests).toHaveLength(24);
+    expect(cached.cache!.entries.filter((e) => e.finalized)).toHaveLength(1);
+    expect(firstStats.cacheHits).toBe(0);
+
+    const second = await run(7002, pullRequestEvent({ number: 51 }));
+    expectExit(second, 0);
+    expect(cached.judge.requests).toHaveLength(24);
+    expect(second.outputs['samples-scored']).toBe('12');
+    expect(second.outputs['concept-preservation']).toBe(first.outputs['concept-preservation']);
+    expect(second.outputs['prompt-following']).toBe(first.outputs['prompt-following']);
+    expect(second.outputs['cost-usd']).toBe('0.0000');
+    const stats = resultsOf(second).judge.stats;
+    expect(stats.cacheHits).toBe(24);
+    expect(stats.calls).toBe(0);
+    expect(second.stdout).toMatch(/judge cache: restored dreambench-judge-v1-.*--7001-1/);
+    expect(second.stdout).toMatch(/0 calls, 24 cache hits/);
+    const comment = cached.actions.github.state.commentsOf(cached.actions.repository, 51)[0]!.body;
+    expect(comment).toMatch(/24 cache hits/);
+  });
+});
