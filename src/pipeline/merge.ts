@@ -13,7 +13,7 @@ import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
 import type { Outcome } from './outputs.ts';
 import { RESULTS_FILE } from './publish.ts';
-import { report, type ActionInfo } from './run.ts';
+import { lookUpBaseline, report, type ActionInfo } from './run.ts';
 
 async function downloadShards(config: Config, ctx: RunContext, io: RunIO) {
   const client = new DefaultArtifactClient();
@@ -57,5 +57,6 @@ export async function runMerge(
     });
   }
   const mode = ctx.pullRequest ? 'check' : 'baseline';
-  return report(config, mode, ctx, io, action, { ...merged, resultsDir });
+  const baseline = await lookUpBaseline(config, ctx, io);
+  return report(config, mode, ctx, io, action, { ...merged, resultsDir }, baseline);
 }

@@ -65,6 +65,8 @@ export async function runPipeline(
     };
   }
   if (mode === 'merge') throw new Error('mode "merge" is handled by runMerge');
+  // Before any judge call is paid for: a missing `actions: read` permission fails here, cheaply.
+  const baseline = await lookUpBaseline(config, ctx, io);
   const collected = await io.log.group('Generate: make and check the images', () =>
     generate(config, ctx, planned, io),
   );
@@ -82,9 +84,25 @@ export async function runPipeline(
     resultsDir,
   };
   return {
-    ...(await report(config, mode, ctx, io, action, measured)),
+    ...(await report(config, mode, ctx, io, action, measured, baseline)),
     manifestFile: planned.manifestPath,
   };
+}
+
+export type BaselineLookup = BaselineFound | { missing: string };
+
+/** The baseline this job compares with; a shard's slice is compared by the merge job instead. */
+export async function lookUpBaseline(
+  config: Config,
+  ctx: RunContext,
+  io: RunIO,
+): Promise<BaselineLookup> {
+  if (config.shard) {
+    return { missing: `shard ${config.shard.index}/${config.shard.count}: the merge job compares` };
+  }
+  return io.log.group('Baseline: find the newest published results', () =>
+    fetchBaseline(config, ctx, io),
+  );
 }
 
 function historyPoint(
@@ -104,6 +122,7 @@ export async function report(
   io: RunIO,
   action: ActionInfo,
   m: Measured,
+  baseline: BaselineLookup,
 ): Promise<Outcome> {
   const scored = toScoredSamples(m.records);
   const absolute = absoluteReport(scored, m.failures.length, {
@@ -112,10 +131,6 @@ export async function report(
   });
   const createdAt = io.now().toISOString();
   const sharded = config.shard !== undefined;
-  // A shard's slice is compared by the merge job, once every slice is in.
-  const baseline: BaselineFound | { missing: string } = sharded
-    ? { missing: `shard ${config.shard!.index}/${config.shard!.count}: the merge job compares` }
-    : await io.log.group('Compare: find the baseline', () => fetchBaseline(config, ctx, io));
   // On a baseline run this compares with the previous baseline: drift shown, never gated.
   const comparison: ComparisonView = comparisonView(config, baseline, {
     fingerprint: m.fingerprint,

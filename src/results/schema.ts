@@ -14,7 +14,8 @@ export interface RunInfo {
   readonly sha: string;
   readonly prNumber: number | null;
   readonly url: string;
-  readonly mode: 'check' | 'baseline' | 'merge';
+  /** A merged run records the mode it reported as. */
+  readonly mode: 'check' | 'baseline';
   /** Set on a shard's partial results: 1-based index and count. */
   readonly shard: { readonly index: number; readonly count: number } | null;
 }

@@ -1,5 +1,6 @@
 // Converts an image file into what the judge sees: a size x size sRGB JPEG, as a data URL.
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { ImagePrepareError } from './errors.ts';
 
@@ -38,11 +39,47 @@ export async function prepareImage(file: string, size: number): Promise<Prepared
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
+// A reference goes into 9 CP requests and a generated image into its CP and PF requests: encode
+// each once. Weak keys: the string lives exactly as long as the memo keeps the image.
+const dataUrls = new WeakMap<PreparedImage, string>();
+
 export function toDataUrl(image: PreparedImage): string {
-  return `data:image/jpeg;base64,${image.bytes.toString('base64')}`;
+  let url = dataUrls.get(image);
+  if (url === undefined) {
+    url = `data:image/jpeg;base64,${image.bytes.toString('base64')}`;
+    dataUrls.set(image, url);
+  }
+  return url;
 }
 
 export type ImagePreparer = (file: string, size: number) => Promise<PreparedImage>;
+
+/**
+ * One preparation per core. Each runs on a libuv thread; unbounded, the 4 pool threads would
+ * crowd out the event loop that sends the judge requests on a small runner, and hold up to 4
+ * decoded full-size images (plus a malloc arena each) at once, for no gain in throughput.
+ */
+export const DEFAULT_PREPARE_CONCURRENCY = Math.max(1, availableParallelism());
+
+/** `prepare` with at most `max` calls running; the rest start in call order. */
+export function limitConcurrency(prepare: ImagePreparer, max: number): ImagePreparer {
+  if (!Number.isInteger(max) || max < 1)
+    throw new RangeError(`limitConcurrency: max must be a positive integer, got ${max}`);
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (file, size) => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await prepare(file, size);
+    } finally {
+      // Hand the slot straight to the next caller, so `running` never over-counts.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
 
 /**
  * Prepares each (path, size) once: references are shared by the 9 prompts of a concept. Only

@@ -16,6 +16,8 @@ import {
 import type { JudgeTransport } from './judge-client.ts';
 import { buildMessages, templateKindFor } from './messages.ts';
 import {
+  DEFAULT_PREPARE_CONCURRENCY,
+  limitConcurrency,
   PreparedImageMemo,
   prepareImage,
   toDataUrl,
@@ -66,6 +68,8 @@ export interface ScoreOptions {
   readonly prices?: Readonly<Record<string, ModelPrice>>;
   /** Strings redacted from every reason and reply (the API key). */
   readonly secrets?: readonly string[];
+  /** Images prepared at once; default one per core. */
+  readonly prepareConcurrency?: number;
 }
 
 export interface PreparedEvent {
@@ -191,7 +195,12 @@ export async function scoreSamples(
   const stats = emptyStats(items.length);
   const records = items.map(newRecord);
   const pending = items.map(() => 2 * options.repeats);
-  const images = new PreparedImageMemo(deps.prepare ?? prepareImage);
+  const images = new PreparedImageMemo(
+    limitConcurrency(
+      deps.prepare ?? prepareImage,
+      options.prepareConcurrency ?? DEFAULT_PREPARE_CONCURRENCY,
+    ),
+  );
 
   const announced = new Set<string>();
   const prepared = async (

@@ -149,11 +149,9 @@ describe('the judge key and HF_TOKEN', () => {
     }
   });
 
-  // BUG (src/generate/run-command.ts): the command inherits the action's whole environment,
-  // including INPUT_OPENAI-API-KEY (bash passes dashed names through), so the repository's model
-  // code, often the PR's own, holds the judge key it never needs. Fails until the action hands the
-  // command its environment without the INPUT_* variables.
-  it.fails('is not handed to the generate-command', async () => {
+  // The command is the repository's own code (on a PR, the PR's): it gets the job's environment
+  // without this action's inputs (INPUT_OPENAI-API-KEY: bash passes dashed names through) and tokens.
+  it('is not handed to the generate-command', async () => {
     stack.judge.set({});
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dreambench-genenv-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
@@ -173,5 +171,6 @@ describe('the judge key and HF_TOKEN', () => {
     expect(seen).toContain('DREAMBENCH_MANIFEST=');
     expect(seen).toContain(`HF_TOKEN=${HF_TOKEN}`); // the generator may need it for the weights
     expect(seen).not.toContain(API_KEY);
+    expect(seen).not.toMatch(/^(INPUT_|ACTIONS_RUNTIME_TOKEN=)/m);
   });
 });

@@ -1,0 +1,23 @@
+// The environment the repository's generate-command gets: the job's, minus what only this action
+// needs. The command is the repository's own code (on a PR, the PR's code), so it must not see
+// the judge key or the runner's tokens, exactly as if the user had run it in a step of their own.
+
+/** Runner variables that carry credentials of this step, not of the job. */
+const WITHHELD = [
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_RUNTIME_URL',
+  'ACTIONS_CACHE_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+];
+
+/** Pure. `INPUT_*` are this action's inputs (the API key, the GitHub token) and are withheld too. */
+export function generatorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith('INPUT_') || WITHHELD.includes(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}

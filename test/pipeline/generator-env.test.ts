@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { generatorEnv } from '../../src/pipeline/generator-env.ts';
+
+describe('generatorEnv', () => {
+  it("withholds this action's inputs and the runner's step tokens, and keeps the rest", () => {
+    const env = generatorEnv({
+      PATH: '/usr/bin',
+      HF_TOKEN: 'hf_x',
+      OPENAI_API_KEY: 'set-on-purpose',
+      CUDA_VISIBLE_DEVICES: '0',
+      'INPUT_OPENAI-API-KEY': 'sk-secret',
+      'INPUT_GITHUB-TOKEN': 'ghs_x',
+      ACTIONS_RUNTIME_TOKEN: 'jwt',
+      ACTIONS_RESULTS_URL: 'https://results',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
+    });
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      HF_TOKEN: 'hf_x',
+      OPENAI_API_KEY: 'set-on-purpose',
+      CUDA_VISIBLE_DEVICES: '0',
+    });
+  });
+});
