@@ -5,7 +5,10 @@ import { getOctokit } from '@actions/github';
 import type { Config } from '../config.ts';
 import { uploadResults } from '../github/artifacts.ts';
 import { upsertComment } from '../github/comment.ts';
+import { renderComment, renderSummary } from '../report/index.ts';
+import type { ComparisonView, ReportInput } from '../report/model.ts';
 import type { ResultsFile } from '../results/schema.ts';
+import { writeContactSheet } from './contact-sheet.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
 
@@ -76,4 +79,41 @@ export async function postComment(
   });
   io.log.info(`PR comment ${posted.action}: ${posted.url}`);
   return posted.url;
+}
+
+export interface Publication {
+  readonly results: ResultsFile;
+  readonly comparison: ComparisonView;
+  readonly baselineDir: string | undefined;
+  readonly resultsDir: string;
+  /** The report's view, given the artifact's URL once it is known. */
+  readonly render: (artifactUrl: string | undefined) => ReportInput;
+  /** Upsert the PR comment (a PR check that is not a shard's slice). */
+  readonly comment: boolean;
+}
+
+/**
+ * The results folder (results.json, report.md, contact sheet, judge-size images) becomes the
+ * artifact; the comment and the job summary, rendered after the upload, link to it.
+ */
+export async function publish(
+  config: Config,
+  ctx: RunContext,
+  io: RunIO,
+  p: Publication,
+): Promise<{ resultsFile: string; reportFile: string; commentUrl: string | undefined }> {
+  if (p.comparison.kind === 'compared') {
+    await writeContactSheet(p.comparison.comparison, p.resultsDir, p.baselineDir);
+  }
+  const files = await writeResultsFolder(
+    p.resultsDir,
+    p.results,
+    renderSummary(p.render(undefined)),
+  );
+  const final = p.render(await uploadArtifact(config, ctx, p.resultsDir, io));
+  const commentUrl = p.comment
+    ? await postComment(config, ctx, renderComment(final), io)
+    : undefined;
+  await io.writeSummary(renderSummary(final));
+  return { ...files, commentUrl };
 }

@@ -1,44 +1,25 @@
 // The pipeline for one job: plan → generate → score → compare → report, as the mode asks.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { absoluteReport } from '../compare/index.ts';
 import type { Config } from '../config.ts';
-import type { Verdict } from '../constants.ts';
 import type { RunMode } from '../mode.ts';
-import { renderComment, renderSummary } from '../report/index.ts';
-import type { ComparisonView, HistoryPoint } from '../report/model.ts';
 import { buildResultsFile, orderFailures, plannedSample } from '../results/build.ts';
-import { extendHistory } from '../results/history.ts';
-import type { PlannedSample, ResultsFile } from '../results/schema.ts';
-import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
-import { toScoredSamples } from '../score/to-scored.ts';
-import type { Fingerprint, SampleFailure } from '../types.ts';
-import { baselineBranchOf, comparisonView, fetchBaseline, type BaselineFound } from './baseline.ts';
-import { writeContactSheet } from './contact-sheet.ts';
+import { assess, runInfoOf, type BaselineLookup, type Measured } from './assess.ts';
+import { baselineBranchOf, fetchBaseline } from './baseline.ts';
 import type { RunContext } from './context.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { generate } from './generate.ts';
 import type { RunIO } from './io.ts';
 import { gateFailure, type Outcome } from './outputs.ts';
 import { plan } from './plan.ts';
-import { postComment, uploadArtifact, writeResultsFolder } from './publish.ts';
-import { loadJudgeTemplates, score } from './score.ts';
+import { publish } from './publish.ts';
 import { reportInput } from './report-input.ts';
+import { loadJudgeTemplates, score } from './score.ts';
 
 export interface ActionInfo {
   /** The action's own folder (prompts/ lives here). */
   readonly root: string;
   readonly version: string;
-}
-
-/** What a scored run hands to the compare and report half (also what a merge of shards yields). */
-export interface Measured {
-  readonly samples: readonly PlannedSample[];
-  readonly records: readonly JudgeRecord[];
-  readonly stats: ScoreStats;
-  readonly failures: readonly SampleFailure[];
-  readonly fingerprint: Fingerprint;
-  readonly resultsDir: string;
 }
 
 export async function runPipeline(
@@ -89,8 +70,6 @@ export async function runPipeline(
   };
 }
 
-export type BaselineLookup = BaselineFound | { missing: string };
-
 /** The baseline this job compares with; a shard's slice is compared by the merge job instead. */
 export async function lookUpBaseline(
   config: Config,
@@ -105,15 +84,6 @@ export async function lookUpBaseline(
   );
 }
 
-function historyPoint(
-  ctx: RunContext,
-  createdAt: string,
-  absolute: ReturnType<typeof absoluteReport>,
-): HistoryPoint {
-  const o = absolute.aggregate.overall;
-  return { runId: ctx.runId, sha: ctx.sha, createdAt, cp: o.cp, pf: o.pf };
-}
-
 /** Compare (where a baseline is due), write and upload the results, comment, and gate. */
 export async function report(
   config: Config,
@@ -124,111 +94,57 @@ export async function report(
   m: Measured,
   baseline: BaselineLookup,
 ): Promise<Outcome> {
-  const scored = toScoredSamples(m.records);
-  const absolute = absoluteReport(scored, m.failures.length, {
-    confidence: config.gate.confidence,
-    seed: config.sampling.seed,
-  });
   const createdAt = io.now().toISOString();
-  const sharded = config.shard !== undefined;
-  // On a baseline run this compares with the previous baseline: drift shown, never gated.
-  const comparison: ComparisonView = comparisonView(config, baseline, {
-    fingerprint: m.fingerprint,
-    scored,
-  });
-  const previousHistory = 'missing' in baseline ? [] : baseline.results.history;
-  const history =
-    mode === 'baseline' && !sharded
-      ? extendHistory(previousHistory, historyPoint(ctx, createdAt, absolute))
-      : previousHistory;
-  const verdict: Verdict = sharded
-    ? 'skipped'
-    : comparison.kind === 'compared'
-      ? comparison.comparison.verdict
-      : 'no-baseline';
-
-  const results: ResultsFile = buildResultsFile({
+  const run = runInfoOf(ctx, mode, config);
+  const a = assess(config, run, m, baseline, createdAt);
+  const results = buildResultsFile({
     version: action.version,
     createdAt,
-    run: {
-      repository: `${ctx.repository.owner}/${ctx.repository.repo}`,
-      runId: ctx.runId,
-      runAttempt: ctx.runAttempt,
-      workflow: ctx.workflow,
-      eventName: ctx.eventName,
-      ref: ctx.ref,
-      sha: ctx.sha,
-      prNumber: ctx.pullRequest?.number ?? null,
-      url: ctx.runUrl,
-      mode,
-      shard: config.shard ?? null,
-    },
-    fingerprint: m.fingerprint,
-    samples: m.samples,
-    records: m.records,
-    stats: m.stats,
-    failures: m.failures,
-    aggregate: absolute.aggregate,
+    run,
+    ...m,
+    aggregate: a.absolute.aggregate,
     judge: {
       model: config.judge.model,
       scoring: config.judge.scoring,
       repeats: config.judge.repeats,
     },
-    history,
+    history: a.history,
   });
-  const baselineRecords = 'missing' in baseline ? [] : baseline.results.records;
   const input = (artifactUrl: string | undefined) =>
     reportInput({
+      ...a,
       config,
       mode,
-      verdict,
-      absolute,
-      comparison,
-      samples: m.samples,
-      failures: m.failures,
-      records: m.records,
-      stats: m.stats,
-      baselineRecords,
-      fingerprint: m.fingerprint,
+      ...m,
+      baselineRecords: 'missing' in baseline ? [] : baseline.results.records,
       runUrl: ctx.runUrl,
       artifactUrl,
-      history,
       // A PR's GITHUB_SHA is a merge commit nobody knows; show the head commit instead.
       sha: ctx.pullRequest?.headSha || ctx.sha,
     });
-
-  if (comparison.kind === 'compared') {
-    await writeContactSheet(
-      comparison.comparison,
-      m.resultsDir,
-      'missing' in baseline ? undefined : baseline.dir,
-    );
-  }
-  const files = await writeResultsFolder(m.resultsDir, results, renderSummary(input(undefined)));
-  const artifactUrl = await uploadArtifact(config, ctx, m.resultsDir, io);
-  const final = input(artifactUrl);
-  const commentUrl =
-    mode === 'check' && !sharded
-      ? await postComment(config, ctx, renderComment(final), io)
-      : undefined;
-  await io.writeSummary(renderSummary(final));
+  const published = await publish(config, ctx, io, {
+    results,
+    comparison: a.comparison,
+    baselineDir: 'missing' in baseline ? undefined : baseline.dir,
+    resultsDir: m.resultsDir,
+    render: input,
+    comment: mode === 'check' && !run.shard,
+  });
   io.log.info(
-    `Verdict: ${verdict}` +
-      (mode === 'baseline' && !sharded
+    `Verdict: ${a.verdict}` +
+      (mode === 'baseline' && !run.shard
         ? ` (published as the baseline of "${baselineBranchOf(config, ctx)}")`
         : ''),
   );
   return {
-    verdict,
-    absolute,
-    comparison,
-    scored: scored.length,
+    ...published,
+    verdict: a.verdict,
+    absolute: a.absolute,
+    comparison: a.comparison,
+    scored: a.scored.length,
     failed: m.failures.length,
     costUsd: m.stats.costUsd,
-    resultsFile: files.resultsFile,
-    reportFile: files.reportFile,
-    commentUrl,
     gateFailure:
-      mode === 'check' ? gateFailure(comparison, config.gate.failOnRegression) : undefined,
+      mode === 'check' ? gateFailure(a.comparison, config.gate.failOnRegression) : undefined,
   };
 }
