@@ -13,6 +13,11 @@ export interface PreparedImage {
 
 const WHITE = { r: 255, g: 255, b: 255 };
 
+// libvips' operation cache only pays when the same file is processed again; the score stage
+// prepares each file once (memoized above it), so the cache would just hold decoded images and
+// open files (up to 50 MB and 20 files) and serialise threads on its lock.
+sharp.cache(false);
+
 /**
  * EXIF orientation applied, transparency flattened onto white, sRGB, then fitted into a
  * `size` square with `contain` and white padding, JPEG quality 90, no metadata.

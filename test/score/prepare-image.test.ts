@@ -3,7 +3,12 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ImagePrepareError } from '../../src/score/errors.ts';
-import { PreparedImageMemo, prepareImage, toDataUrl } from '../../src/score/prepare-image.ts';
+import {
+  limitConcurrency,
+  PreparedImageMemo,
+  prepareImage,
+  toDataUrl,
+} from '../../src/score/prepare-image.ts';
 import { tempDir } from './helpers.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -88,6 +93,50 @@ describe('prepareImage', () => {
     memo.release('a', 64);
     await memo.get('a', 64);
     expect(calls).toBe(3);
+  });
+
+  it('limitConcurrency runs at most `max` at once, in call order, and frees the slot on failure', async () => {
+    const started: string[] = [];
+    const finish = new Map<string, (ok: boolean) => void>();
+    const limited = limitConcurrency(
+      (file) =>
+        new Promise((resolve, reject) => {
+          started.push(file);
+          finish.set(file, (ok) =>
+            ok ? resolve({ bytes: Buffer.from(file), sha256: file }) : reject(new Error(file)),
+          );
+        }),
+      2,
+    );
+    const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const results = ['a', 'b', 'c', 'd'].map((f) =>
+      limited(f, 64).then(
+        (image) => image.sha256,
+        (error: Error) => `failed ${error.message}`,
+      ),
+    );
+    await tick();
+    expect(started).toEqual(['a', 'b']);
+    finish.get('b')!(false); // a failure must hand its slot on too
+    await tick();
+    expect(started).toEqual(['a', 'b', 'c']);
+    finish.get('a')!(true);
+    await tick();
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    finish.get('c')!(true);
+    finish.get('d')!(true);
+    expect(await Promise.all(results)).toEqual(['a', 'failed b', 'c', 'd']);
+    expect(() => limitConcurrency(async () => ({ bytes: Buffer.alloc(0), sha256: '' }), 0)).toThrow(
+      /positive integer, got 0/,
+    );
+  });
+
+  it('toDataUrl encodes each prepared image once and gives the same URL every time', () => {
+    const image = { bytes: Buffer.from([1, 2, 3]), sha256: 'x' };
+    const first = toDataUrl(image);
+    image.bytes[0] = 9; // a second encode would see this change; the memo must not
+    expect(toDataUrl(image)).toBe(first);
+    expect(first).toBe('data:image/jpeg;base64,AQID');
   });
 });
 
