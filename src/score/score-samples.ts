@@ -4,7 +4,7 @@
 import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
 import { Budget } from './budget.ts';
 import { RateGate, systemClock, type Clock } from './clock.ts';
-import { judgmentCacheKey, type JudgeCache } from './judge-cache.ts';
+import { judgmentCacheKey, type CachedJudgment, type JudgeCache } from './judge-cache.ts';
 import {
   addUsage,
   judgeOnce,
@@ -256,48 +256,43 @@ export async function scoreSamples(
       repeat,
       temperature,
     });
-    const hit = deps.cache ? await deps.cache.get(key) : undefined;
+    if (!deps.cache) return call(task, image, reference);
+    // One judgment per key and run: the first task with a key looks it up (or pays for it); a
+    // byte-identical twin waits for that and counts as a cache hit, whatever the timing.
+    let shared = firstByKey.get(key);
+    const first = shared === undefined;
+    if (shared === undefined) {
+      shared = lookUpOrCall(deps.cache, key, task, image, reference);
+      firstByKey.set(key, shared);
+    }
+    const judgment = await shared;
+    if (first) return judgment;
+    if (judgment.error !== null || judgment.sampled === null) {
+      stats.cacheMisses += 1; // the twin failed: try again for this sample
+      return call(task, image, reference);
+    }
+    stats.cacheHits += 1;
+    return asCacheHit(judgment, repeat);
+  };
+
+  const firstByKey = new Map<string, Promise<Judgment>>();
+
+  const lookUpOrCall = async (
+    cache: JudgeCache,
+    key: string,
+    task: Task,
+    image: PreparedImage,
+    reference: PreparedImage | undefined,
+  ): Promise<Judgment> => {
+    const hit = await cache.get(key);
     if (hit) {
       stats.cacheHits += 1;
-      return {
-        repeat,
-        sampled: hit.sampled,
-        expected: hit.expected,
-        value: hit.scoring === 'expected' && hit.expected !== null ? hit.expected : hit.sampled,
-        scoring: hit.scoring,
-        reply: hit.reply,
-        model: hit.model,
-        systemFingerprint: hit.systemFingerprint,
-        attempts: 0,
-        latencyMs: 0,
-        usage: NO_USAGE,
-        costUsd: 0,
-        cached: true,
-        refusals: 0,
-        error: null,
-      };
+      return cachedJudgment(hit, task.repeat);
     }
-    if (deps.cache) stats.cacheMisses += 1;
-    const messages = buildMessages(metric, item.sample.category, options.templates, {
-      image: toDataUrl(image),
-      ...(reference ? { reference: toDataUrl(reference) } : {}),
-      prompt: item.sample.prompt,
-    });
-    const judgment = await judgeOnce(
-      ctx,
-      {
-        label: `${item.sample.id} ${metric}#${repeat}`,
-        request: {
-          model: options.model,
-          messages,
-          temperature,
-          maxTokens: options.maxTokens ?? 1000,
-        },
-      },
-      repeat,
-    );
-    if (deps.cache && judgment.error === null && judgment.sampled !== null) {
-      await deps.cache.set(key, {
+    stats.cacheMisses += 1;
+    const judgment = await call(task, image, reference);
+    if (judgment.error === null && judgment.sampled !== null) {
+      await cache.set(key, {
         sampled: judgment.sampled,
         expected: judgment.expected,
         scoring: judgment.scoring,
@@ -309,6 +304,32 @@ export async function scoreSamples(
       });
     }
     return judgment;
+  };
+
+  const call = (
+    task: Task,
+    image: PreparedImage,
+    reference: PreparedImage | undefined,
+  ): Promise<Judgment> => {
+    const { item, metric, repeat } = task;
+    const messages = buildMessages(metric, item.sample.category, options.templates, {
+      image: toDataUrl(image),
+      ...(reference ? { reference: toDataUrl(reference) } : {}),
+      prompt: item.sample.prompt,
+    });
+    return judgeOnce(
+      ctx,
+      {
+        label: `${item.sample.id} ${metric}#${repeat}`,
+        request: {
+          model: options.model,
+          messages,
+          temperature: options.temperature ?? 1,
+          maxTokens: options.maxTokens ?? 1000,
+        },
+      },
+      repeat,
+    );
   };
 
   const tasks = taskSequence(items, options.repeats);
@@ -376,6 +397,41 @@ function newRecord(item: ScoreItem): JudgeRecord {
     scored: false,
     costUsd: 0,
     errors: [],
+  };
+}
+
+/** A judgment read from the cache: no call made, nothing spent. */
+function cachedJudgment(hit: CachedJudgment, repeat: number): Judgment {
+  return {
+    repeat,
+    sampled: hit.sampled,
+    expected: hit.expected,
+    value: hit.scoring === 'expected' && hit.expected !== null ? hit.expected : hit.sampled,
+    scoring: hit.scoring,
+    reply: hit.reply,
+    model: hit.model,
+    systemFingerprint: hit.systemFingerprint,
+    attempts: 0,
+    latencyMs: 0,
+    usage: NO_USAGE,
+    costUsd: 0,
+    cached: true,
+    refusals: 0,
+    error: null,
+  };
+}
+
+/** Another task's judgment of the same inputs, reused at no cost. */
+function asCacheHit(j: Judgment, repeat: number): Judgment {
+  return {
+    ...j,
+    repeat,
+    attempts: 0,
+    latencyMs: 0,
+    usage: NO_USAGE,
+    costUsd: 0,
+    cached: true,
+    refusals: 0,
   };
 }
 

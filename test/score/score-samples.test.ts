@@ -237,6 +237,26 @@ describe('scoreSamples against the chat-completions server', () => {
     expect(server.requests.length).toBe(calls + 2);
   });
 
+  it('judges byte-identical inputs of one run once, however the calls interleave', async () => {
+    // Two prompts of one concept whose generated images are byte-identical: CP has one key.
+    const first = items[0]!;
+    const twin = {
+      ...first,
+      sample: { ...first.sample, id: `${first.sample.concept}-p5`, prompt: 'another prompt' },
+    };
+    const before = server.requests.length;
+    const result = await run(
+      [items[0]!, twin],
+      { concurrency: 4 },
+      { cache: new MemoryJudgeCache() },
+    );
+    // CP once (shared), PF twice (the prompts differ).
+    expect(server.requests.length - before).toBe(3);
+    expect(result.stats).toMatchObject({ calls: 3, cacheHits: 1, cacheMisses: 3 });
+    expect(result.records[1]!.cp.judgments[0]).toMatchObject({ cached: true, costUsd: 0 });
+    expect(result.records[1]!.cp.score).toBe(result.records[0]!.cp.score);
+  });
+
   it('stops scheduling at the cost cap and fails the rest with `budget`, honestly', async () => {
     // Each call: (120 + 255*images) prompt tokens at $2.5/M + small output at $10/M ≈ $0.0011-0.0017.
     const { records, failures, stats } = await run(items, { concurrency: 1, maxCostUsd: 0.01 });
