@@ -38,7 +38,11 @@ interface Payload {
     base?: { ref?: string; repo?: { full_name?: string } };
     head?: { sha?: string; repo?: { full_name?: string; fork?: boolean } | null };
   };
-  after?: string;
+  workflow_run?: {
+    head_sha?: string;
+    head_repository?: { full_name?: string } | null;
+    pull_requests?: { number?: number; base?: { ref?: string } }[];
+  };
 }
 
 function readPayload(file: string | undefined): Payload {
@@ -62,6 +66,25 @@ function pullRequestFacts(p: Payload): PullRequestFacts | undefined {
     // A deleted fork has no head repo; treat it as a fork (no secrets either).
     fromFork:
       pr.head?.repo == null || pr.head.repo.fork === true || (head !== undefined && head !== base),
+  };
+}
+
+/**
+ * A `workflow_run` job scoring a PR's images (the fork pattern): GitHub lists the PR in the payload
+ * only for same-repository PRs, so the first workflow passes the number on and the job sets
+ * `DREAMBENCH_PR_NUMBER` (and `DREAMBENCH_PR_BASE` when the base is not the default branch).
+ */
+function workflowRunPullRequest(p: Payload, env: NodeJS.ProcessEnv): PullRequestFacts | undefined {
+  const run = p.workflow_run;
+  if (!run) return undefined;
+  const listed = run.pull_requests?.[0];
+  const number = listed?.number ?? Number(env.DREAMBENCH_PR_NUMBER ?? NaN);
+  if (!Number.isInteger(number) || number <= 0) return undefined;
+  return {
+    number,
+    baseRef: listed?.base?.ref ?? env.DREAMBENCH_PR_BASE ?? p.repository?.default_branch ?? '',
+    headSha: run.head_sha ?? '',
+    fromFork: (run.head_repository?.full_name ?? '') !== (p.repository?.full_name ?? ''),
   };
 }
 
@@ -91,7 +114,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     workflowFile,
     serverUrl,
     runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
-    pullRequest: pullRequestFacts(payload),
+    pullRequest: pullRequestFacts(payload) ?? workflowRunPullRequest(payload, env),
     isGitHubActions: env.GITHUB_ACTIONS === 'true',
   };
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GithubEvent } from '../harness/events.ts';
+import { workflowRunEvent, type GithubEvent } from '../harness/events.ts';
 import type { RunResult } from '../harness/runner.ts';
 import {
   GENERATOR,
@@ -108,6 +108,41 @@ describe('mode: plan, then a separate generator, then a run on images-dir', () =
     expect(results.samples.map((s: { id: string }) => s.id).sort()).toEqual(
       manifest.map((m) => m.id).sort(),
     );
+  });
+});
+
+describe('the fork pattern: pull_request plans and generates, workflow_run judges', () => {
+  it('comments on the fork PR named by DREAMBENCH_PR_NUMBER', async () => {
+    const fork = pullRequestEvent({ number: 40, fork: true });
+    // Workflow 1, untrusted: no key, so it may only plan (and the generator runs on its own).
+    const planned = await stack.run({
+      runId: 5101,
+      event: fork,
+      inputs: { mode: 'plan', samples: '12', 'generate-command': '', 'openai-api-key': '' },
+    });
+    expectExit(planned, 0);
+    const outputDir = path.dirname(manifestOf(planned)[0]!.output_image);
+    execFileSync(process.execPath, [GENERATOR, planned.outputs['manifest-file']!]);
+
+    // Workflow 2, trusted: the images (an artifact of workflow 1 on GitHub) and the key.
+    const judged = await stack.run({
+      runId: 5102,
+      event: workflowRunEvent({ fork: true }),
+      inputs: {
+        mode: 'check',
+        samples: '12',
+        'generate-command': '',
+        'images-dir': outputDir,
+        'artifact-name': 'fork-pattern',
+      },
+      env: { DREAMBENCH_PR_NUMBER: '40' },
+    });
+    expectExit(judged, 0);
+    expect(judged.outputs['samples-scored']).toBe('12');
+    const comments = stack.actions.github.state.commentsOf(stack.actions.repository, 40);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('<!-- dreambench-action:default -->');
+    expect(judged.outputs['comment-url']).toContain('issuecomment');
   });
 });
 

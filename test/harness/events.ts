@@ -150,3 +150,34 @@ export function issueCommentEvent(): GithubEvent {
     },
   };
 }
+
+/** The second workflow of the fork pattern: triggered when the untrusted PR workflow finished. */
+export function workflowRunEvent(opts: { fork?: boolean; prNumber?: number } = {}): GithubEvent {
+  const headRepo = opts.fork ? repository(`contributor/${REPO.name}`, true) : repository();
+  return {
+    name: 'workflow_run',
+    ref: `refs/heads/${DEFAULT_BRANCH}`,
+    sha: 'e'.repeat(40),
+    env: {},
+    payload: {
+      action: 'completed',
+      workflow_run: {
+        id: 555,
+        name: 'DreamBench images',
+        event: 'pull_request',
+        status: 'completed',
+        conclusion: 'success',
+        head_branch: 'feature/better-lora',
+        head_sha: 'a'.repeat(40),
+        head_repository: headRepo,
+        // GitHub lists the PR only when it comes from the same repository.
+        pull_requests:
+          opts.fork || opts.prNumber === undefined
+            ? []
+            : [{ number: opts.prNumber, base: { ref: DEFAULT_BRANCH, sha: 'b'.repeat(40) } }],
+      },
+      repository: repository(),
+      sender: SENDER,
+    },
+  };
+}

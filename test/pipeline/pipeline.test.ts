@@ -9,7 +9,7 @@ import { readRunContext } from '../../src/pipeline/context.ts';
 import { gateFailure, outputsOf } from '../../src/pipeline/outputs.ts';
 import { scoredSamplesOf } from '../../src/results/parse.ts';
 import { inputDefaults } from '../harness/action-yml.ts';
-import { pullRequestEvent, pushEvent } from '../harness/events.ts';
+import { pullRequestEvent, pushEvent, workflowRunEvent } from '../harness/events.ts';
 import { FINGERPRINT, results, type SampleSpec } from '../results/fixtures.ts';
 
 const config = parseConfig((name) => inputDefaults()[name] ?? '', '/ws');
@@ -124,7 +124,7 @@ describe('outputs and the gate line', () => {
 });
 
 describe('readRunContext', () => {
-  function contextFor(event: ReturnType<typeof pullRequestEvent>) {
+  function contextFor(event: ReturnType<typeof pullRequestEvent>, extra: NodeJS.ProcessEnv = {}) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
     writeFileSync(path.join(dir, 'event.json'), JSON.stringify(event.payload));
     return readRunContext({
@@ -136,6 +136,7 @@ describe('readRunContext', () => {
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_WORKFLOW_REF: 'octo-org/octo-repo/.github/workflows/bench.yml@refs/heads/main',
       RUNNER_TEMP: '/tmp/runner',
+      ...extra,
     });
   }
 
@@ -149,6 +150,22 @@ describe('readRunContext', () => {
 
   it('recognises a fork PR', () => {
     expect(contextFor(pullRequestEvent({ fork: true })).pullRequest?.fromFork).toBe(true);
+  });
+
+  it('finds the PR of a workflow_run in its payload, or for a fork in DREAMBENCH_PR_NUMBER', () => {
+    expect(contextFor(workflowRunEvent({ prNumber: 4 })).pullRequest).toEqual({
+      number: 4,
+      baseRef: 'main',
+      headSha: 'a'.repeat(40),
+      fromFork: false,
+    });
+    const fork = workflowRunEvent({ fork: true });
+    expect(contextFor(fork).pullRequest).toBeUndefined();
+    expect(contextFor(fork, { DREAMBENCH_PR_NUMBER: '31' }).pullRequest).toMatchObject({
+      number: 31,
+      baseRef: 'main',
+      fromFork: true,
+    });
   });
 
   it('has no PR on a push', () => {
