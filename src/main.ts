@@ -21,8 +21,24 @@ export const FORK_NOTICE =
   'workflow_run that downloads them and runs this action with images-dir and the key. See the README, ' +
   '"Pull requests from forks".';
 
+/** Aborts when the runner cancels the job, so a long generate-command is stopped with it. */
+function cancellation(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      core.warning(`Received ${signal}: stopping`);
+      controller.abort(new Error(`the job was cancelled (${signal})`));
+      // The generate stage stops its command on the abort; any other stage just ends here, after
+      // giving that command time to exit (runGenerateCommand escalates to SIGKILL after 5 s).
+      setTimeout(() => process.exit(1), 8_000).unref();
+    });
+  }
+  return controller.signal;
+}
+
 function runnerIO(): RunIO {
   return {
+    signal: cancellation(),
     log: {
       info: (m) => core.info(m),
       warning: (m) => core.warning(m),

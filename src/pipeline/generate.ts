@@ -12,7 +12,6 @@ export async function generate(
   ctx: RunContext,
   planned: Planned,
   io: RunIO,
-  signal?: AbortSignal,
 ): Promise<CollectedImages> {
   const { command } = config.generation;
   if (command !== undefined) {
@@ -24,7 +23,7 @@ export async function generate(
       outputDir: planned.outputDir,
       cwd: ctx.workspace,
       env: generatorEnv(io.env),
-      signal,
+      signal: io.signal,
     });
   }
   const collected = await collectImages(planned.samples, {

@@ -14,6 +14,8 @@ export interface RunIO {
   /** The wall clock, read only at the edges (results' createdAt, artifact expiry checks). */
   now(): Date;
   readonly env: NodeJS.ProcessEnv;
+  /** Aborted when the job is cancelled (the runner sends SIGINT, then SIGTERM). */
+  readonly signal?: AbortSignal;
   /** Appends markdown to the job summary (a no-op off a runner). */
   writeSummary(markdown: string): Promise<void>;
 }

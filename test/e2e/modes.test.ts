@@ -221,6 +221,32 @@ execFileSync(process.execPath, [${JSON.stringify(GENERATOR)}, manifest], {
   });
 });
 
+describe('cancelling the job', () => {
+  it('stops a running generate-command and its children, and fails the step', async () => {
+    const dir = tempDir('dreambench-cancel-');
+    const pidFile = path.join(dir, 'grandchild.pid');
+    // A generator that starts a long-lived child of its own, says so, and waits.
+    const command = `sleep 300 & echo $! > ${pidFile}; echo generator-started; wait`;
+    let cancelled = false;
+    const r = await stack.run({
+      runId: 5201,
+      event: pullRequestEvent({ number: 41 }),
+      inputs: { 'generate-command': command, samples: '4' },
+      onOutput: (text, child) => {
+        if (!cancelled && text.includes('generator-started')) {
+          cancelled = true;
+          child.kill('SIGTERM'); // what the runner does when a user cancels
+        }
+      },
+    });
+    expect(cancelled).toBe(true);
+    expectExit(r, 1);
+    expect(errorsOf(r)[0]?.message).toMatch(/cancel/i);
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    expect(() => process.kill(grandchild, 0)).toThrow(); // no such process any more
+  });
+});
+
 describe('shards of one run, merged by a third job', () => {
   const inputs = { 'artifact-name': 'sharded' };
   const shardArtifacts = (runId: number) =>

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../harness/action-yml.ts';
 import { pullRequestEvent, pushEvent, type GithubEvent } from '../harness/events.ts';
-import { runAction, type RunResult } from '../harness/runner.ts';
+import { runAction, type RunOptions, type RunResult } from '../harness/runner.ts';
 import { makeRuntimeToken, startActionsStack } from '../harness/servers/actions-env.ts';
 import { startCacheService, type CacheService } from '../harness/servers/cache-service.ts';
 import { buildDataZip, startHubServer, type HubServer } from '../harness/servers/hub.ts';
@@ -34,6 +34,7 @@ export interface Stack {
     event?: GithubEvent;
     inputs?: Record<string, string>;
     env?: Record<string, string>;
+    onOutput?: RunOptions['onOutput'];
   }): Promise<RunResult>;
   /** Registers a finished run with the REST server, as GitHub does when a workflow run ends. */
   finishRun(runId: number, event: GithubEvent, conclusion?: 'success' | 'failure'): void;
@@ -101,8 +102,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     hub,
     toolCache,
     cache,
-    run: ({ runId, jobId, workspace, event = pullRequestEvent(), inputs = {}, env = {} }) =>
+    run: ({
+      runId,
+      jobId,
+      workspace,
+      event = pullRequestEvent(),
+      inputs = {},
+      env = {},
+      onOutput,
+    }) =>
       runAction({
+        ...(onOutput ? { onOutput } : {}),
         ...(workspace ? { workspace } : {}),
         runId,
         event,

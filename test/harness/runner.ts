@@ -1,7 +1,7 @@
 // Runner emulation: runs the committed action (dist/index.js, from a copy of the files git would
 // ship) in a child Node 24 process with the environment a GitHub runner sets, and reads back what
 // the runner would: exit code, log, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, annotations.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,8 @@ export interface RunOptions {
   /** Kill the action after this long (a hung action fails the test instead of the suite). */
   readonly timeoutMs?: number;
   readonly runId?: number;
+  /** Sees the action's output as it arrives, with the process (e.g. to cancel it mid-run). */
+  readonly onOutput?: (text: string, child: ChildProcess) => void;
 }
 
 export interface Annotation {
@@ -182,7 +184,10 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+    opts.onOutput?.(d.toString('utf8'), child);
+  });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
   const exitCode = await new Promise<number | null>((resolve) =>
