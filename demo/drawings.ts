@@ -1,5 +1,6 @@
 // Reference images drawn as SVG (pure: same name, same picture), for the categories the DreamBooth
 // photographs do not cover and for running without them. sharp renders them to JPEG.
+import { mulberry32 } from '../src/compare/prng.ts';
 
 export const DRAWING_NAMES = [
   'fox',
@@ -22,17 +23,8 @@ function svg(background: string, body: string): string {
   );
 }
 
-/** mulberry32: a tiny seeded generator, so the pointillist dots are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so the pointillist dots are the same on every run. */
+const seeded = mulberry32;
 
 const fox = () =>
   svg(

@@ -49,3 +49,13 @@ export function unexpectedOutcomes(o: DemoOutcome): string[] {
     problems.push("the PR run's artifact holds no contact-sheet.jpg");
   return problems;
 }
+
+/** The files a demo run leaves in its output folder. */
+export const OUTPUT_FILES = [
+  'comment.md',
+  'summary.md',
+  'results.json',
+  'baseline-results.json',
+  'contact-sheet.jpg',
+  'log.txt',
+] as const;

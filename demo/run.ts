@@ -18,7 +18,7 @@ import { startActionsStack } from '../test/harness/servers/actions-env.ts';
 import { startHubServer } from '../test/harness/servers/hub.ts';
 import { buildDemoBenchmark, zipBenchmark, type DemoBenchmark } from './benchmark.ts';
 import { formatReport } from './console-report.ts';
-import { unexpectedOutcomes } from './expectations.ts';
+import { OUTPUT_FILES, unexpectedOutcomes } from './expectations.ts';
 import { startDemoJudge, type DemoJudge } from './judge.ts';
 
 const BASELINE_QUALITY = '0.9';
@@ -28,14 +28,6 @@ const PR_NUMBER = 7;
 const MARKER = '<!-- dreambench-action:default -->';
 const ARTIFACT = 'dreambench-results';
 const TOY_MODEL = path.join(repoRoot, 'demo/toy-model.ts');
-const OUTPUT_FILES = [
-  'comment.md',
-  'summary.md',
-  'results.json',
-  'baseline-results.json',
-  'contact-sheet.jpg',
-  'log.txt',
-];
 
 const started = performance.now();
 const outDir = path.resolve(process.env.DEMO_OUTPUT_DIR ?? path.join(repoRoot, 'demo-output'));

@@ -11,14 +11,14 @@ export const CONTACT_SHEET_FILE = 'contact-sheet.jpg';
 const ROWS = 8;
 const CELL = 256;
 
-/** Pure: which samples go on the sheet (the largest CP or PF drops), as rows of files. */
+/** Pure: which samples go on the sheet (the largest CP or PF drops, one per reference image). */
 export function contactSheetRows(
   comparison: Comparison,
   resultsDir: string,
   baselineDir: string | undefined,
 ): ContactSheetRow[] {
   const drops = comparison.sampleDeltas.filter((d) => d.cp.delta < 0 || d.pf.delta < 0);
-  return largestChanges(drops, ROWS, 'either', 2).map((d) => ({
+  return largestChanges(drops, ROWS, 'either', 1).map((d) => ({
     id: d.id,
     label: `${d.id}  CP ${d.cp.base}→${d.cp.pr}  PF ${d.pf.base}→${d.pf.pr}`,
     reference: path.join(resultsDir, ARTIFACT_REFERENCES, `${d.concept}.jpg`),

@@ -272,7 +272,7 @@ export async function scoreSamples(
       return call(task, image, reference);
     }
     stats.cacheHits += 1;
-    return asCacheHit(judgment, repeat);
+    return reused(judgment, repeat);
   };
 
   const firstByKey = new Map<string, Promise<Judgment>>();
@@ -400,17 +400,22 @@ function newRecord(item: ScoreItem): JudgeRecord {
   };
 }
 
-/** A judgment read from the cache: no call made, nothing spent. */
-function cachedJudgment(hit: CachedJudgment, repeat: number): Judgment {
+type Reusable = Pick<
+  Judgment,
+  'sampled' | 'expected' | 'value' | 'scoring' | 'reply' | 'model' | 'systemFingerprint'
+>;
+
+/** A judgment reused at no cost: from the cache, or another task's of the same inputs. */
+function reused(j: Reusable, repeat: number): Judgment {
   return {
+    sampled: j.sampled,
+    expected: j.expected,
+    value: j.value,
+    scoring: j.scoring,
+    reply: j.reply,
+    model: j.model,
+    systemFingerprint: j.systemFingerprint,
     repeat,
-    sampled: hit.sampled,
-    expected: hit.expected,
-    value: hit.scoring === 'expected' && hit.expected !== null ? hit.expected : hit.sampled,
-    scoring: hit.scoring,
-    reply: hit.reply,
-    model: hit.model,
-    systemFingerprint: hit.systemFingerprint,
     attempts: 0,
     latencyMs: 0,
     usage: NO_USAGE,
@@ -421,18 +426,9 @@ function cachedJudgment(hit: CachedJudgment, repeat: number): Judgment {
   };
 }
 
-/** Another task's judgment of the same inputs, reused at no cost. */
-function asCacheHit(j: Judgment, repeat: number): Judgment {
-  return {
-    ...j,
-    repeat,
-    attempts: 0,
-    latencyMs: 0,
-    usage: NO_USAGE,
-    costUsd: 0,
-    cached: true,
-    refusals: 0,
-  };
+function cachedJudgment(hit: CachedJudgment, repeat: number): Judgment {
+  const value = hit.scoring === 'expected' && hit.expected !== null ? hit.expected : hit.sampled;
+  return reused({ ...hit, value }, repeat);
 }
 
 function failedJudgment(repeat: number, error: JudgmentError): Judgment {
@@ -488,7 +484,8 @@ function toFailure(record: JudgeRecord): SampleFailure {
   };
 }
 
-function emptyStats(samples: number): ScoreStats {
+/** Counters of a run that has judged nothing yet. */
+export function emptyStats(samples: number): ScoreStats {
   return {
     samples,
     scored: 0,

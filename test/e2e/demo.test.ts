@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTPUT_FILES } from '../../demo/expectations.ts';
 import { repoRoot } from '../harness/action-yml.ts';
 
 interface Exit {
@@ -51,14 +52,7 @@ describe('npm run demo', () => {
   });
 
   it('writes every promised file into DEMO_OUTPUT_DIR, not demo-output/', () => {
-    for (const f of [
-      'comment.md',
-      'summary.md',
-      'results.json',
-      'baseline-results.json',
-      'contact-sheet.jpg',
-      'log.txt',
-    ]) {
+    for (const f of OUTPUT_FILES) {
       expect(existsSync(path.join(outDir, f)), f).toBe(true);
       expect(demo.stdout).toContain(path.join(outDir, f));
     }

@@ -1,42 +1,13 @@
 // Small, hand-made results for the results and pipeline unit tests.
 import type { ResultsFile } from '../../src/results/schema.ts';
-import type { JudgeRecord, ScoreStats } from '../../src/score/score-samples.ts';
+import { emptyStats, type JudgeRecord, type ScoreStats } from '../../src/score/score-samples.ts';
 import type { Category, Fingerprint, PromptClass } from '../../src/types.ts';
+import { FINGERPRINT } from '../report/fixtures.ts';
 
-export const FINGERPRINT: Fingerprint = {
-  dataset: 'dreambench-plus',
-  datasetRevision: 'main',
-  datasetSha256: 'a'.repeat(64),
-  sampleSeed: 0,
-  samples: 150,
-  categories: [],
-  judgeModel: 'gpt-4o-2024-08-06',
-  judgeScoring: 'expected',
-  judgeRepeats: 1,
-  templatesSha256: 'b'.repeat(64),
-  imageSize: 512,
-};
+export { FINGERPRINT };
 
 export function stats(over: Partial<ScoreStats> = {}): ScoreStats {
-  return {
-    samples: 0,
-    scored: 0,
-    failed: 0,
-    calls: 0,
-    retries: 0,
-    cacheHits: 0,
-    cacheMisses: 0,
-    tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 },
-    costUsd: 0,
-    failuresByKind: {},
-    refusalsByCategory: { animal: 0, human: 0, object: 0, style: 0 },
-    scoringUsed: { expected: 0, sampled: 0 },
-    servedModels: {},
-    systemFingerprints: {},
-    ratePauses: 0,
-    logprobsSupported: true,
-    ...over,
-  };
+  return { ...emptyStats(0), ...over };
 }
 
 export interface SampleSpec {
