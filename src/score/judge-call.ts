@@ -139,41 +139,16 @@ export async function judgeOnce(
       reply = await ctx.transport.complete(request);
     } catch (caught) {
       ctx.budget.settle(reservation, undefined);
-      const error =
-        caught instanceof JudgeTransportError
-          ? caught
-          : new JudgeTransportError('network', String(caught));
-      const message = redact(error.message, ctx.secrets);
-      if (error.kind === 'auth') {
-        ctx.fatal = {
-          kind: 'auth',
-          reason: `${message}; check openai-api-key and openai-base-url`,
-        };
-        return done(ctx.fatal);
-      }
-      if (error.kind === 'client') {
-        if (useLogprobs && /logprob/i.test(error.message)) {
-          ctx.logprobsSupported = false;
-          ctx.log.warn(
-            `judge: the endpoint rejects logprobs (${message}); falling back to sampled scoring`,
-          );
-          continue;
-        }
-        return done({ kind: 'client', reason: message });
-      }
-      transportFailures += 1;
-      if (transportFailures >= ctx.maxTransportAttempts) {
-        return done({
-          kind: error.kind,
-          reason: `${message} (gave up after ${transportFailures} failed calls)`,
-        });
-      }
-      const delay = backoffDelayMs(transportFailures, ctx.rng, ctx.backoff, error.retryAfterMs);
-      ctx.log.warn(`judge: ${subject.label}: ${message}; retrying in ${Math.round(delay)} ms`);
-      // A rate limit concerns every worker: pause them all. Other failures back off alone.
-      if (error.kind === 'rate-limit') ctx.gate.pauseFor(delay);
-      else await ctx.clock.sleep(delay);
-      continue;
+      const next = await afterTransportError(
+        ctx,
+        subject.label,
+        caught,
+        useLogprobs,
+        transportFailures + 1,
+      );
+      if (next === 'retry') transportFailures += 1;
+      if (next === 'retry' || next === 'retry-without-logprobs') continue;
+      return done(next);
     }
     const latencyMs = ctx.clock.now() - started;
     last = { reply, latencyMs };
@@ -203,6 +178,45 @@ export async function judgeOnce(
 
 function replyText(reply: JudgeReply): string {
   return reply.content ?? reply.refusal ?? '';
+}
+
+/**
+ * What follows a failed call: retry (after the backoff, or after the shared pause on a 429), retry
+ * without log-probabilities where the endpoint rejects them, or give up with the error.
+ */
+async function afterTransportError(
+  ctx: CallContext,
+  label: string,
+  caught: unknown,
+  useLogprobs: boolean,
+  failures: number,
+): Promise<'retry' | 'retry-without-logprobs' | JudgmentError> {
+  const error =
+    caught instanceof JudgeTransportError
+      ? caught
+      : new JudgeTransportError('network', String(caught));
+  const message = redact(error.message, ctx.secrets);
+  if (error.kind === 'auth') {
+    ctx.fatal = { kind: 'auth', reason: `${message}; check openai-api-key and openai-base-url` };
+    return ctx.fatal;
+  }
+  if (error.kind === 'client') {
+    if (!useLogprobs || !/logprob/i.test(error.message)) return { kind: 'client', reason: message };
+    ctx.logprobsSupported = false;
+    ctx.log.warn(
+      `judge: the endpoint rejects logprobs (${message}); falling back to sampled scoring`,
+    );
+    return 'retry-without-logprobs';
+  }
+  if (failures >= ctx.maxTransportAttempts) {
+    return { kind: error.kind, reason: `${message} (gave up after ${failures} failed calls)` };
+  }
+  const delay = backoffDelayMs(failures, ctx.rng, ctx.backoff, error.retryAfterMs);
+  ctx.log.warn(`judge: ${label}: ${message}; retrying in ${Math.round(delay)} ms`);
+  // A rate limit concerns every worker: pause them all. Other failures back off alone.
+  if (error.kind === 'rate-limit') ctx.gate.pauseFor(delay);
+  else await ctx.clock.sleep(delay);
+  return 'retry';
 }
 
 /** Refusal field or content filter first; then a valid score; then refusal-like text; else unparseable. */

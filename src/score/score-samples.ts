@@ -4,7 +4,8 @@
 import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
 import { Budget } from './budget.ts';
 import { RateGate, systemClock, type Clock } from './clock.ts';
-import { judgmentCacheKey, type CachedJudgment, type JudgeCache } from './judge-cache.ts';
+import { ImageSupply } from './image-supply.ts';
+import { judgmentCacheKey, type JudgeCache } from './judge-cache.ts';
 import {
   addUsage,
   judgeOnce,
@@ -15,15 +16,7 @@ import {
 } from './judge-call.ts';
 import type { JudgeTransport } from './judge-client.ts';
 import { buildMessages, templateKindFor } from './messages.ts';
-import {
-  DEFAULT_PREPARE_CONCURRENCY,
-  limitConcurrency,
-  PreparedImageMemo,
-  prepareImage,
-  toDataUrl,
-  type ImagePreparer,
-  type PreparedImage,
-} from './prepare-image.ts';
+import { toDataUrl, type ImagePreparer, type PreparedImage } from './prepare-image.ts';
 import {
   DEFAULT_PRICES,
   estimateCallUsage,
@@ -34,6 +27,7 @@ import {
   type TokenUsage,
 } from './pricing.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './retry-policy.ts';
+import { SharedJudgments } from './shared-judgments.ts';
 import type { TemplateKind, Templates } from './templates.ts';
 import { PriceTableError } from './errors.ts';
 
@@ -157,13 +151,9 @@ interface Task {
 
 const silent: Logger = { info() {}, warn() {} };
 
-export async function scoreSamples(
-  items: readonly ScoreItem[],
-  deps: ScoreDeps,
-  options: ScoreOptions,
-): Promise<ScoreResult> {
+/** The state shared by every call of one run: gate, budget, retry policy, prices. */
+function callContext(deps: ScoreDeps, options: ScoreOptions): CallContext {
   const clock = deps.clock ?? systemClock;
-  const log = deps.log ?? silent;
   const prices = options.prices ?? DEFAULT_PRICES;
   const price = (model: string) => priceFor(model, prices);
   const modelPrice = price(options.model);
@@ -173,14 +163,15 @@ export async function scoreSamples(
       `max-cost-usd is set but there is no price for judge model ${JSON.stringify(options.model)}; add it with DREAMBENCH_PRICES`,
     );
   }
+  // The budget reserves this much per call before it is made: a CP call with two images.
   const prior = modelPrice ? costUsd(estimateCallUsage(options.imageSize, 2, 3000), modelPrice) : 0;
-  const ctx: CallContext = {
+  return {
     transport: deps.transport,
     clock,
     rng: deps.rng ?? Math.random,
     gate: new RateGate(clock),
     budget: new Budget(options.maxCostUsd, prior),
-    log,
+    log: deps.log ?? silent,
     backoff: options.backoff ?? DEFAULT_BACKOFF,
     maxTransportAttempts: options.maxTransportAttempts ?? 6,
     maxContentTries: options.maxContentTries ?? 3,
@@ -192,38 +183,41 @@ export async function scoreSamples(
     fatal: null,
     counters: { calls: 0, retries: 0 },
   };
+}
+
+export async function scoreSamples(
+  items: readonly ScoreItem[],
+  deps: ScoreDeps,
+  options: ScoreOptions,
+): Promise<ScoreResult> {
+  const ctx = callContext(deps, options);
   const stats = emptyStats(items.length);
   const records = items.map(newRecord);
   const pending = items.map(() => 2 * options.repeats);
-  const images = new PreparedImageMemo(
-    limitConcurrency(
-      deps.prepare ?? prepareImage,
-      options.prepareConcurrency ?? DEFAULT_PREPARE_CONCURRENCY,
-    ),
-  );
+  const images = new ImageSupply(items, {
+    size: options.imageSize,
+    concurrency: options.concurrency,
+    prepare: deps.prepare,
+    prepareConcurrency: options.prepareConcurrency,
+    onPrepared: deps.onPrepared,
+  });
+  const shared = deps.cache ? new SharedJudgments(deps.cache, stats) : undefined;
+  const temperature = options.temperature ?? 1;
 
-  const announced = new Set<string>();
-  const prepared = async (
-    item: ScoreItem,
-    role: 'generated' | 'reference',
-  ): Promise<PreparedImage> => {
-    const file = role === 'generated' ? item.imagePath : item.referencePath;
-    const image = await images.get(file, options.imageSize);
-    const id = role === 'generated' ? item.sample.id : item.sample.concept;
-    if (deps.onPrepared && !announced.has(`${role}\0${id}`)) {
-      announced.add(`${role}\0${id}`);
-      await deps.onPrepared({ role, id, path: file, image });
-    }
-    return image;
-  };
-  // Prepare a few samples ahead so that decoding overlaps the calls in flight instead of
-  // delaying them; far enough to hide the latency, near enough to keep memory small.
-  const lookahead = Math.ceil(options.concurrency / 2) + 1;
-  const prefetch = (slot: number): void => {
-    const ahead = items[slot + lookahead];
-    if (!ahead) return;
-    images.get(ahead.imagePath, options.imageSize).catch(() => undefined);
-    images.get(ahead.referencePath, options.imageSize).catch(() => undefined);
+  const call = (task: Task, image: PreparedImage, reference?: PreparedImage) => {
+    const { item, metric, repeat } = task;
+    const messages = buildMessages(metric, item.sample.category, options.templates, {
+      image: toDataUrl(image),
+      ...(reference ? { reference: toDataUrl(reference) } : {}),
+      prompt: item.sample.prompt,
+    });
+    const request = {
+      model: options.model,
+      messages,
+      temperature,
+      maxTokens: options.maxTokens ?? 1000,
+    };
+    return judgeOnce(ctx, { label: `${item.sample.id} ${metric}#${repeat}`, request }, repeat);
   };
 
   const runTask = async (task: Task): Promise<Judgment> => {
@@ -233,125 +227,54 @@ export async function scoreSamples(
     let image: PreparedImage;
     let reference: PreparedImage | undefined;
     try {
-      image = await prepared(item, 'generated');
+      image = await images.get(item, 'generated');
       record.imageSha256 = image.sha256;
       if (metric === 'cp') {
-        reference = await prepared(item, 'reference');
+        reference = await images.get(item, 'reference');
         record.referenceSha256 = reference.sha256;
       }
     } catch (error) {
       return failedJudgment(repeat, { kind: 'image', reason: (error as Error).message });
     }
-    const template = templateKindFor(metric, item.sample.category);
-    const temperature = options.temperature ?? 1;
+    if (!shared) return call(task, image, reference);
     const key = judgmentCacheKey({
       model: options.model,
       scoring: options.scoring,
       templatesSha256: options.templates.sha256,
       metric,
-      template,
+      template: templateKindFor(metric, item.sample.category),
       imageSha256: image.sha256,
       referenceSha256: reference?.sha256 ?? null,
       prompt: metric === 'pf' ? item.sample.prompt : null,
       repeat,
       temperature,
     });
-    if (!deps.cache) return call(task, image, reference);
-    // One judgment per key and run: the first task with a key looks it up (or pays for it); a
-    // byte-identical twin waits for that and counts as a cache hit, whatever the timing.
-    let shared = firstByKey.get(key);
-    const first = shared === undefined;
-    if (shared === undefined) {
-      shared = lookUpOrCall(deps.cache, key, task, image, reference);
-      firstByKey.set(key, shared);
-    }
-    const judgment = await shared;
-    if (first) return judgment;
-    if (judgment.error !== null || judgment.sampled === null) {
-      stats.cacheMisses += 1; // the twin failed: try again for this sample
-      return call(task, image, reference);
-    }
-    stats.cacheHits += 1;
-    return reused(judgment, repeat);
-  };
-
-  const firstByKey = new Map<string, Promise<Judgment>>();
-
-  const lookUpOrCall = async (
-    cache: JudgeCache,
-    key: string,
-    task: Task,
-    image: PreparedImage,
-    reference: PreparedImage | undefined,
-  ): Promise<Judgment> => {
-    const hit = await cache.get(key);
-    if (hit) {
-      stats.cacheHits += 1;
-      return cachedJudgment(hit, task.repeat);
-    }
-    stats.cacheMisses += 1;
-    const judgment = await call(task, image, reference);
-    if (judgment.error === null && judgment.sampled !== null) {
-      await cache.set(key, {
-        sampled: judgment.sampled,
-        expected: judgment.expected,
-        scoring: judgment.scoring,
-        reply: judgment.reply ?? '',
-        model: judgment.model,
-        systemFingerprint: judgment.systemFingerprint,
-        usage: judgment.usage,
-        costUsd: judgment.costUsd,
-      });
-    }
-    return judgment;
-  };
-
-  const call = (
-    task: Task,
-    image: PreparedImage,
-    reference: PreparedImage | undefined,
-  ): Promise<Judgment> => {
-    const { item, metric, repeat } = task;
-    const messages = buildMessages(metric, item.sample.category, options.templates, {
-      image: toDataUrl(image),
-      ...(reference ? { reference: toDataUrl(reference) } : {}),
-      prompt: item.sample.prompt,
-    });
-    return judgeOnce(
-      ctx,
-      {
-        label: `${item.sample.id} ${metric}#${repeat}`,
-        request: {
-          model: options.model,
-          messages,
-          temperature: options.temperature ?? 1,
-          maxTokens: options.maxTokens ?? 1000,
-        },
-      },
-      repeat,
-    );
+    return shared.get(key, repeat, () => call(task, image, reference));
   };
 
   const tasks = taskSequence(items, options.repeats);
   const worker = async (): Promise<void> => {
     for (let next = tasks.next(); !next.done; next = tasks.next()) {
       const task = next.value;
-      if (task.metric === 'cp' && task.repeat === 0) prefetch(task.slot);
+      if (task.metric === 'cp' && task.repeat === 0) images.prefetch(task.slot);
       const judgment = await runTask(task);
       const record = records[task.slot]!;
       record[task.metric].judgments[task.repeat] = judgment;
       tally(stats, record, judgment);
       pending[task.slot]! -= 1;
       if (pending[task.slot] === 0) {
-        // Last judgment of this sample: the generated image is no longer needed in memory.
-        images.release(task.item.imagePath, options.imageSize);
+        images.release(task.item);
         finish(record);
       }
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, items.length * 2 * options.repeats));
   await Promise.all(Array.from({ length: workers }, worker));
+  return { records, failures: closeStats(stats, records, ctx), stats };
+}
 
+/** Final counters; returns a failure for every record without both scores. */
+function closeStats(stats: ScoreStats, records: readonly JudgeRecord[], ctx: CallContext) {
   const failures: SampleFailure[] = [];
   for (const record of records) {
     if (record.scored) stats.scored += 1;
@@ -362,7 +285,7 @@ export async function scoreSamples(
   stats.retries = ctx.counters.retries;
   stats.ratePauses = ctx.gate.pauses;
   stats.logprobsSupported = ctx.logprobsSupported;
-  return { records, failures, stats };
+  return failures;
 }
 
 /** Tasks in sample order, so a sample's metrics run close together and its image is freed early. */
@@ -398,37 +321,6 @@ function newRecord(item: ScoreItem): JudgeRecord {
     costUsd: 0,
     errors: [],
   };
-}
-
-type Reusable = Pick<
-  Judgment,
-  'sampled' | 'expected' | 'value' | 'scoring' | 'reply' | 'model' | 'systemFingerprint'
->;
-
-/** A judgment reused at no cost: from the cache, or another task's of the same inputs. */
-function reused(j: Reusable, repeat: number): Judgment {
-  return {
-    sampled: j.sampled,
-    expected: j.expected,
-    value: j.value,
-    scoring: j.scoring,
-    reply: j.reply,
-    model: j.model,
-    systemFingerprint: j.systemFingerprint,
-    repeat,
-    attempts: 0,
-    latencyMs: 0,
-    usage: NO_USAGE,
-    costUsd: 0,
-    cached: true,
-    refusals: 0,
-    error: null,
-  };
-}
-
-function cachedJudgment(hit: CachedJudgment, repeat: number): Judgment {
-  const value = hit.scoring === 'expected' && hit.expected !== null ? hit.expected : hit.sampled;
-  return reused({ ...hit, value }, repeat);
 }
 
 function failedJudgment(repeat: number, error: JudgmentError): Judgment {

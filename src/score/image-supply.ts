@@ -1,0 +1,67 @@
+// The judge-size images of one scoring run: prepared once each, a little ahead of the calls that
+// need them, announced once (for the artifact), and freed when their sample is done.
+import {
+  DEFAULT_PREPARE_CONCURRENCY,
+  limitConcurrency,
+  PreparedImageMemo,
+  prepareImage,
+  type ImagePreparer,
+  type PreparedImage,
+} from './prepare-image.ts';
+import type { PreparedEvent, ScoreItem } from './score-samples.ts';
+
+export interface ImageSupplyOptions {
+  readonly size: number;
+  /** Calls in flight: how far ahead to prepare. */
+  readonly concurrency: number;
+  readonly prepare?: ImagePreparer;
+  readonly prepareConcurrency?: number;
+  readonly onPrepared?: (event: PreparedEvent) => void | Promise<void>;
+}
+
+export class ImageSupply {
+  readonly #items: readonly ScoreItem[];
+  readonly #options: ImageSupplyOptions;
+  readonly #memo: PreparedImageMemo;
+  readonly #announced = new Set<string>();
+  /** Far enough ahead to hide decoding behind the calls in flight, near enough to keep memory small. */
+  readonly #lookahead: number;
+
+  constructor(items: readonly ScoreItem[], options: ImageSupplyOptions) {
+    this.#items = items;
+    this.#options = options;
+    this.#memo = new PreparedImageMemo(
+      limitConcurrency(
+        options.prepare ?? prepareImage,
+        options.prepareConcurrency ?? DEFAULT_PREPARE_CONCURRENCY,
+      ),
+    );
+    this.#lookahead = Math.ceil(options.concurrency / 2) + 1;
+  }
+
+  /** The generated image of an item, or its concept's reference image. */
+  async get(item: ScoreItem, role: 'generated' | 'reference'): Promise<PreparedImage> {
+    const file = role === 'generated' ? item.imagePath : item.referencePath;
+    const image = await this.#memo.get(file, this.#options.size);
+    const id = role === 'generated' ? item.sample.id : item.sample.concept;
+    const key = `${role}\0${id}`;
+    if (this.#options.onPrepared && !this.#announced.has(key)) {
+      this.#announced.add(key);
+      await this.#options.onPrepared({ role, id, path: file, image });
+    }
+    return image;
+  }
+
+  /** Starts preparing the images of the item `lookahead` places after `slot`. */
+  prefetch(slot: number): void {
+    const ahead = this.#items[slot + this.#lookahead];
+    if (!ahead) return;
+    this.#memo.get(ahead.imagePath, this.#options.size).catch(() => undefined);
+    this.#memo.get(ahead.referencePath, this.#options.size).catch(() => undefined);
+  }
+
+  /** The item's last judgment is done: its generated image is no longer needed in memory. */
+  release(item: ScoreItem): void {
+    this.#memo.release(item.imagePath, this.#options.size);
+  }
+}

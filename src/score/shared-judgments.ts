@@ -1,0 +1,96 @@
+// Judgments keyed by their inputs: read from the cache, or paid for once per run. A byte-identical
+// twin of a judgment in flight waits for it and counts as a cache hit, whatever the timing, so
+// calls, tokens and cost do not depend on scheduling.
+import type { CachedJudgment, JudgeCache } from './judge-cache.ts';
+import type { Judgment } from './judge-call.ts';
+import { NO_USAGE } from './pricing.ts';
+
+export interface CacheCounters {
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+type Reusable = Pick<
+  Judgment,
+  'sampled' | 'expected' | 'value' | 'scoring' | 'reply' | 'model' | 'systemFingerprint'
+>;
+
+/** A judgment reused at no cost: from the cache, or another task's of the same inputs. */
+export function reused(j: Reusable, repeat: number): Judgment {
+  return {
+    sampled: j.sampled,
+    expected: j.expected,
+    value: j.value,
+    scoring: j.scoring,
+    reply: j.reply,
+    model: j.model,
+    systemFingerprint: j.systemFingerprint,
+    repeat,
+    attempts: 0,
+    latencyMs: 0,
+    usage: NO_USAGE,
+    costUsd: 0,
+    cached: true,
+    refusals: 0,
+    error: null,
+  };
+}
+
+function fromCache(hit: CachedJudgment, repeat: number): Judgment {
+  const value = hit.scoring === 'expected' && hit.expected !== null ? hit.expected : hit.sampled;
+  return reused({ ...hit, value }, repeat);
+}
+
+const usable = (j: Judgment): j is Judgment & { sampled: number } =>
+  j.error === null && j.sampled !== null;
+
+export class SharedJudgments {
+  readonly #cache: JudgeCache;
+  readonly #counters: CacheCounters;
+  readonly #first = new Map<string, Promise<Judgment>>();
+
+  constructor(cache: JudgeCache, counters: CacheCounters) {
+    this.#cache = cache;
+    this.#counters = counters;
+  }
+
+  /** The judgment for `key`; `call` pays for it when neither the cache nor a twin has it. */
+  async get(key: string, repeat: number, call: () => Promise<Judgment>): Promise<Judgment> {
+    const shared = this.#first.get(key);
+    if (shared === undefined) {
+      const own = this.#lookUpOrCall(key, repeat, call);
+      this.#first.set(key, own);
+      return own;
+    }
+    const twin = await shared;
+    if (!usable(twin)) {
+      this.#counters.cacheMisses += 1; // the twin failed: try again for this sample
+      return call();
+    }
+    this.#counters.cacheHits += 1;
+    return reused(twin, repeat);
+  }
+
+  async #lookUpOrCall(key: string, repeat: number, call: () => Promise<Judgment>) {
+    const hit = await this.#cache.get(key);
+    if (hit) {
+      this.#counters.cacheHits += 1;
+      return fromCache(hit, repeat);
+    }
+    this.#counters.cacheMisses += 1;
+    const judgment = await call();
+    if (usable(judgment)) {
+      await this.#cache.set(key, {
+        sampled: judgment.sampled,
+        expected: judgment.expected,
+        scoring: judgment.scoring,
+        reply: judgment.reply ?? '',
+        model: judgment.model,
+        systemFingerprint: judgment.systemFingerprint,
+        usage: judgment.usage,
+        costUsd: judgment.costUsd,
+      });
+    }
+    return judgment;
+  }
+}
