@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import type { CollectedImages } from '../generate/index.ts';
 import { restoreJudgeCache, saveJudgeCache } from '../score/cache-persist.ts';
 import { FolderJudgeCache } from '../score/judge-cache.ts';
+import { endpointOptions } from '../score/endpoint.ts';
 import { createOpenAIJudge } from '../score/judge-client.ts';
 import { DEFAULT_PRICES, parsePriceOverrides } from '../score/pricing.ts';
 import {
@@ -80,7 +81,7 @@ export async function score(
     {
       transport: createOpenAIJudge({
         apiKey,
-        baseURL: config.judge.baseUrl,
+        ...endpointOptions(config.judge.baseUrl, apiKey),
         timeoutMs: REQUEST_TIMEOUT_MS,
       }),
       cache,
