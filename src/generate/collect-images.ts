@@ -1,6 +1,6 @@
 // Finds and checks the generated image of every sample. A bad or absent image becomes a
 // SampleFailure (stage 'generate') listed by id: nothing is skipped silently.
-import { open, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Sample, SampleFailure } from '../types.ts';
@@ -27,22 +27,29 @@ export interface CollectedImages {
 
 type Check = { ok: true; file: string } | { ok: false; kind: string; reason: string };
 
+/** Where a sample's image may be: the one manifest path, or the images-dir files named after it. */
+type Locate = (id: string) => Promise<string | Check>;
+
 export async function collectImages(
   samples: readonly Sample[],
   options: CollectOptions,
 ): Promise<CollectedImages> {
   const folder = path.resolve(options.imagesDir || options.outputDir);
   const realFolder = await realpath(folder).catch(() => folder);
+  const locate = options.imagesDir ? await imagesDirLocator(folder) : outputDirLocator(folder);
   const results = new Array<Check>(samples.length);
   let next = 0;
   const worker = async () => {
     while (next < samples.length) {
       const i = next++;
-      const sample = samples[i]!;
-      const candidates = options.imagesDir
-        ? IMAGE_EXTENSIONS.map((ext) => path.join(folder, `${sample.id}.${ext}`))
-        : [outputImageOf(folder, sample.id)];
-      results[i] = await checkImage(candidates, realFolder);
+      const id = samples[i]!.id;
+      // An I/O error (EACCES, EIO, ELOOP) is this sample's failure, never the whole collection's;
+      // a file that vanished or a dangling link is a missing image.
+      results[i] = await locate(id)
+        .then((found) => (typeof found === 'string' ? checkImage(found, realFolder) : found))
+        .catch((error: unknown) =>
+          fail(isAbsent(error) ? 'missing' : 'unreadable', `${id}: ${describeError(error)}`),
+        );
     }
   };
   await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, samples.length) }, worker));
@@ -56,10 +63,60 @@ export async function collectImages(
   return { images, failures };
 }
 
-/** Checks the first existing candidate; the order of checks is cheapest first. */
-async function checkImage(candidates: readonly string[], realFolder: string): Promise<Check> {
-  const file = await firstExisting(candidates);
-  if (!file) return fail('missing', `no image at ${candidates.join(' or ')}`);
+/** The generator was told the exact path: `<output_dir>/<id>.png`. */
+function outputDirLocator(folder: string): Locate {
+  return async (id) => {
+    const file = outputImageOf(folder, id);
+    try {
+      await stat(file); // follows links: a dangling link counts as missing
+    } catch (error) {
+      if (isAbsent(error)) return fail('missing', `no image at ${file}`);
+      throw error;
+    }
+    return file;
+  };
+}
+
+/**
+ * Images of an earlier step, found as `<id>.<ext>` with the extension in any case (`.PNG` too). The
+ * folder is listed once, so the match is the same on case-sensitive and case-insensitive file
+ * systems; two candidates for one id are ambiguous, never a silent pick.
+ */
+async function imagesDirLocator(folder: string): Promise<Locate> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if (!isAbsent(error)) {
+      const reason = `cannot list images-dir ${folder}: ${describeError(error)}`;
+      return async () => fail('unreadable', reason);
+    }
+    names = [];
+  }
+  const byId = new Map<string, string[]>();
+  const known = new Set<string>(IMAGE_EXTENSIONS);
+  for (const name of names.sort()) {
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0 || !known.has(name.slice(dot + 1).toLowerCase())) continue;
+    const id = name.slice(0, dot);
+    byId.set(id, [...(byId.get(id) ?? []), path.join(folder, name)]);
+  }
+  const pattern = `<${IMAGE_EXTENSIONS.join('|')}> (any case)`;
+  return async (id) => {
+    const files = byId.get(id) ?? [];
+    if (files.length === 0) return fail('missing', `no image ${id}.${pattern} in ${folder}`);
+    if (files.length > 1) {
+      return fail(
+        'ambiguous',
+        `${files.length} images for ${id}: ${files.join(', ')}; keep exactly one`,
+      );
+    }
+    return files[0]!;
+  };
+}
+
+/** Checks one image file; the order of checks is cheapest first. I/O errors propagate. */
+async function checkImage(file: string, realFolder: string): Promise<Check> {
   const real = await realpath(file);
   const rel = path.relative(realFolder, real);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
@@ -88,8 +145,10 @@ async function checkImage(candidates: readonly string[], realFolder: string): Pr
         `${file} is ${meta.width}x${meta.height}, more than ${MAX_IMAGE_PIXELS / 1e6} megapixels`,
       );
     }
-    // A full decode (truncated data only shows here); the tiny output keeps memory low.
-    await sharp(real, { failOn: 'truncated', limitInputPixels: MAX_IMAGE_PIXELS })
+    // A full decode (truncated data and bad checksums only show here), as strict as the judge's
+    // prepareImage (failOn 'error'): what passes here also passes there. The tiny output keeps
+    // memory low.
+    await sharp(real, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
       .resize(8, 8, { fit: 'inside' })
       .raw()
       .toBuffer();
@@ -99,18 +158,14 @@ async function checkImage(candidates: readonly string[], realFolder: string): Pr
   return { ok: true, file: real };
 }
 
-async function firstExisting(candidates: readonly string[]): Promise<string | undefined> {
-  for (const candidate of candidates) {
-    // lstat-free existence check that follows links: a dangling link counts as missing
-    if (
-      await stat(candidate).then(
-        () => true,
-        () => false,
-      )
-    )
-      return candidate;
-  }
-  return undefined;
+/** Absence, as opposed to an error reading what is there. */
+function isAbsent(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function fail(kind: string, reason: string): Check {

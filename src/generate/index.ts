@@ -1,7 +1,7 @@
 // Public API of the generate stage.
 export { writeManifest, renderManifest, manifestLine, outputImageOf } from './manifest.ts';
 export type { ManifestLine } from './manifest.ts';
-export { runGenerateCommand, TAIL_LINES } from './run-command.ts';
+export { runGenerateCommand, TAIL_LINES, DRAIN_GRACE_MS } from './run-command.ts';
 export type { GenerateCommandOptions } from './run-command.ts';
 export {
   collectImages,

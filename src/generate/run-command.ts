@@ -1,8 +1,12 @@
 // Runs `generate-command` once through a shell, in the workspace, streaming its output to the log.
 // The command runs in its own process group so cancelling kills everything it started.
+// The step ends when the shell exits, not when its output pipes close: a background process (a
+// daemon, `sleep 300 &`) may hold them open forever. After the exit, the pipes get a short grace to
+// drain, then the group is terminated, as GitHub does with a step's leftovers anyway.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { GenerateCancelledError, GenerateCommandError } from './errors.ts';
 import { LastLines } from './last-lines.ts';
 import { substituteCommand } from './shell-quote.ts';
@@ -10,6 +14,8 @@ import { substituteCommand } from './shell-quote.ts';
 export const TAIL_LINES = 30;
 /** After SIGTERM, the group gets this long to exit before SIGKILL. */
 const KILL_GRACE_MS = 5_000;
+/** After the shell exits, its output pipes get this long to drain before they are cut. */
+export const DRAIN_GRACE_MS = 2_000;
 
 export interface GenerateCommandOptions {
   readonly command: string;
@@ -21,6 +27,8 @@ export interface GenerateCommandOptions {
   readonly signal?: AbortSignal;
   /** Receives the command's output as it arrives; default: written to this process's stdout. */
   readonly onOutput?: (text: string) => void;
+  /** How long the output may keep flowing after the shell exits (default DRAIN_GRACE_MS). */
+  readonly drainGraceMs?: number;
 }
 
 function shell(): string {
@@ -64,15 +72,37 @@ export async function runGenerateCommand(options: GenerateCommandOptions): Promi
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
       (resolve, reject) => {
         child.once('error', reject);
-        child.once('close', (c, s) => resolve([c, s]));
+        child.once('exit', (c, s) => resolve([c, s]));
       },
     );
+    const streams = [child.stdout, child.stderr];
+    await drained(streams, options.drainGraceMs ?? DRAIN_GRACE_MS);
+    for (const stream of streams) stream.destroy();
+    killGroup(child.pid, 'SIGTERM'); // leftovers of the command die with the step
     if (cancelled) throw new GenerateCancelledError();
     if (code !== 0) throw new GenerateCommandError(code, signal, tail.lines());
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (cancelled) killGroup(child.pid, 'SIGKILL'); // nothing of the group may outlive a cancel
     if (killTimer) clearTimeout(killTimer);
+  }
+}
+
+/** Resolves when every stream has ended, or after `graceMs`, whichever comes first. */
+async function drained(streams: readonly Readable[], graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+  });
+  const ended = Promise.all(
+    streams.map((s) =>
+      s.closed ? undefined : new Promise<void>((resolve) => s.once('close', () => resolve())),
+    ),
+  );
+  try {
+    await Promise.race([ended, grace]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -2,7 +2,13 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { writeManifest } from '../generate/index.ts';
-import { loadBenchmark, selectSample, shardOf } from '../plan/index.ts';
+import {
+  availableSamples,
+  loadBenchmark,
+  sampleShortfallWarning,
+  selectSample,
+  shardOf,
+} from '../plan/index.ts';
 import type { Benchmark, Sample } from '../types.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
@@ -25,11 +31,14 @@ export async function plan(config: Config, ctx: RunContext, io: RunIO): Promise<
     hfToken: io.env.HF_TOKEN || undefined,
     workspace: ctx.workspace,
   });
-  let samples = selectSample(benchmark, {
-    size: config.sampling.size,
-    seed: config.sampling.seed,
-    categories: config.sampling.categories,
-  });
+  const { size, seed, categories } = config.sampling;
+  let samples = selectSample(benchmark, { size, seed, categories });
+  const shortfall = sampleShortfallWarning(
+    size,
+    availableSamples(benchmark, categories),
+    categories,
+  );
+  if (shortfall) io.log.warning(shortfall);
   const total = samples.length;
   if (config.shard) samples = shardOf(samples, config.shard.index, config.shard.count);
   const outputDir = config.generation.imagesDir ?? path.join(ctx.workDir, 'images');

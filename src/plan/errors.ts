@@ -97,3 +97,19 @@ export class UnknownDatasetError extends Error {
     this.dataset = dataset;
   }
 }
+
+/** A `categories` input that leaves no concept of the dataset to sample. */
+export class CategoryFilterError extends Error {
+  readonly categories: readonly string[];
+  /** The categories the dataset does have, in the canonical order. */
+  readonly present: readonly string[];
+  constructor(categories: readonly string[], present: readonly string[]) {
+    super(
+      `Input "categories" selects no concept of this dataset: ${JSON.stringify(categories.join(', '))}; ` +
+        (present.length > 0 ? `it has ${present.join(', ')}` : 'it has no concepts at all'),
+    );
+    this.name = 'CategoryFilterError';
+    this.categories = categories;
+    this.present = present;
+  }
+}

@@ -16,6 +16,9 @@ export {
   sampleSeedOf,
   sampleIdOf,
   priorityOrder,
+  selectedConcepts,
+  availableSamples,
+  sampleShortfallWarning,
   SampleSizeError,
 } from './sampler.ts';
 export type { SampleOptions } from './sampler.ts';
@@ -23,6 +26,7 @@ export { shardOf, ShardSpecError } from './shard.ts';
 export { DEFAULT_MAX_ARCHIVE_BYTES } from './zip-guard.ts';
 export {
   ArchiveTooLargeError,
+  CategoryFilterError,
   DatasetAuthError,
   DatasetDownloadError,
   DatasetFormatError,

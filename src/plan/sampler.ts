@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { CATEGORIES, PROMPT_CLASSES } from '../types.ts';
 import type { Benchmark, Category, Concept, ConceptPrompt, PromptClass, Sample } from '../types.ts';
+import { CategoryFilterError } from './errors.ts';
 
 export interface SampleOptions {
   readonly size: number | 'all';
@@ -50,7 +51,53 @@ export class SampleSizeError extends Error {
   }
 }
 
-/** Selects the sample: a prefix of the global priority order, returned in benchmark order. */
+/**
+ * The concepts `categories` selects (all when empty or absent). A filter that selects nothing is an
+ * input error, never an empty sample.
+ */
+export function selectedConcepts(
+  benchmark: Benchmark,
+  categories: readonly Category[] | undefined,
+): Concept[] {
+  if (!categories || categories.length === 0) return [...benchmark.concepts];
+  const wanted = new Set(categories);
+  const concepts = benchmark.concepts.filter((c) => wanted.has(c.category));
+  if (concepts.length === 0) {
+    const present = CATEGORIES.filter((k) => benchmark.concepts.some((c) => c.category === k));
+    throw new CategoryFilterError(categories, present);
+  }
+  return concepts;
+}
+
+/** How many (concept, prompt) pairs the selected categories hold: the largest possible sample. */
+export function availableSamples(
+  benchmark: Benchmark,
+  categories: readonly Category[] | undefined,
+): number {
+  return selectedConcepts(benchmark, categories).reduce((n, c) => n + c.prompts.length, 0);
+}
+
+/**
+ * The warning to log when `samples` asks for more than the dataset holds (the sample then takes
+ * every pair); undefined when the size fits.
+ */
+export function sampleShortfallWarning(
+  size: number | 'all',
+  available: number,
+  categories: readonly Category[] | undefined,
+): string | undefined {
+  if (size === 'all' || size <= available) return undefined;
+  const where = categories && categories.length > 0 ? ' in the selected categories' : '';
+  return (
+    `samples: ${size} asked, the dataset has ${available} (prompts x reference images)${where}: ` +
+    `taking all ${available}`
+  );
+}
+
+/**
+ * Selects the sample: a prefix of the global priority order, returned in benchmark order. A size
+ * past what the categories hold takes every pair (see availableSamples and sampleShortfallWarning).
+ */
 export function selectSample(benchmark: Benchmark, options: SampleOptions): Sample[] {
   const { size, seed } = options;
   if (size !== 'all' && (!Number.isInteger(size) || size < 1)) throw new SampleSizeError(size);
@@ -77,9 +124,7 @@ export function priorityOrder(
   benchmark: Benchmark,
   options: Omit<SampleOptions, 'size'>,
 ): OrderedItem[] {
-  const wanted =
-    options.categories && options.categories.length > 0 ? new Set(options.categories) : null;
-  const concepts = benchmark.concepts.filter((c) => !wanted || wanted.has(c.category));
+  const concepts = selectedConcepts(benchmark, options.categories);
   const conceptOrder = interleaveCategories(concepts, options.seed);
   const classShare = shares(
     concepts.flatMap((c) => c.prompts.map((p) => p.promptClass)),

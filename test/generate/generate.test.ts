@@ -1,6 +1,15 @@
 // Manifest, generate-command and image collection, with a real generator script (sharp PNGs).
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import { crc32, deflateSync } from 'node:zlib';
 import path from 'node:path';
@@ -20,6 +29,7 @@ import { benchmarkWith } from '../plan/sample-fixtures.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const generator = path.join(repoRoot, 'test/fixtures/fake-generator.ts');
+const dreambooth = path.resolve(repoRoot, '../shared/data/dreambooth');
 const samples = selectSample(benchmarkWith({ animal: 2, human: 2, object: 2, style: 2 }), {
   size: 12,
   seed: 5,
@@ -43,6 +53,7 @@ const run = (
   extra: Record<string, string> = {},
   signal?: AbortSignal,
   output: string[] = [],
+  drainGraceMs?: number,
 ) =>
   runGenerateCommand({
     command,
@@ -52,6 +63,7 @@ const run = (
     env: { ...process.env, ...extra },
     signal,
     onOutput: (t) => output.push(t),
+    drainGraceMs,
   });
 
 describe('writeManifest', () => {
@@ -150,6 +162,34 @@ describe('runGenerateCommand and collectImages', () => {
   });
 });
 
+describe('runGenerateCommand: background processes', () => {
+  // Each case leaves `sleep 300` holding the output pipes; before the fix the step waited for it.
+  const leftover = (pidFile: string, exit: number) =>
+    `sleep 300 & echo $! > ${shellQuote(pidFile)}; echo started; echo done >&2; exit ${exit}`;
+
+  it('returns when the shell exits, keeps its output, and terminates what it left behind', async () => {
+    const pidFile = path.join(dir, 'bg.pid');
+    const output: string[] = [];
+    await run(leftover(pidFile, 0), {}, undefined, output, 50);
+    expect(output.join('')).toContain('started');
+    expect(output.join('')).toContain('done');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await waitFor(() => !alive(pid));
+    expect(alive(pid)).toBe(false);
+  }, 20_000);
+
+  it('still reports a non-zero exit with its last lines when a leftover holds the output', async () => {
+    const pidFile = path.join(dir, 'bg.pid');
+    const error = await run(leftover(pidFile, 4), {}, undefined, [], 50).catch((e) => e);
+    expect(error).toBeInstanceOf(GenerateCommandError);
+    expect(error.exitCode).toBe(4);
+    expect(error.lastLines).toEqual(expect.arrayContaining(['started', 'done']));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await waitFor(() => !alive(pid));
+    expect(alive(pid)).toBe(false);
+  }, 20_000);
+});
+
 describe('collectImages checks', () => {
   it('finds images by id and extension in images-dir, and rejects empty, unknown and too-large images', async () => {
     const imagesDir = path.join(dir, 'images');
@@ -171,6 +211,104 @@ describe('collectImages checks', () => {
       'missing',
     ]);
     expect(failures[2]!.reason).toContain('8000x7000');
+  });
+});
+
+describe('collectImages: I/O errors, ambiguity, extension case, decode strictness', () => {
+  const small = { create: { width: 8, height: 8, channels: 3 as const, background: '#808080' } };
+  let imagesDir: string;
+  beforeEach(async () => {
+    imagesDir = path.join(dir, 'images');
+    await mkdir(imagesDir);
+  });
+
+  it('turns an I/O error on one image into that sample\'s "unreadable" failure', async () => {
+    const [a, b] = samples;
+    await symlink(`${a!.id}.png`, path.join(imagesDir, `${a!.id}.png`)); // ELOOP on every read
+    await writeFile(path.join(imagesDir, `${b!.id}.png`), await sharp(small).png().toBuffer());
+    const { images, failures } = await collectImages([a!, b!], { outputDir, imagesDir });
+    expect(failures.map((f) => [f.id, f.kind])).toEqual([[a!.id, 'unreadable']]);
+    expect(failures[0]!.reason).toContain('ELOOP');
+    expect([...images.keys()]).toEqual([b!.id]);
+    // the same in the output folder the manifest points into
+    await symlink(`${a!.id}.png`, path.join(outputDir, `${a!.id}.png`));
+    const out = await collectImages([a!], { outputDir });
+    expect(out.failures.map((f) => f.kind)).toEqual(['unreadable']);
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'turns EACCES on open into "unreadable" (needs a non-root user)',
+    async () => {
+      const [a, b] = samples;
+      const locked = path.join(imagesDir, `${a!.id}.png`);
+      await writeFile(locked, await sharp(small).png().toBuffer());
+      await chmod(locked, 0o000);
+      await writeFile(path.join(imagesDir, `${b!.id}.png`), await sharp(small).png().toBuffer());
+      const { images, failures } = await collectImages([a!, b!], { outputDir, imagesDir });
+      expect(failures.map((f) => [f.id, f.kind])).toEqual([[a!.id, 'unreadable']]);
+      expect(failures[0]!.reason).toContain('EACCES');
+      expect([...images.keys()]).toEqual([b!.id]);
+    },
+  );
+
+  it('fails an id with two candidate images as "ambiguous", naming both', async () => {
+    const [a, b] = samples;
+    const png = path.join(imagesDir, `${a!.id}.png`);
+    const jpg = path.join(imagesDir, `${a!.id}.jpg`);
+    await writeFile(png, await sharp(small).png().toBuffer());
+    await writeFile(jpg, await sharp(small).jpeg().toBuffer());
+    await writeFile(path.join(imagesDir, `${b!.id}.jpeg`), await sharp(small).jpeg().toBuffer());
+    await writeFile(path.join(imagesDir, `${b!.id}.JPG`), await sharp(small).jpeg().toBuffer());
+    const { images, failures } = await collectImages([a!, b!], { outputDir, imagesDir });
+    expect(images.size).toBe(0);
+    expect(failures.map((f) => [f.id, f.kind])).toEqual([
+      [a!.id, 'ambiguous'],
+      [b!.id, 'ambiguous'],
+    ]);
+    expect(failures[0]!.reason).toContain(png);
+    expect(failures[0]!.reason).toContain(jpg);
+  });
+
+  it('matches the extension in any case', async () => {
+    const [a, b, c] = samples;
+    await writeFile(path.join(imagesDir, `${a!.id}.PNG`), await sharp(small).png().toBuffer());
+    await writeFile(path.join(imagesDir, `${b!.id}.JpEg`), await sharp(small).jpeg().toBuffer());
+    await writeFile(path.join(imagesDir, `${c!.id}.gif`), await sharp(small).png().toBuffer());
+    const { images, failures } = await collectImages([a!, b!, c!], { outputDir, imagesDir });
+    expect(images.get(a!.id)).toBe(path.join(imagesDir, `${a!.id}.PNG`));
+    expect(images.get(b!.id)).toBe(path.join(imagesDir, `${b!.id}.JpEg`));
+    expect(failures.map((f) => [f.id, f.kind])).toEqual([[c!.id, 'missing']]);
+  });
+
+  it('decodes as strictly as the judge: a PNG with a bad checksum is corrupt', async () => {
+    const [a, b] = samples;
+    const png = await sharp(small).png().toBuffer();
+    const idat = png.indexOf(Buffer.from('IDAT'));
+    const bad = Buffer.from(png);
+    bad[idat + 4 + png.readUInt32BE(idat - 4) + 3]! ^= 0xff; // last byte of the IDAT CRC
+    await writeFile(path.join(imagesDir, `${a!.id}.png`), bad);
+    await writeFile(path.join(imagesDir, `${b!.id}.png`), png);
+    const { images, failures } = await collectImages([a!, b!], { outputDir, imagesDir });
+    expect(failures.map((f) => [f.id, f.kind])).toEqual([[a!.id, 'corrupt']]);
+    expect([...images.keys()]).toEqual([b!.id]);
+  });
+
+  it.skipIf(!existsSync(dreambooth))('accepts real photographs (DreamBooth JPEGs)', async () => {
+    const subjects = readdirSync(dreambooth, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .slice(0, 6);
+    const chosen = samples.slice(0, subjects.length);
+    await Promise.all(
+      chosen.map(async (s, i) => {
+        const folder = path.join(dreambooth, subjects[i]!);
+        const photo = readdirSync(folder).find((f) => f.toLowerCase().endsWith('.jpg'))!;
+        await copyFile(path.join(folder, photo), path.join(imagesDir, `${s.id}.jpg`));
+      }),
+    );
+    const { images, failures } = await collectImages(chosen, { outputDir, imagesDir });
+    expect(failures).toEqual([]);
+    expect(images.size).toBe(chosen.length);
   });
 });
 
