@@ -20,6 +20,21 @@ export class PriceTableError extends Error {
   }
 }
 
+/** `max-cost-usd` is set but the judge model has no price, so spend cannot be estimated. */
+export class UnknownModelPriceError extends Error {
+  readonly model: string;
+  readonly knownModels: readonly string[];
+  constructor(model: string, knownModels: readonly string[]) {
+    const example = JSON.stringify({ [model]: { input: 2.5, cachedInput: 1.25, output: 10 } });
+    super(
+      `Input "max-cost-usd" needs a price for judge model ${JSON.stringify(model)}; known: ${knownModels.join(', ')}; add one with DREAMBENCH_PRICES='${example}' (dollars per 1M tokens)`,
+    );
+    this.name = 'UnknownModelPriceError';
+    this.model = model;
+    this.knownModels = knownModels;
+  }
+}
+
 /** An input image could not be decoded or converted for the judge. */
 export class ImagePrepareError extends Error {
   readonly path: string;
@@ -32,7 +47,7 @@ export class ImagePrepareError extends Error {
 }
 
 export type TransportErrorKind =
-  'rate-limit' | 'server' | 'timeout' | 'network' | 'auth' | 'client';
+  'rate-limit' | 'server' | 'timeout' | 'network' | 'auth' | 'quota' | 'client';
 
 /**
  * A judge call failed below the level of the reply's content. `retryAfterMs` is what the server

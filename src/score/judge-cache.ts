@@ -22,12 +22,19 @@ export interface CacheKeyParts {
   readonly prompt: string | null;
   readonly repeat: number;
   readonly temperature: number;
+  readonly maxTokens: number;
+  /** Alternatives asked for under expected scoring; `null` under sampled scoring. */
+  readonly topLogprobs: number | null;
+  /** Where the judge is: the normalised base URL with its query (Azure `api-version`). */
+  readonly endpoint: string;
+  /** How the input turn is built (`inputTurnProtocol()` of messages.ts). */
+  readonly protocol: string;
 }
 
 /** Everything that changes the request, hashed. Bump `v` when the record's meaning changes. */
 export function judgmentCacheKey(parts: CacheKeyParts): string {
   const canonical = JSON.stringify({
-    v: 1,
+    v: 2,
     model: parts.model,
     scoring: parts.scoring,
     templates: parts.templatesSha256,
@@ -38,6 +45,10 @@ export function judgmentCacheKey(parts: CacheKeyParts): string {
     prompt: parts.prompt,
     repeat: parts.repeat,
     temperature: parts.temperature,
+    maxTokens: parts.maxTokens,
+    topLogprobs: parts.topLogprobs,
+    endpoint: parts.endpoint,
+    protocol: parts.protocol,
   });
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -53,6 +64,29 @@ export interface CachedJudgment {
   readonly usage: TokenUsage;
   /** What the original call cost (this run pays nothing for a hit). */
   readonly costUsd: number | null;
+}
+
+/**
+ * A stored entry that can be trusted: `sampled` an integer 0-4, `expected` null or within [0, 4].
+ * Anything else (a hand-edited or foreign file) is a miss.
+ */
+export function isUsableCached(value: unknown): value is CachedJudgment {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<Record<keyof CachedJudgment, unknown>>;
+  const expected = v.expected;
+  return (
+    typeof v.sampled === 'number' &&
+    Number.isInteger(v.sampled) &&
+    v.sampled >= 0 &&
+    v.sampled <= 4 &&
+    (expected === null ||
+      (typeof expected === 'number' &&
+        Number.isFinite(expected) &&
+        expected >= 0 &&
+        expected <= 4)) &&
+    (v.scoring === 'expected' || v.scoring === 'sampled') &&
+    typeof v.reply === 'string'
+  );
 }
 
 export interface JudgeCache {
@@ -83,10 +117,8 @@ export class FolderJudgeCache implements JudgeCache {
   }
   async get(key: string): Promise<CachedJudgment | undefined> {
     try {
-      const value = JSON.parse(await readFile(this.#file(key), 'utf8')) as CachedJudgment;
-      return typeof value.sampled === 'number' && typeof value.reply === 'string'
-        ? value
-        : undefined;
+      const value: unknown = JSON.parse(await readFile(this.#file(key), 'utf8'));
+      return isUsableCached(value) ? value : undefined;
     } catch {
       return undefined;
     }

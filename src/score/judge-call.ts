@@ -1,7 +1,7 @@
 // One judgment (sample x metric x repeat) through the transport: the shared 429 pause, the
 // budget, backoff for transport failures, and up to `maxContentTries` replies for a usable score.
 import type { Clock, RateGate } from './clock.ts';
-import type { Budget } from './budget.ts';
+import type { Budget, BudgetHold } from './budget.ts';
 import { JudgeTransportError } from './errors.ts';
 import type { JudgeReply, JudgeRequest, JudgeTransport } from './judge-client.ts';
 import { expectedScore, looksLikeRefusal, parseScore } from './parse-reply.ts';
@@ -17,7 +17,7 @@ export interface Logger {
 export const REPLY_LIMIT = 2000;
 
 export interface JudgmentError {
-  /** `unparseable`, `refused`, `timeout`, `rate-limit`, `server`, `network`, `auth`, `client`, `budget`, `image`. */
+  /** `unparseable`, `refused`, `timeout`, `rate-limit`, `server`, `network`, `auth`, `quota`, `client`, `budget`, `image`, `internal`. */
   readonly kind: string;
   readonly reason: string;
 }
@@ -69,12 +69,16 @@ export interface CallContext {
   /** Set by an error that will fail every call (bad key): later calls fail at once. */
   fatal: JudgmentError | null;
   counters: { calls: number; retries: number };
+  /** A reply without usage (or price) was booked at its estimate: said once per run. */
+  warnedUnbilled: boolean;
 }
 
 export interface CallSubject {
   /** For log lines: `<sample id> cp#0`. */
   readonly label: string;
   readonly request: Omit<JudgeRequest, 'topLogprobs'>;
+  /** The sample's share of the budget; `undefined` when the budget refused it. */
+  readonly hold: BudgetHold | undefined;
 }
 
 type Interpreted =
@@ -119,13 +123,9 @@ export async function judgeOnce(
   for (;;) {
     if (ctx.fatal) return done(ctx.fatal);
     await ctx.gate.pass();
-    const reservation = ctx.budget.reserve();
-    if (reservation === undefined) {
-      return done({
-        kind: 'budget',
-        reason: `not judged: max-cost-usd ${ctx.budget.maxUsd} would be passed (spent $${ctx.budget.spentUsd.toFixed(4)}, next call expected $${ctx.budget.expectedCallUsd.toFixed(4)})`,
-      });
-    }
+    const hold = subject.hold;
+    const reservation = hold ? ctx.budget.beginCall(hold) : undefined;
+    if (hold === undefined || reservation === undefined) return done(budgetError(ctx.budget));
     const useLogprobs = ctx.scoring === 'expected' && ctx.logprobsSupported;
     const request: JudgeRequest = useLogprobs
       ? { ...subject.request, topLogprobs: ctx.topLogprobs }
@@ -138,7 +138,7 @@ export async function judgeOnce(
     try {
       reply = await ctx.transport.complete(request);
     } catch (caught) {
-      ctx.budget.settle(reservation, undefined);
+      ctx.budget.endCall(hold, reservation, undefined);
       const next = await afterTransportError(
         ctx,
         subject.label,
@@ -150,14 +150,9 @@ export async function judgeOnce(
       if (next === 'retry' || next === 'retry-without-logprobs') continue;
       return done(next);
     }
-    const latencyMs = ctx.clock.now() - started;
-    last = { reply, latencyMs };
-    const callUsage = reply.usage ?? NO_USAGE;
-    usage = addUsage(usage, callUsage);
-    const price =
-      ctx.price(reply.model ?? subject.request.model) ?? ctx.price(subject.request.model);
-    const callCost = price && reply.usage ? costUsd(callUsage, price) : undefined;
-    ctx.budget.settle(reservation, callCost);
+    const callCost = bill(ctx, subject, reply, hold, reservation);
+    last = { reply, latencyMs: ctx.clock.now() - started };
+    usage = addUsage(usage, reply.usage ?? NO_USAGE);
     cost = cost === null || callCost === undefined ? null : cost + callCost;
 
     const verdict = interpret(reply);
@@ -174,6 +169,46 @@ export async function judgeOnce(
       `judge: ${subject.label}: ${verdict.error.kind}: ${redact(verdict.error.reason, ctx.secrets)}; asking again`,
     );
   }
+}
+
+function budgetError(budget: Budget): JudgmentError {
+  return {
+    kind: 'budget',
+    reason: `not judged: max-cost-usd ${budget.maxUsd} would be passed (spent $${budget.spentUsd.toFixed(4)}, next call expected $${budget.expectedCallUsd.toFixed(4)})`,
+  };
+}
+
+/**
+ * Books a reply in the budget and returns its price, `undefined` when unknown. A reply without
+ * usage, or from a model without a price, is booked at the call's estimate: booking nothing
+ * would let `max-cost-usd` never stop the run.
+ */
+function bill(
+  ctx: CallContext,
+  subject: CallSubject,
+  reply: JudgeReply,
+  hold: BudgetHold,
+  reservation: number,
+): number | undefined {
+  let callCost: number | undefined;
+  try {
+    const price =
+      ctx.price(reply.model ?? subject.request.model) ?? ctx.price(subject.request.model);
+    callCost = price && reply.usage ? costUsd(reply.usage, price) : undefined;
+  } finally {
+    ctx.budget.endCall(hold, reservation, callCost ?? reservation);
+  }
+  if (callCost === undefined && !ctx.warnedUnbilled) {
+    ctx.warnedUnbilled = true;
+    const effect =
+      ctx.budget.maxUsd === undefined
+        ? 'their cost is reported as unknown'
+        : `max-cost-usd counts such calls at their estimate of $${reservation.toFixed(4)}`;
+    ctx.log.warn(
+      `judge: a reply came without token usage or from a model without a price (${JSON.stringify(reply.model ?? subject.request.model)}); ${effect}`,
+    );
+  }
+  return callCost;
 }
 
 function replyText(reply: JudgeReply): string {
@@ -198,6 +233,13 @@ async function afterTransportError(
   const message = redact(error.message, ctx.secrets);
   if (error.kind === 'auth') {
     ctx.fatal = { kind: 'auth', reason: `${message}; check openai-api-key and openai-base-url` };
+    return ctx.fatal;
+  }
+  if (error.kind === 'quota') {
+    ctx.fatal = {
+      kind: 'quota',
+      reason: `${message}; the account of openai-api-key has exhausted its quota (insufficient_quota): add credit or billing to it, or use another key`,
+    };
     return ctx.fatal;
   }
   if (error.kind === 'client') {
@@ -235,7 +277,9 @@ export function interpret(reply: JudgeReply): Interpreted {
   const text = reply.content ?? '';
   const parsed = parseScore(text);
   if (parsed.ok) {
-    const expected = reply.logprobs ? (expectedScore(reply.logprobs, parsed.index) ?? null) : null;
+    const expected = reply.logprobs
+      ? (expectedScore(reply.logprobs, text, parsed.index) ?? null)
+      : null;
     return { ok: true, sampled: parsed.score, expected };
   }
   if (looksLikeRefusal(text))

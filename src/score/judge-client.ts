@@ -113,6 +113,9 @@ function classify(error: unknown, nowMs: number): JudgeTransportError {
       ? parseRetryAfter((name) => error.headers?.get(name), nowMs)
       : undefined;
     const message = `the judge answered HTTP ${status}: ${error.message}`;
+    // OpenAI's "out of credit" is a 429 too, but waiting does not help: no retries.
+    if (status === 429 && error.code === 'insufficient_quota')
+      return new JudgeTransportError('quota', message, status);
     if (status === 429) return new JudgeTransportError('rate-limit', message, status, retryAfter);
     if (status === 401 || status === 403) return new JudgeTransportError('auth', message, status);
     if (status !== undefined && (status >= 500 || status === 408 || status === 409)) {

@@ -1,4 +1,5 @@
 // Builds the judge conversation (pure): instruction turn, restating assistant turn, input turn.
+import { createHash } from 'node:crypto';
 import type { Category, Metric } from '../types.ts';
 import type { TemplateKind, Templates } from './templates.ts';
 
@@ -27,6 +28,28 @@ export function templateKindFor(metric: Metric, category: Category): TemplateKin
   return category === 'style' ? 'style' : 'subject';
 }
 
+/** The text of the input turn around the images and the prompt. */
+export const INPUT_TURN_LABELS = {
+  reference: 'Reference image:',
+  generated: 'Generated image:',
+  promptPrefix: 'Prompt: ',
+} as const;
+
+/**
+ * Bump when the input turn changes in a way the labels do not show (order, parts): judgments
+ * cached under another protocol are not reused.
+ */
+export const INPUT_TURN_VERSION = 1;
+
+/** Identifies how the input turn is built (version and labels), for the judgment cache key. */
+export function inputTurnProtocol(
+  labels: Readonly<Record<string, string>> = INPUT_TURN_LABELS,
+  version: number = INPUT_TURN_VERSION,
+): string {
+  const digest = createHash('sha256').update(JSON.stringify(labels)).digest('hex');
+  return `${version}:${digest.slice(0, 16)}`;
+}
+
 function image(url: DataUrl): ImagePart {
   return { type: 'image_url', image_url: { url, detail: 'high' } };
 }
@@ -44,16 +67,16 @@ export function buildMessages(
       throw new TypeError('buildMessages: CP needs a reference image');
     // Labels make the order explicit even for templates that only say "first" and "second".
     input = [
-      { type: 'text', text: 'Reference image:' },
+      { type: 'text', text: INPUT_TURN_LABELS.reference },
       image(inputs.reference),
-      { type: 'text', text: 'Generated image:' },
+      { type: 'text', text: INPUT_TURN_LABELS.generated },
       image(inputs.image),
     ];
   } else {
     if (inputs.prompt === undefined) throw new TypeError('buildMessages: PF needs the prompt text');
     input = [
-      { type: 'text', text: `Prompt: ${inputs.prompt}` },
-      { type: 'text', text: 'Generated image:' },
+      { type: 'text', text: `${INPUT_TURN_LABELS.promptPrefix}${inputs.prompt}` },
+      { type: 'text', text: INPUT_TURN_LABELS.generated },
       image(inputs.image),
     ];
   }

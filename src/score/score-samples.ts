@@ -2,7 +2,7 @@
 // flight, reusing cached judgments, and returns one record per item plus a failure for each
 // item that did not get both scores. Edges (transport, cache, clock, images) are injected.
 import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
-import { Budget } from './budget.ts';
+import { Budget, type BudgetHold } from './budget.ts';
 import { RateGate, systemClock, type Clock } from './clock.ts';
 import { ImageSupply } from './image-supply.ts';
 import { judgmentCacheKey, type JudgeCache } from './judge-cache.ts';
@@ -15,7 +15,7 @@ import {
   type Logger,
 } from './judge-call.ts';
 import type { JudgeTransport } from './judge-client.ts';
-import { buildMessages, templateKindFor } from './messages.ts';
+import { buildMessages, inputTurnProtocol, templateKindFor } from './messages.ts';
 import { toDataUrl, type ImagePreparer, type PreparedImage } from './prepare-image.ts';
 import {
   DEFAULT_PRICES,
@@ -27,9 +27,10 @@ import {
   type TokenUsage,
 } from './pricing.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './retry-policy.ts';
+import { redact } from './redact.ts';
 import { SharedJudgments } from './shared-judgments.ts';
 import type { TemplateKind, Templates } from './templates.ts';
-import { PriceTableError } from './errors.ts';
+import { UnknownModelPriceError } from './errors.ts';
 
 export interface ScoreItem {
   readonly sample: Sample;
@@ -64,6 +65,11 @@ export interface ScoreOptions {
   readonly secrets?: readonly string[];
   /** Images prepared at once; default one per core. */
   readonly prepareConcurrency?: number;
+  /**
+   * Where the judge is (the normalised base URL with its query; `'default'` for the SDK's): part
+   * of the cache key, so judgments of another endpoint are not reused. Default `'default'`.
+   */
+  readonly endpoint?: string;
 }
 
 export interface PreparedEvent {
@@ -158,10 +164,7 @@ function callContext(deps: ScoreDeps, options: ScoreOptions): CallContext {
   const price = (model: string) => priceFor(model, prices);
   const modelPrice = price(options.model);
   if (options.maxCostUsd !== undefined && !modelPrice) {
-    throw new PriceTableError(
-      JSON.stringify(Object.keys(prices)),
-      `max-cost-usd is set but there is no price for judge model ${JSON.stringify(options.model)}; add it with DREAMBENCH_PRICES`,
-    );
+    throw new UnknownModelPriceError(options.model, Object.keys(prices));
   }
   // The budget reserves this much per call before it is made: a CP call with two images.
   const prior = modelPrice ? costUsd(estimateCallUsage(options.imageSize, 2, 3000), modelPrice) : 0;
@@ -182,6 +185,7 @@ function callContext(deps: ScoreDeps, options: ScoreOptions): CallContext {
     logprobsSupported: true,
     fatal: null,
     counters: { calls: 0, retries: 0 },
+    warnedUnbilled: false,
   };
 }
 
@@ -201,55 +205,42 @@ export async function scoreSamples(
     prepareConcurrency: options.prepareConcurrency,
     onPrepared: deps.onPrepared,
   });
-  const shared = deps.cache ? new SharedJudgments(deps.cache, stats) : undefined;
-  const temperature = options.temperature ?? 1;
+  const shared = deps.cache ? new SharedJudgments(deps.cache, stats, ctx.log) : undefined;
 
-  const call = (task: Task, image: PreparedImage, reference?: PreparedImage) => {
+  const call = (task: Task, hold: BudgetHold | undefined, inputs: TaskImages) => {
     const { item, metric, repeat } = task;
-    const messages = buildMessages(metric, item.sample.category, options.templates, {
-      image: toDataUrl(image),
-      ...(reference ? { reference: toDataUrl(reference) } : {}),
-      prompt: item.sample.prompt,
-    });
-    const request = {
-      model: options.model,
-      messages,
-      temperature,
-      maxTokens: options.maxTokens ?? 1000,
-    };
-    return judgeOnce(ctx, { label: `${item.sample.id} ${metric}#${repeat}`, request }, repeat);
+    const label = `${item.sample.id} ${metric}#${repeat}`;
+    return judgeOnce(ctx, { label, request: requestFor(task, inputs, options), hold }, repeat);
   };
 
-  const runTask = async (task: Task): Promise<Judgment> => {
-    const { item, metric, repeat } = task;
+  const runTask = async (task: Task, hold: BudgetHold | undefined): Promise<Judgment> => {
     const record = records[task.slot]!;
-    if (ctx.fatal) return failedJudgment(repeat, ctx.fatal);
-    let image: PreparedImage;
-    let reference: PreparedImage | undefined;
+    if (ctx.fatal) return failedJudgment(task.repeat, ctx.fatal);
+    let inputs: TaskImages;
     try {
-      image = await images.get(item, 'generated');
-      record.imageSha256 = image.sha256;
-      if (metric === 'cp') {
-        reference = await images.get(item, 'reference');
-        record.referenceSha256 = reference.sha256;
-      }
+      inputs = await imagesFor(task, images, record);
     } catch (error) {
-      return failedJudgment(repeat, { kind: 'image', reason: (error as Error).message });
+      return failedJudgment(task.repeat, { kind: 'image', reason: (error as Error).message });
     }
-    if (!shared) return call(task, image, reference);
-    const key = judgmentCacheKey({
-      model: options.model,
-      scoring: options.scoring,
-      templatesSha256: options.templates.sha256,
-      metric,
-      template: templateKindFor(metric, item.sample.category),
-      imageSha256: image.sha256,
-      referenceSha256: reference?.sha256 ?? null,
-      prompt: metric === 'pf' ? item.sample.prompt : null,
-      repeat,
-      temperature,
-    });
-    return shared.get(key, repeat, () => call(task, image, reference));
+    if (!shared) return call(task, hold, inputs);
+    const key = cacheKeyFor(task, inputs, options, ctx.topLogprobs);
+    return shared.get(key, task.repeat, () => call(task, hold, inputs));
+  };
+
+  // A sample holds the budget for all its calls from its first task on (see Budget).
+  const holds: Array<Promise<BudgetHold | undefined> | undefined> = items.map(() => undefined);
+  const judge = async (task: Task): Promise<Judgment> => {
+    try {
+      const hold = await (holds[task.slot] ??= ctx.budget.open(2 * options.repeats));
+      return await runTask(task, hold);
+    } catch (error) {
+      // Last line of defence: one task's bug must not throw away the run's paid judgments.
+      const why = error instanceof Error ? error.message : String(error);
+      return failedJudgment(task.repeat, {
+        kind: 'internal',
+        reason: `unexpected error: ${redact(why, ctx.secrets)}`,
+      });
+    }
   };
 
   const tasks = taskSequence(items, options.repeats);
@@ -257,7 +248,7 @@ export async function scoreSamples(
     for (let next = tasks.next(); !next.done; next = tasks.next()) {
       const task = next.value;
       if (task.metric === 'cp' && task.repeat === 0) images.prefetch(task.slot);
-      const judgment = await runTask(task);
+      const judgment = await judge(task);
       const record = records[task.slot]!;
       record[task.metric].judgments[task.repeat] = judgment;
       tally(stats, record, judgment);
@@ -265,12 +256,70 @@ export async function scoreSamples(
       if (pending[task.slot] === 0) {
         images.release(task.item);
         finish(record);
+        const hold = await holds[task.slot];
+        if (hold) ctx.budget.close(hold);
       }
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, items.length * 2 * options.repeats));
   await Promise.all(Array.from({ length: workers }, worker));
   return { records, failures: closeStats(stats, records, ctx), stats };
+}
+
+interface TaskImages {
+  readonly image: PreparedImage;
+  /** CP only. */
+  readonly reference?: PreparedImage;
+}
+
+async function imagesFor(task: Task, images: ImageSupply, record: JudgeRecord) {
+  const image = await images.get(task.item, 'generated');
+  record.imageSha256 = image.sha256;
+  if (task.metric !== 'cp') return { image };
+  const reference = await images.get(task.item, 'reference');
+  record.referenceSha256 = reference.sha256;
+  return { image, reference };
+}
+
+function requestFor(task: Task, inputs: TaskImages, options: ScoreOptions) {
+  const { item, metric } = task;
+  const messages = buildMessages(metric, item.sample.category, options.templates, {
+    image: toDataUrl(inputs.image),
+    ...(inputs.reference ? { reference: toDataUrl(inputs.reference) } : {}),
+    prompt: item.sample.prompt,
+  });
+  return {
+    model: options.model,
+    messages,
+    temperature: options.temperature ?? 1,
+    maxTokens: options.maxTokens ?? 1000,
+  };
+}
+
+/** Everything the request depends on, so a changed request is never answered from the cache. */
+function cacheKeyFor(
+  task: Task,
+  inputs: TaskImages,
+  options: ScoreOptions,
+  topLogprobs: number,
+): string {
+  const { item, metric } = task;
+  return judgmentCacheKey({
+    model: options.model,
+    scoring: options.scoring,
+    templatesSha256: options.templates.sha256,
+    metric,
+    template: templateKindFor(metric, item.sample.category),
+    imageSha256: inputs.image.sha256,
+    referenceSha256: inputs.reference?.sha256 ?? null,
+    prompt: metric === 'pf' ? item.sample.prompt : null,
+    repeat: task.repeat,
+    temperature: options.temperature ?? 1,
+    maxTokens: options.maxTokens ?? 1000,
+    topLogprobs: options.scoring === 'expected' ? topLogprobs : null,
+    endpoint: options.endpoint ?? 'default',
+    protocol: inputTurnProtocol(),
+  });
 }
 
 /** Final counters; returns a failure for every record without both scores. */

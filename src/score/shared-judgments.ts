@@ -1,8 +1,9 @@
 // Judgments keyed by their inputs: read from the cache, or paid for once per run. A byte-identical
 // twin of a judgment in flight waits for it and counts as a cache hit, whatever the timing, so
-// calls, tokens and cost do not depend on scheduling.
-import type { CachedJudgment, JudgeCache } from './judge-cache.ts';
-import type { Judgment } from './judge-call.ts';
+// calls, tokens and cost do not depend on scheduling. The cache is an optimisation: when it cannot
+// be read or written the run goes on (a warning says so), it never loses a paid judgment.
+import { isUsableCached, type CachedJudgment, type JudgeCache } from './judge-cache.ts';
+import type { Judgment, Logger } from './judge-call.ts';
 import { NO_USAGE } from './pricing.ts';
 
 export interface CacheCounters {
@@ -47,11 +48,14 @@ const usable = (j: Judgment): j is Judgment & { sampled: number } =>
 export class SharedJudgments {
   readonly #cache: JudgeCache;
   readonly #counters: CacheCounters;
+  readonly #log: Logger;
   readonly #first = new Map<string, Promise<Judgment>>();
+  readonly #warned = new Set<'read' | 'write'>();
 
-  constructor(cache: JudgeCache, counters: CacheCounters) {
+  constructor(cache: JudgeCache, counters: CacheCounters, log: Logger) {
     this.#cache = cache;
     this.#counters = counters;
+    this.#log = log;
   }
 
   /** The judgment for `key`; `call` pays for it when neither the cache nor a twin has it. */
@@ -72,7 +76,7 @@ export class SharedJudgments {
   }
 
   async #lookUpOrCall(key: string, repeat: number, call: () => Promise<Judgment>) {
-    const hit = await this.#cache.get(key);
+    const hit = await this.#read(key);
     if (hit) {
       this.#counters.cacheHits += 1;
       return fromCache(hit, repeat);
@@ -80,7 +84,7 @@ export class SharedJudgments {
     this.#counters.cacheMisses += 1;
     const judgment = await call();
     if (usable(judgment)) {
-      await this.#cache.set(key, {
+      await this.#write(key, {
         sampled: judgment.sampled,
         expected: judgment.expected,
         scoring: judgment.scoring,
@@ -92,5 +96,33 @@ export class SharedJudgments {
       });
     }
     return judgment;
+  }
+
+  /** A usable entry, or `undefined` for a miss, a malformed entry or a failed read. */
+  async #read(key: string): Promise<CachedJudgment | undefined> {
+    try {
+      const hit = await this.#cache.get(key);
+      return isUsableCached(hit) ? hit : undefined;
+    } catch (error) {
+      this.#warnOnce('read', error);
+      return undefined;
+    }
+  }
+
+  async #write(key: string, value: CachedJudgment): Promise<void> {
+    try {
+      await this.#cache.set(key, value);
+    } catch (error) {
+      this.#warnOnce('write', error);
+    }
+  }
+
+  #warnOnce(what: 'read' | 'write', error: unknown): void {
+    if (this.#warned.has(what)) return;
+    this.#warned.add(what);
+    const why = error instanceof Error ? error.message : String(error);
+    this.#log.warn(
+      `judge cache: cannot ${what} an entry (${why}); judging goes on without it${what === 'read' ? ' (treated as a miss)' : ''}; further ${what} failures are not reported`,
+    );
   }
 }

@@ -84,22 +84,70 @@ describe('pricing', () => {
 });
 
 describe('Budget', () => {
-  it('refuses a call whose expected cost would pass the cap, counting calls in flight', () => {
+  it('holds a whole sample, books real costs and lets the estimate follow them', async () => {
     const budget = new Budget(0.1, 0.03);
-    const a = budget.reserve();
-    const b = budget.reserve();
-    const c = budget.reserve();
-    expect([a, b, c]).toEqual([0.03, 0.03, 0.03]);
-    expect(budget.reserve()).toBeUndefined(); // 0.09 reserved + 0.03 > 0.1
-    budget.settle(a!, 0.01); // real calls are cheaper: the estimate follows them
+    const a = (await budget.open(2))!;
+    expect(a.reserved).toBeCloseTo(0.06, 10);
+    const first = budget.beginCall(a)!;
+    const second = budget.beginCall(a)!; // both calls fit in the hold
+    expect([first, second]).toEqual([0.03, 0.03]);
+    budget.endCall(a, first, 0.01); // real calls are cheaper: the estimate follows them
     expect(budget.expectedCallUsd).toBeCloseTo(0.01, 10);
-    budget.settle(b!, undefined); // a timeout: not billed, not averaged
+    budget.endCall(a, second, undefined); // a timeout: not billed, not averaged
     expect(budget.expectedCallUsd).toBeCloseTo(0.01, 10);
-    expect(budget.reserve()).toBeCloseTo(0.01, 10);
+    expect(budget.spentUsd).toBeCloseTo(0.01, 10);
   });
-  it('never refuses without a cap', () => {
+
+  it('makes a refused hold wait while others are open, then grants it when one settles cheaper', async () => {
+    const budget = new Budget(0.1, 0.03);
+    const a = (await budget.open(2))!; // 0.06 held
+    let b: unknown = 'pending';
+    const waiting = budget.open(2).then((hold) => (b = hold)); // 0.06 + 0.06 > 0.1: waits
+    await Promise.resolve();
+    expect(b).toBe('pending');
+    const call = budget.beginCall(a)!;
+    budget.endCall(a, call, 0.01);
+    budget.close(a); // spent 0.01; the next sample is expected at 2 x 0.01
+    await waiting;
+    expect(b).toMatchObject({ reserved: 0.02 });
+    expect(budget.exhausted).toBe(false);
+  });
+
+  it('refuses for good once a hold does not fit with none open', async () => {
+    const budget = new Budget(0.05, 0.03);
+    expect(await budget.open(2)).toBeUndefined(); // 0.06 > 0.05 with nothing outstanding
+    expect(budget.exhausted).toBe(true);
+    expect(await budget.open(1)).toBeUndefined(); // 0.03 would fit, but the budget is spent
+  });
+
+  it('wakes every waiter with a refusal when the last hold closes without room', async () => {
+    const budget = new Budget(0.07, 0.03);
+    const a = (await budget.open(2))!;
+    const waiters = [budget.open(2), budget.open(2)];
+    const call = budget.beginCall(a)!;
+    budget.endCall(a, call, 0.03);
+    const again = budget.beginCall(a)!;
+    budget.endCall(a, again, 0.03);
+    budget.close(a); // spent 0.06: 0.06 more does not fit, and nothing is open
+    expect(await Promise.all(waiters)).toEqual([undefined, undefined]);
+    expect(budget.spentUsd).toBeLessThanOrEqual(0.07);
+  });
+
+  it('tops a hold up for a retry only when the cap leaves room', async () => {
+    const budget = new Budget(0.1, 0.03);
+    const a = (await budget.open(1))!;
+    const b = (await budget.open(2))!; // 0.03 + 0.06 = 0.09 committed
+    const first = budget.beginCall(a)!;
+    budget.endCall(a, first, 0.03);
+    expect(budget.beginCall(a)).toBeUndefined(); // a retry: 0.09 + 0.03 > 0.1
+    budget.close(b);
+    expect(budget.beginCall(a)).toBeCloseTo(0.03, 10); // b gave its hold back
+  });
+
+  it('never refuses without a cap', async () => {
     const budget = new Budget(undefined, 1e9);
-    expect(budget.reserve()).toBe(1e9);
+    const hold = (await budget.open(100))!;
+    expect(budget.beginCall(hold)).toBe(1e9);
   });
 });
 
