@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
 import type { Octokit } from './comment.ts';
 import { BaselineDigestMismatchError } from './errors.ts';
-import { pickBaselineArtifact, selectBaselineRuns } from './baseline-selection.ts';
+import { baselineArtifactCandidates, baselineRunRejection } from './baseline-selection.ts';
 import { Permission, withPermission } from './permissions.ts';
 
 export interface UploadResultsOptions {
@@ -48,7 +48,11 @@ export interface FindBaselineOptions {
   token: string;
   owner: string;
   repo: string;
-  /** Workflow file name (`bench.yml`, see workflowFileFromRef) or numeric workflow id. */
+  /**
+   * The workflow whose runs publish baselines: its file name (`bench.yml`, see
+   * workflowFileFromRef) or numeric id. Usually the current workflow; a trusted `workflow_run`
+   * workflow (the fork pattern) names the main workflow here to find the baselines it published.
+   */
   workflow: string | number;
   branch: string;
   artifactName: string;
@@ -57,8 +61,8 @@ export interface FindBaselineOptions {
   now: Date;
   /** The current run, never its own baseline. */
   currentRunId?: number;
-  /** How many successful runs of the branch to look through (newest first). Default 300. */
-  maxRuns?: number;
+  /** How many pages of 100 artifacts of the name (newest first) to look through. Default 3. */
+  maxPages?: number;
   client?: ArtifactClient;
 }
 
@@ -78,7 +82,20 @@ export interface Baseline {
   artifact: { id: number; name: string; sizeInBytes: number; createdAt: string | null };
 }
 
-/** The baseline artifact downloaded into `downloadDir`, or null when there is none. */
+type RestArtifact = Awaited<
+  ReturnType<Octokit['rest']['actions']['listArtifactsForRepo']>
+>['data']['artifacts'][number];
+type RestRun = Awaited<ReturnType<Octokit['rest']['actions']['getWorkflowRun']>>['data'];
+
+/**
+ * The baseline artifact downloaded into `downloadDir`, or null when there is none.
+ *
+ * Lists the repository's artifacts of the name (newest first, 100 a page) rather than the
+ * workflow's runs and each run's artifacts: requests grow with the candidates (unexpired, same
+ * branch, not a fork), not with the history. Paging does not stop at the first expired artifact:
+ * retention is per artifact (`retention-days`, the repository setting, a PR run changing either),
+ * so an older artifact can outlive a newer one; `maxPages` bounds the walk instead.
+ */
 export async function findBaseline(options: FindBaselineOptions): Promise<Baseline | null> {
   const { octokit, owner, repo } = options;
   const ctx = (operation: string) => ({
@@ -86,42 +103,35 @@ export async function findBaseline(options: FindBaselineOptions): Promise<Baseli
     target: `${owner}/${repo}`,
     permission: Permission.Actions,
   });
-  const criteria = {
-    repository: `${owner}/${repo}`,
+  const artifactCriteria = {
+    name: options.artifactName,
     branch: options.branch,
+    now: options.now,
     excludeRunId: options.currentRunId,
   };
-  const maxRuns = options.maxRuns ?? 300;
-  let scanned = 0;
-  const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
+  const runCriteria = {
+    repository: `${owner}/${repo}`,
+    branch: options.branch,
+    workflow: options.workflow,
+    excludeRunId: options.currentRunId,
+  };
+  const pages = octokit.paginate.iterator(octokit.rest.actions.listArtifactsForRepo, {
     owner,
     repo,
-    workflow_id: options.workflow,
-    branch: options.branch,
-    status: 'success',
+    name: options.artifactName,
     per_page: 100,
   });
   const iterator = pages[Symbol.asyncIterator]();
-  while (scanned < maxRuns) {
-    const page = await withPermission(ctx('list workflow runs'), () => nextPage(iterator));
-    if (!page) return null; // also: unknown workflow (404) means no earlier run
-    scanned += page.length;
-    for (const run of selectBaselineRuns(page, criteria)) {
-      const { data } = await withPermission(ctx('list run artifacts'), () =>
-        octokit.rest.actions.listWorkflowRunArtifacts({
-          owner,
-          repo,
-          run_id: run.id,
-          name: options.artifactName,
-          per_page: 100,
-        }),
-      );
-      const artifact = pickBaselineArtifact(data.artifacts, {
-        name: options.artifactName,
-        runId: run.id,
-        now: options.now,
-      });
-      if (!artifact) continue;
+  const checkedRuns = new Set<number>();
+  for (let pageNo = 0; pageNo < (options.maxPages ?? 3); pageNo++) {
+    const page = await withPermission(ctx('list artifacts'), () => nextPage(iterator));
+    if (!page) return null;
+    for (const artifact of baselineArtifactCandidates(page, artifactCriteria)) {
+      const runId = artifact.workflow_run?.id ?? 0;
+      if (checkedRuns.has(runId)) continue; // a re-run's artifact: its run is already judged
+      checkedRuns.add(runId);
+      const run = await withPermission(ctx('get workflow run'), () => getRun(options, runId));
+      if (!run || baselineRunRejection(run, runCriteria) !== null) continue;
       await download(options, artifact.id, run.id, artifact.digest ?? undefined);
       return toBaseline(options.downloadDir, run, artifact);
     }
@@ -129,13 +139,16 @@ export async function findBaseline(options: FindBaselineOptions): Promise<Baseli
   return null;
 }
 
-type RunsPage = Awaited<
-  ReturnType<Octokit['rest']['actions']['listWorkflowRuns']>
->['data']['workflow_runs'];
-type RestRun = RunsPage[number];
-type RestArtifact = Awaited<
-  ReturnType<Octokit['rest']['actions']['listWorkflowRunArtifacts']>
->['data']['artifacts'][number];
+/** The run, or null when it is gone (deleted runs can leave their artifacts listed briefly). */
+async function getRun(options: FindBaselineOptions, runId: number): Promise<RestRun | null> {
+  try {
+    const { owner, repo } = options;
+    return (await options.octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId })).data;
+  } catch (error) {
+    if ((error as { status?: unknown }).status === 404) return null;
+    throw error;
+  }
+}
 
 function toBaseline(dir: string, run: RestRun, artifact: RestArtifact): Baseline {
   return {
@@ -158,15 +171,12 @@ function toBaseline(dir: string, run: RestRun, artifact: RestArtifact): Baseline
   };
 }
 
-async function nextPage(iterator: AsyncIterator<{ data: unknown }>): Promise<RunsPage | null> {
-  try {
-    const step = await iterator.next();
-    // paginate.iterator normalises namespaced responses: `data` is the runs array itself.
-    return step.done ? null : (step.value.data as RunsPage);
-  } catch (error) {
-    if ((error as { status?: unknown }).status === 404) return null;
-    throw error;
-  }
+async function nextPage(
+  iterator: AsyncIterator<{ data: unknown }>,
+): Promise<RestArtifact[] | null> {
+  const step = await iterator.next();
+  // paginate.iterator normalises namespaced responses: `data` is the artifacts array itself.
+  return step.done ? null : (step.value.data as RestArtifact[]);
 }
 
 async function download(

@@ -1,17 +1,85 @@
 // Pure rules for which earlier run's artifact is the baseline (design.md "Results and baseline"):
 // the newest unexpired artifact of the name, from a successful push/schedule/workflow_dispatch run
 // of the same workflow on the baseline branch of THIS repository, never a fork's same-named branch.
+// Two stages, so the edge needs few API calls: the repository's artifact list (one request per 100
+// artifacts) is narrowed by what each artifact says about its run, and only those candidates'
+// runs are fetched to check event, conclusion and workflow.
 
 export const BASELINE_EVENTS: readonly string[] = ['push', 'schedule', 'workflow_dispatch'];
 
-/** The fields of a REST workflow run the rules read. */
+/** The fields of a REST artifact (`GET /repos/{o}/{r}/actions/artifacts`) the rules read. */
+export interface ArtifactLike {
+  readonly id: number;
+  readonly name: string;
+  readonly expired: boolean;
+  readonly created_at?: string | null;
+  readonly expires_at?: string | null;
+  readonly workflow_run?: {
+    readonly id?: number;
+    readonly repository_id?: number;
+    readonly head_repository_id?: number;
+    readonly head_branch?: string | null;
+  } | null;
+}
+
+export interface BaselineArtifactCriteria {
+  readonly name: string;
+  readonly branch: string;
+  readonly now: Date;
+  /** The current run, which must never be its own baseline. */
+  readonly excludeRunId?: number | undefined;
+}
+
+/**
+ * Why an artifact cannot be the baseline, or null when its run is worth fetching. What the
+ * artifact does not say (a missing id or branch) is left to the run check, which is authoritative.
+ */
+export function baselineArtifactRejection(
+  artifact: ArtifactLike,
+  criteria: BaselineArtifactCriteria,
+): string | null {
+  if (artifact.name !== criteria.name) return `name ${artifact.name}`;
+  if (artifact.expired) return 'expired';
+  if (artifact.expires_at && Date.parse(artifact.expires_at) <= criteria.now.getTime()) {
+    return `expired at ${artifact.expires_at}`;
+  }
+  const run = artifact.workflow_run;
+  if (run?.id === undefined) return 'no workflow run';
+  if (run.id === criteria.excludeRunId) return 'current run';
+  if (run.head_branch != null && run.head_branch !== criteria.branch) {
+    return `branch ${run.head_branch}`;
+  }
+  if (
+    run.head_repository_id !== undefined &&
+    run.repository_id !== undefined &&
+    run.head_repository_id !== run.repository_id
+  ) {
+    return `head repository ${run.head_repository_id} is not repository ${run.repository_id}`;
+  }
+  return null;
+}
+
+/** The artifacts whose runs may hold the baseline, newest first (by creation time, then id). */
+export function baselineArtifactCandidates<T extends ArtifactLike>(
+  artifacts: readonly T[],
+  criteria: BaselineArtifactCriteria,
+): T[] {
+  const time = (a: T) => Date.parse(a.created_at ?? '') || 0;
+  return artifacts
+    .filter((a) => baselineArtifactRejection(a, criteria) === null)
+    .sort((a, b) => time(b) - time(a) || b.id - a.id);
+}
+
+/** The fields of a REST workflow run (`GET /repos/{o}/{r}/actions/runs/{id}`) the rules read. */
 export interface RunLike {
   readonly id: number;
   readonly event: string;
   readonly status?: string | null;
   readonly conclusion?: string | null;
   readonly head_branch?: string | null;
-  readonly created_at: string;
+  /** `.github/workflows/bench.yml` (sometimes with `@ref`). */
+  readonly path?: string;
+  readonly workflow_id?: number;
   readonly repository?: { readonly full_name?: string } | null;
   readonly head_repository?: { readonly full_name?: string } | null;
 }
@@ -20,15 +88,30 @@ export interface BaselineRunCriteria {
   /** `owner/repo` of the repository running the action. */
   readonly repository: string;
   readonly branch: string;
+  /** The workflow whose runs publish baselines: its file name (`bench.yml`) or numeric id. */
+  readonly workflow: string | number;
   /** The current run, which must never be its own baseline. */
-  readonly excludeRunId?: number;
+  readonly excludeRunId?: number | undefined;
 }
 
 const sameRepo = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
 
-/** Why a run is not a baseline candidate, or null when it is one. */
+/** `bench.yml` from `.github/workflows/bench.yml@refs/heads/main`. */
+const workflowFileOf = (runPath: string | undefined) =>
+  runPath?.split('@')[0]?.split('/').pop() ?? '';
+
+function sameWorkflow(run: RunLike, workflow: string | number): boolean {
+  return typeof workflow === 'number'
+    ? run.workflow_id === workflow
+    : workflowFileOf(run.path) === workflow;
+}
+
+/** Why a run is not a baseline run, or null when it is one. */
 export function baselineRunRejection(run: RunLike, criteria: BaselineRunCriteria): string | null {
   if (run.id === criteria.excludeRunId) return 'current run';
+  if (!sameWorkflow(run, criteria.workflow)) {
+    return `workflow ${String(run.path ?? run.workflow_id)}`;
+  }
   if (!BASELINE_EVENTS.includes(run.event)) return `event ${run.event}`;
   if (run.status != null && run.status !== 'completed') return `status ${run.status}`;
   if (run.conclusion !== 'success') return `conclusion ${String(run.conclusion)}`;
@@ -40,41 +123,6 @@ export function baselineRunRejection(run: RunLike, criteria: BaselineRunCriteria
     return `repository ${String(run.repository.full_name)}`;
   }
   return null;
-}
-
-/** The candidate runs, newest first (by creation time, then id). */
-export function selectBaselineRuns<T extends RunLike>(
-  runs: readonly T[],
-  criteria: BaselineRunCriteria,
-): T[] {
-  return runs
-    .filter((run) => baselineRunRejection(run, criteria) === null)
-    .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
-}
-
-/** The fields of a REST artifact the rules read. */
-export interface ArtifactLike {
-  readonly id: number;
-  readonly name: string;
-  readonly expired: boolean;
-  readonly created_at?: string | null;
-  readonly expires_at?: string | null;
-  readonly workflow_run?: { readonly id?: number } | null;
-}
-
-/** The newest unexpired artifact named `name` that belongs to run `runId`, if any. */
-export function pickBaselineArtifact<T extends ArtifactLike>(
-  artifacts: readonly T[],
-  wanted: { name: string; runId: number; now: Date },
-): T | undefined {
-  const now = wanted.now.getTime();
-  return artifacts
-    .filter((a) => a.name === wanted.name && !a.expired)
-    .filter((a) => !a.expires_at || Date.parse(a.expires_at) > now)
-    .filter((a) => a.workflow_run?.id === undefined || a.workflow_run.id === wanted.runId)
-    .sort(
-      (a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id,
-    )[0];
 }
 
 /**

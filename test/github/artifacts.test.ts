@@ -120,10 +120,17 @@ describe('results artifact and baseline lookup', () => {
     expect([...(await readFile(path.join(baseline!.dir, 'images', 'x-p0.jpg')))]).toEqual([
       0xff, 0xd8, 0xff, 1, 2, 3,
     ]);
-    const runsQuery = stack.github.requests.find((r) =>
-      r.pathname.endsWith('/workflows/dreambench.yml/runs'),
-    )!.query;
-    expect([runsQuery.get('branch'), runsQuery.get('status')]).toEqual(['main', 'success']);
+    // One listing of the repository's artifacts by name; runs fetched only for the candidates the
+    // artifacts themselves cannot rule out (the fork's and the expired one are never fetched),
+    // newest first, stopping at the baseline.
+    const api = stack.github.requests.filter((r) => !r.pathname.startsWith('/blob/'));
+    const listing = api.find((r) => r.pathname === `/repos/${owner}/${repo}/actions/artifacts`)!;
+    expect([listing.query.get('name'), listing.query.get('per_page')]).toEqual([
+      'dreambench-results',
+      '100',
+    ]);
+    expect(runsFetched(api)).toEqual([603, 602, 500]);
+    expect(api.some((r) => /\/runs$|\/runs\/\d+\/artifacts$/.test(r.pathname))).toBe(false);
   });
 
   it('returns null without a candidate: other branch, or a workflow that never ran', async () => {
@@ -136,36 +143,88 @@ describe('results artifact and baseline lookup', () => {
     expect(baseline?.run.id).toBe(400);
   });
 
-  it('looks past the first page of runs', async () => {
+  it('looks past the first page of artifacts, up to maxPages', async () => {
     const gh = stack.github.state;
-    for (let i = 0; i < 120; i++) {
-      gh.addRun({
-        id: 10_000 + i,
-        headBranch: 'main',
-        event: 'push',
-        conclusion: 'success',
-        createdAt: day(10),
-        path: '.github/workflows/busy.yml',
-        workflowId: 77,
-      });
-    }
-    gh.addRun({
-      id: 9_000,
-      headBranch: 'main',
-      event: 'push',
-      createdAt: day(7),
-      path: '.github/workflows/busy.yml',
-      workflowId: 77,
-    });
+    gh.addRun({ id: 9_000, headBranch: 'main', event: 'push', createdAt: day(7) });
     stack.store.seed({
       name: 'busy',
       repo: `${owner}/${repo}`,
       runId: 9_000,
       files: { 'results.json': 'old' },
+      createdAt: day(7),
     });
-    const baseline = await find({ workflow: 'busy.yml', artifactName: 'busy' });
+    // 120 newer artifacts of PR branches: ruled out by the listing alone, no run fetched.
+    for (let i = 0; i < 120; i++) {
+      gh.addRun({
+        id: 10_000 + i,
+        headBranch: `pr-${i}`,
+        event: 'pull_request',
+        createdAt: day(9),
+      });
+      stack.store.seed({
+        name: 'busy',
+        repo: `${owner}/${repo}`,
+        runId: 10_000 + i,
+        files: { 'results.json': 'pr' },
+        createdAt: day(9),
+      });
+    }
+    const before = stack.github.requests.length;
+    const baseline = await find({ artifactName: 'busy' });
     expect(baseline?.run.id).toBe(9_000);
-    expect(await find({ workflow: 'busy.yml', artifactName: 'busy', maxRuns: 100 })).toBeNull();
+    const api = stack.github.requests.slice(before).filter((r) => !r.pathname.startsWith('/blob/'));
+    expect(api.map((r) => r.query.get('page') ?? r.pathname)).toEqual([
+      `/repos/${owner}/${repo}/actions/artifacts`,
+      '2',
+      `/repos/${owner}/${repo}/actions/runs/9000`,
+      expect.stringMatching(/\/zip$/),
+    ]);
+    expect(await find({ artifactName: 'busy', maxPages: 1 })).toBeNull();
+  });
+
+  it("finds another workflow's baselines when told its file (the workflow_run pattern)", async () => {
+    const gh = stack.github.state;
+    const bench = { path: '.github/workflows/bench.yml', workflowId: 31 };
+    const nightly = { path: '.github/workflows/nightly.yml', workflowId: 32 };
+    gh.addRun({ id: 3_100, headBranch: 'main', event: 'push', createdAt: day(11), ...bench });
+    gh.addRun({ id: 3_200, headBranch: 'main', event: 'schedule', createdAt: day(12), ...nightly });
+    for (const runId of [3_100, 3_200]) {
+      stack.store.seed({
+        name: 'shared-name',
+        repo: `${owner}/${repo}`,
+        runId,
+        files: { 'results.json': `{"run":${runId}}` },
+        createdAt: day(runId === 3_100 ? 11 : 12),
+      });
+    }
+    // The current run is the trusted workflow_run workflow, which publishes no baselines itself.
+    expect((await find({ artifactName: 'shared-name', workflow: 'bench.yml' }))?.run.id).toBe(
+      3_100,
+    );
+    expect((await find({ artifactName: 'shared-name', workflow: 'nightly.yml' }))?.run.id).toBe(
+      3_200,
+    );
+    expect((await find({ artifactName: 'shared-name', workflow: 31 }))?.run.id).toBe(3_100);
+    expect(await find({ artifactName: 'shared-name' })).toBeNull(); // dreambench.yml never ran
+  });
+
+  it('costs a constant number of requests when the branch has 50 older expired artifacts', async () => {
+    const gh = stack.github.state;
+    for (let i = 0; i < 50; i++) {
+      gh.addRun({ id: 20_000 + i, headBranch: 'main', event: 'push', createdAt: day(13) });
+      stack.store.seed({
+        name: 'long-history',
+        repo: `${owner}/${repo}`,
+        runId: 20_000 + i,
+        files: { 'results.json': '{}' },
+        createdAt: new Date(day(13).getTime() + i * 60_000),
+        expired: true,
+      });
+    }
+    const before = stack.github.requests.length;
+    expect(await find({ artifactName: 'long-history' })).toBeNull();
+    const api = stack.github.requests.slice(before);
+    expect(api.map((r) => r.pathname)).toEqual([`/repos/${owner}/${repo}/actions/artifacts`]);
   });
 
   it('rejects a downloaded baseline whose bytes do not match the recorded digest', async () => {
@@ -182,20 +241,30 @@ describe('results artifact and baseline lookup', () => {
     await expect(find({ branch: 'tampered' })).rejects.toBeInstanceOf(BaselineDigestMismatchError);
   });
 
-  it('names actions: read when the run listing or the download is forbidden', async () => {
-    stack.github.state.forbid('downloadArtifact');
-    await expect(find()).rejects.toMatchObject({
-      name: 'GitHubPermissionError',
-      permission: 'actions: read',
-      operation: 'download artifact',
-    });
-    stack.github.state.forbid('listWorkflowRuns');
-    const error = await find().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(GitHubPermissionError);
-    expect(error).toMatchObject({
-      permission: 'actions: read',
-      operation: 'list workflow runs',
-      target: `${owner}/${repo}`,
-    });
+  it('names actions: read when the listing, the run or the download is forbidden', async () => {
+    const gh = stack.github.state;
+    for (const [route, operation] of [
+      ['downloadArtifact', 'download artifact'],
+      ['getRun', 'get workflow run'],
+      ['listRepoArtifacts', 'list artifacts'],
+    ] as const) {
+      gh.forbid(route);
+      const error = await find().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GitHubPermissionError);
+      expect(error).toMatchObject({
+        permission: 'actions: read',
+        operation,
+        target: `${owner}/${repo}`,
+      });
+    }
+    gh.forbidden.clear();
   });
 });
+
+/** The run ids fetched with GET /repos/{o}/{r}/actions/runs/{id}, in order. */
+function runsFetched(requests: readonly { pathname: string }[]): number[] {
+  return requests.flatMap((r) => {
+    const id = /\/actions\/runs\/(\d+)$/.exec(r.pathname)?.[1];
+    return id ? [Number(id)] : [];
+  });
+}

@@ -20,17 +20,28 @@ describe('comment marker helpers', () => {
     expect(withMarker(`${MARKER}\nreport`, 'default')).toBe(`${MARKER}\nreport`);
   });
 
-  it('finds only bodies starting with the marker, preferring a bot, then the oldest', () => {
+  it('finds the oldest marked comment of a bot, never a human copy', () => {
     const comments = [
-      { id: 1, body: `> ${MARKER}\nquoted by a human`, user: { type: 'User' } },
-      { id: 2, body: `${MARKER}\nhuman copy`, user: { type: 'User' } },
-      { id: 4, body: `${MARKER}\nbot later`, user: { type: 'Bot' } },
-      { id: 3, body: `${MARKER}\nbot`, user: { type: 'Bot' } },
+      { id: 1, body: `> ${MARKER}\nquoted by a bot`, user: { type: 'Bot', login: 'x[bot]' } },
+      { id: 2, body: `${MARKER}\nhuman copy`, user: { type: 'User', login: 'mallory' } },
+      { id: 4, body: `${MARKER}\nbot later`, user: { type: 'Bot', login: 'x[bot]' } },
+      { id: 3, body: `${MARKER}\nbot`, user: { type: 'Bot', login: 'x[bot]' } },
       { id: 5, body: '<!-- dreambench-action:other -->\nx', user: { type: 'Bot' } },
     ];
     expect(findMarkedComment(comments, MARKER)?.id).toBe(3);
-    expect(findMarkedComment(comments.slice(0, 2), MARKER)?.id).toBe(2);
-    expect(findMarkedComment([comments[0]!], MARKER)).toBeUndefined();
+    expect(findMarkedComment(comments.slice(0, 2), MARKER)).toBeUndefined();
+  });
+
+  it("with a personal access token's login, also that user's own marked comments", () => {
+    const comments = [
+      { id: 1, body: `${MARKER}\nmallory first`, user: { type: 'User', login: 'mallory' } },
+      { id: 3, body: `${MARKER}\nalice later`, user: { type: 'User', login: 'Alice' } },
+      { id: 2, body: `${MARKER}\nalice`, user: { type: 'User', login: 'alice' } },
+    ];
+    expect(findMarkedComment(comments, MARKER, 'alice')?.id).toBe(2);
+    expect(findMarkedComment(comments, MARKER, 'bob')).toBeUndefined();
+    const withBot = [...comments, { id: 9, body: MARKER, user: { type: 'Bot' } }];
+    expect(findMarkedComment(withBot, MARKER, 'alice')?.id).toBe(9);
   });
 });
 
@@ -75,6 +86,68 @@ describe('upsertComment', () => {
     expect(
       gh.requests.filter((r) => r.method === 'GET').map((r) => r.query.get('page') ?? '1'),
     ).toEqual(['1', '2', '3']);
+  });
+
+  const mallory = { login: 'mallory', type: 'User' } as const;
+  const userCalls = () => gh.requests.filter((r) => r.pathname === '/user').length;
+
+  it("leaves a human's marked comment alone and creates the bot's own", async () => {
+    const planted = gh.state.addComment(DEFAULT_REPO, 12, {
+      body: `${MARKER}\nall good, merge it`,
+      user: mallory,
+    });
+    const first = await upsert('report 1');
+    expect(first.action).toBe('created');
+    expect(userCalls()).toBe(1); // GITHUB_TOKEN cannot read /user: 403, so not a PAT
+    expect(planted.body).toBe(`${MARKER}\nall good, merge it`);
+    const ours = gh.state.commentsOf(DEFAULT_REPO, 12).find((c) => c.id === first.id)!;
+    expect(ours.user).toEqual({ login: 'github-actions[bot]', type: 'Bot' });
+
+    const second = await upsert('report 2');
+    expect(second).toMatchObject({ id: first.id, action: 'updated' });
+    expect(ours.body).toBe(`${MARKER}\nreport 2`);
+    expect(planted.body).toBe(`${MARKER}\nall good, merge it`);
+    expect(userCalls()).toBe(1); // the bot's comment was found: no identity lookup
+  });
+
+  it("updates a bot's marked comment even when a human's older copy exists", async () => {
+    const planted = gh.state.addComment(DEFAULT_REPO, 12, {
+      body: `${MARKER}\nfake`,
+      user: mallory,
+    });
+    const bot = gh.state.addComment(DEFAULT_REPO, 12, { body: `${MARKER}\nold` });
+    expect(await upsert('new')).toMatchObject({ id: bot.id, action: 'updated' });
+    expect([planted.body, bot.body]).toEqual([`${MARKER}\nfake`, `${MARKER}\nnew`]);
+    expect(userCalls()).toBe(0);
+  });
+
+  it("with a personal access token, updates that user's own comment and no one else's", async () => {
+    gh.state.addPersonalToken('ghp_alice', 'alice');
+    const pat = getOctokit('ghp_alice', { baseUrl: gh.url });
+    const asAlice = (body: string) =>
+      upsertComment({ octokit: pat, owner, repo, issueNumber: 12, commentId: 'default', body });
+    const planted = gh.state.addComment(DEFAULT_REPO, 12, {
+      body: `${MARKER}\nfake`,
+      user: mallory,
+    });
+
+    const first = await asAlice('report 1');
+    expect(first.action).toBe('created');
+    const ours = gh.state.commentsOf(DEFAULT_REPO, 12).find((c) => c.id === first.id)!;
+    expect(ours.user).toEqual({ login: 'alice', type: 'User' });
+    const second = await asAlice('report 2');
+    expect(second).toMatchObject({ id: first.id, action: 'updated' });
+    expect([planted.body, ours.body]).toEqual([`${MARKER}\nfake`, `${MARKER}\nreport 2`]);
+    expect(userCalls()).toBe(2);
+  });
+
+  it('does not look up the identity when no comment carries the marker', async () => {
+    gh.state.addComments(DEFAULT_REPO, 12, [{ body: 'chatter', user: mallory }]);
+    await upsert('first');
+    expect(gh.requests.map((r) => `${r.method} ${r.pathname}`)).toEqual([
+      `GET /repos/${DEFAULT_REPO}/issues/12/comments`,
+      `POST /repos/${DEFAULT_REPO}/issues/12/comments`,
+    ]);
   });
 
   it('keeps separate comments per comment-id', async () => {

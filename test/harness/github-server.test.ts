@@ -147,6 +147,89 @@ describe('loopback GitHub REST server', () => {
     expect(unsigned.status).toBe(403);
   });
 
+  it('pages the artifacts of a name newest first, each naming its run, branch and head repository', async () => {
+    const t = (m: number) => new Date(Date.UTC(2025, 0, 1, 0, m));
+    gh.state.addRun({ id: 21, headBranch: 'main', event: 'push', headSha: 'a'.repeat(40) });
+    gh.state.addRun({
+      id: 22,
+      headBranch: 'main',
+      event: 'pull_request',
+      headRepository: 'fork/octo-repo',
+    });
+    const seeded = Array.from({ length: 5 }, (_, i) =>
+      gh.store.seed({
+        name: 'results',
+        repo: DEFAULT_REPO,
+        runId: i === 4 ? 22 : 21,
+        files: { x: String(i) },
+        createdAt: t(i),
+        expired: i === 0,
+      }),
+    );
+    gh.store.seed({ name: 'other', repo: DEFAULT_REPO, runId: 21, files: {}, createdAt: t(9) });
+    const first = await octokit.rest.actions.listArtifactsForRepo({
+      owner,
+      repo,
+      name: 'results',
+      per_page: 2,
+    });
+    expect(first.data.total_count).toBe(5);
+    expect(first.data.artifacts.map((a) => a.id)).toEqual([seeded[4]!.id, seeded[3]!.id]);
+    expect(first.headers.link).toContain('page=2>; rel="next"');
+    expect(first.headers.link).toContain('page=3>; rel="last"');
+    const repoId = first.data.artifacts[1]!.workflow_run?.repository_id;
+    expect(first.data.artifacts.map((a) => a.workflow_run)).toEqual([
+      {
+        id: 22,
+        repository_id: repoId,
+        head_repository_id: expect.any(Number),
+        head_branch: 'main',
+        head_sha: expect.any(String),
+      },
+      {
+        id: 21,
+        repository_id: repoId,
+        head_repository_id: repoId,
+        head_branch: 'main',
+        head_sha: 'a'.repeat(40),
+      },
+    ]);
+    expect(first.data.artifacts[0]!.workflow_run?.head_repository_id).not.toBe(repoId);
+    const all = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, {
+      owner,
+      repo,
+      name: 'results',
+      per_page: 2,
+    });
+    expect(all.map((a) => [a.id, a.expired])).toEqual(
+      [...seeded].reverse().map((a, i) => [a.id, i === 4]),
+    );
+  });
+
+  it('answers GET /user with 403 for an installation token and the user for a personal token', async () => {
+    const error = await octokit.rest.users.getAuthenticated().catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 403,
+      message: expect.stringContaining('Resource not accessible by integration'),
+    });
+    gh.state.addPersonalToken('ghp_alice', 'alice');
+    const pat = getOctokit('ghp_alice', { baseUrl: gh.url });
+    const { data } = await pat.rest.users.getAuthenticated();
+    expect([data.login, data.type]).toEqual(['alice', 'User']);
+    // Comments are written by the token's identity.
+    await pat.rest.issues.createComment({ owner, repo, issue_number: 4, body: 'by alice' });
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: 4, body: 'by the bot' });
+    const { data: listed } = await octokit.rest.issues.listComments({
+      owner,
+      repo,
+      issue_number: 4,
+    });
+    expect(listed.map((c) => [c.user?.login, c.user?.type])).toEqual([
+      ['alice', 'User'],
+      ['github-actions[bot]', 'Bot'],
+    ]);
+  });
+
   it('answers 401 without a token and 403 with the permission header for a forbidden route', async () => {
     const anonymous = await fetch(`${gh.url}/repos/${DEFAULT_REPO}`);
     expect(anonymous.status).toBe(401);

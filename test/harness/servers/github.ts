@@ -1,6 +1,8 @@
 // Loopback GitHub REST server: the routes the action uses (issue comments, repository, pull
-// request, workflow runs, artifacts) with GitHub's pagination (`per_page`/`page` + `Link`), its
-// 401/403/404 bodies, and artifact downloads answered with a 302 to a blob URL on this server.
+// request, workflow runs, artifacts, the authenticated user) with GitHub's pagination
+// (`per_page`/`page` + `Link`), its 401/403/404 bodies, and artifact downloads answered with a 302
+// to a blob URL on this server. Tokens are installation tokens (GITHUB_TOKEN: comments by
+// `github-actions[bot]`, `GET /user` refused) unless registered as a personal access token.
 import type http from 'node:http';
 import { ArtifactStore, type StoredArtifact } from './artifact-store.ts';
 import { listen, matchPath, sendEmpty, sendJson, type RecordedRequest } from './http-util.ts';
@@ -49,6 +51,8 @@ export interface PullSeed {
   baseRef: string;
   headRef: string;
   headRepository?: string;
+  /** The head commit; default 40 x "a" (the harness's pull_request events use the same). */
+  headSha?: string;
 }
 
 /** Route names usable with `forbid()` to answer 403 "Resource not accessible by integration". */
@@ -65,7 +69,8 @@ export type RouteName =
   | 'listRepoArtifacts'
   | 'listRunArtifacts'
   | 'getArtifact'
-  | 'downloadArtifact';
+  | 'downloadArtifact'
+  | 'getAuthenticated';
 
 export interface GitHubServerOptions {
   store?: ArtifactStore;
@@ -73,8 +78,13 @@ export interface GitHubServerOptions {
   repos?: string[];
   /** When set, only `token <t>` / `Bearer <t>` with this value is accepted. */
   token?: string;
+  /** Personal access tokens (token → user login): they act as that user, not as the bot. */
+  personalTokens?: Record<string, string>;
   now?: () => Date;
 }
+
+/** Who GITHUB_TOKEN (an installation token) writes as. */
+export const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' } as const;
 
 export const DEFAULT_REPO = 'octo-org/octo-repo';
 export const DEFAULT_WORKFLOW = { id: 4242, path: '.github/workflows/dreambench.yml' };
@@ -95,6 +105,7 @@ export class GitHubState {
   readonly pulls = new Map<string, Required<PullSeed>>();
   readonly forbidden = new Set<RouteName>();
   readonly token: string | undefined;
+  readonly personalTokens = new Map<string, string>();
   readonly now: () => Date;
   private nextCommentId = 9000;
 
@@ -102,7 +113,21 @@ export class GitHubState {
     this.now = options.now ?? (() => new Date());
     this.store = options.store ?? new ArtifactStore({ now: this.now });
     this.token = options.token;
+    for (const [token, login] of Object.entries(options.personalTokens ?? {})) {
+      this.addPersonalToken(token, login);
+    }
     for (const repo of options.repos ?? [DEFAULT_REPO]) this.addRepo(repo);
+  }
+
+  /** Requests with `token` then act as the user `login` (comments, `GET /user`). */
+  addPersonalToken(token: string, login: string): void {
+    this.personalTokens.set(token, login);
+  }
+
+  /** The identity a token writes as. */
+  identityOf(token: string): { login: string; type: 'User' | 'Bot' } {
+    const login = this.personalTokens.get(token);
+    return login ? { login, type: 'User' } : { ...ACTIONS_BOT };
   }
 
   addRepo(fullName: string, seed: RepoSeed = {}): void {
@@ -128,7 +153,7 @@ export class GitHubState {
       repo,
       issueNumber,
       body: seed.body,
-      user: seed.user ?? { login: 'github-actions[bot]', type: 'Bot' },
+      user: seed.user ?? { ...ACTIONS_BOT },
       createdAt: this.now(),
       updatedAt: this.now(),
     };
@@ -161,6 +186,7 @@ export class GitHubState {
     this.ensureRepo(repo);
     this.pulls.set(`${repo.toLowerCase()}#${seed.number}`, {
       headRepository: repo,
+      headSha: 'a'.repeat(40),
       ...seed,
     });
   }
@@ -187,6 +213,8 @@ interface Ctx {
   res: http.ServerResponse;
   repo: string;
   params: Record<string, string>;
+  /** The request's token. */
+  token: string;
 }
 
 type Route = [method: string, template: string, name: RouteName, handler: (ctx: Ctx) => void];
@@ -205,6 +233,7 @@ const PERMISSIONS: Record<RouteName, string> = {
   listRunArtifacts: 'actions=read',
   getArtifact: 'actions=read',
   downloadArtifact: 'actions=read',
+  getAuthenticated: '',
 };
 
 function handle(
@@ -223,23 +252,28 @@ function handle(
     if (req.method !== method) continue;
     const params = matchPath(template, req.pathname);
     if (!params) continue;
-    const repo = `${params.owner}/${params.repo}`;
-    if (!state.repos.has(repo.toLowerCase())) return notFoundOr(res, 404, 'Not Found');
+    const repo = params.owner === undefined ? '' : `${params.owner}/${params.repo}`;
+    if (repo && !state.repos.has(repo.toLowerCase())) return notFoundOr(res, 404, 'Not Found');
     if (state.forbidden.has(name)) {
-      return sendJson(
-        res,
-        403,
-        {
-          message: 'Resource not accessible by integration',
-          documentation_url: 'https://docs.github.com/rest',
-          status: '403',
-        },
-        { 'x-accepted-github-permissions': PERMISSIONS[name] },
-      );
+      return forbidden(res, 'https://docs.github.com/rest', PERMISSIONS[name]);
     }
-    return handler({ state, baseUrl, req, res, repo, params });
+    return handler({ state, baseUrl, req, res, repo, params, token });
   }
   notFoundOr(res, 404, 'Not Found');
+}
+
+/** GitHub's 403 for an installation token lacking a permission (or barred from the route). */
+function forbidden(res: http.ServerResponse, documentationUrl: string, permissions = ''): void {
+  sendJson(
+    res,
+    403,
+    {
+      message: 'Resource not accessible by integration',
+      documentation_url: documentationUrl,
+      status: '403',
+    },
+    permissions ? { 'x-accepted-github-permissions': permissions } : {},
+  );
 }
 
 function notFoundOr(res: http.ServerResponse, status: number, message: string): void {
@@ -252,6 +286,7 @@ function notFoundOr(res: http.ServerResponse, status: number, message: string): 
 
 const R = '/repos/{owner}/{repo}';
 const ROUTES: Route[] = [
+  ['GET', '/user', 'getAuthenticated', getAuthenticatedUser],
   ['GET', R, 'getRepo', getRepo],
   ['GET', `${R}/pulls/{number}`, 'getPull', getPull],
   ['GET', `${R}/issues/comments/{id}`, 'getComment', getComment],
@@ -380,6 +415,22 @@ function hashId(text: string): number {
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
+/** A personal access token's user; an installation token (GITHUB_TOKEN, an App) is refused. */
+function getAuthenticatedUser(ctx: Ctx): void {
+  const login = ctx.state.personalTokens.get(ctx.token);
+  if (!login)
+    return forbidden(
+      ctx.res,
+      'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+    );
+  sendJson(ctx.res, 200, {
+    login,
+    id: hashId(login),
+    type: 'User',
+    html_url: `https://github.com/${login}`,
+  });
+}
+
 function getRepo(ctx: Ctx): void {
   sendJson(ctx.res, 200, repoShape(ctx.repo, ctx.state.repos.get(ctx.repo.toLowerCase())));
 }
@@ -397,6 +448,7 @@ function getPull(ctx: Ctx): void {
     },
     head: {
       ref: pull.headRef,
+      sha: pull.headSha,
       repo: repoShape(pull.headRepository, {
         defaultBranch: 'main',
         fork: pull.headRepository.toLowerCase() !== ctx.repo.toLowerCase(),
@@ -441,6 +493,7 @@ function createComment(ctx: Ctx): void {
   if (typeof input?.body !== 'string') return validationFailed(ctx, 'body');
   const comment = ctx.state.addComment(ctx.repo, Number(ctx.params.number), {
     body: input.body,
+    user: ctx.state.identityOf(ctx.token),
   });
   sendJson(ctx.res, 201, commentShape(ctx, comment), { location: commentShape(ctx, comment).url });
 }
