@@ -230,7 +230,9 @@ function parseRevision(raw: string): string {
 
 function parseSamples(raw: string): number | 'all' {
   if (raw.toLowerCase() === 'all') return 'all';
-  if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 100_000) return Number(raw);
+  // Larger than the dataset is fine: the plan takes everything and says so.
+  if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw)))
+    return Number(raw);
   throw new InputError(Inputs.Samples, raw, 'a positive integer or "all"');
 }
 

@@ -7,10 +7,11 @@ import { parseConfig, type Config } from './config.ts';
 import { Inputs } from './constants.ts';
 import { InputConflictError } from './errors.ts';
 import { decideMode, type RunMode } from './mode.ts';
-import { readRunContext, type RunContext } from './pipeline/context.ts';
+import { readRunContext, withoutSecrets, type RunContext } from './pipeline/context.ts';
 import type { RunIO } from './pipeline/io.ts';
 import { runMerge } from './pipeline/merge.ts';
-import { outputsOf, type Outcome } from './pipeline/outputs.ts';
+import { outputsOf, SKIPPED, type Outcome } from './pipeline/outputs.ts';
+import { verifiedContext } from './pipeline/pull-request.ts';
 import { runPipeline, type ActionInfo } from './pipeline/run.ts';
 import { judgeApiKey } from './pipeline/score.ts';
 
@@ -63,11 +64,24 @@ function maskSecrets(): void {
   }
 }
 
-/** What must hold before a judged run starts; returns a skip reason or throws on bad inputs. */
+/** `@actions/artifact` (v2 and later) works on github.com and GHE.com only. */
+function artifactsSupported(serverUrl: string): boolean {
+  const host = new URL(serverUrl).hostname.toLowerCase();
+  return host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost');
+}
+
+/** What must hold before any money is spent; returns a skip reason or throws on bad inputs. */
 function preflight(config: Config, mode: RunMode, ctx: RunContext): string | undefined {
-  if (mode !== 'check' && mode !== 'baseline') return undefined;
+  if (mode === 'plan') return undefined;
+  if (ctx.isGitHubActions && !artifactsSupported(ctx.serverUrl)) {
+    throw new Error(
+      `GitHub Enterprise Server (${ctx.serverUrl}) is not supported: the results and baselines are ` +
+        'artifacts, and @actions/artifact v2 runs on github.com and GHE.com only',
+    );
+  }
+  if (mode === 'merge') return undefined;
   if (!judgeApiKey(config, process.env)) {
-    if (ctx.pullRequest?.fromFork) return FORK_NOTICE;
+    if (withoutSecrets(ctx)) return FORK_NOTICE;
     throw new InputConflictError(
       [Inputs.OpenaiApiKey],
       `Input "${Inputs.OpenaiApiKey}" is empty and OPENAI_API_KEY is not set: the judge needs a key ` +
@@ -88,23 +102,22 @@ function setOutputs(outcome: Outcome): void {
   for (const [name, value] of Object.entries(outputsOf(outcome))) core.setOutput(name, value);
 }
 
-const SKIPPED: Outcome = { verdict: 'skipped', scored: 0, failed: 0, costUsd: 0 };
-
 export async function run(): Promise<void> {
   try {
     maskSecrets();
-    const ctx = readRunContext();
-    const config = parseConfig((name) => core.getInput(name), ctx.workspace);
-    const decision = decideMode(config.mode, ctx);
+    const rawCtx = readRunContext();
+    const config = parseConfig((name) => core.getInput(name), rawCtx.workspace);
+    const decision = decideMode(config.mode, rawCtx, config.baselineBranch);
     if (decision.mode === 'skip') {
       core.notice(`Skipped: ${decision.why}`);
       return setOutputs(SKIPPED);
     }
-    const skip = preflight(config, decision.mode, ctx);
+    const skip = preflight(config, decision.mode, rawCtx);
     if (skip) {
       core.notice(skip);
       return setOutputs(SKIPPED);
     }
+    const ctx = await verifiedContext(config, rawCtx);
     core.info(`dreambench-action ${pkg.version}: mode ${decision.mode} (${decision.why})`);
     const action: ActionInfo = {
       root: path.resolve(import.meta.dirname, '..'),
@@ -116,7 +129,7 @@ export async function run(): Promise<void> {
         ? await runMerge(config, ctx, io, action)
         : await runPipeline(config, decision.mode, ctx, io, action);
     setOutputs(outcome);
-    if (outcome.gateFailure) core.setFailed(outcome.gateFailure);
+    if (outcome.failure) core.setFailed(outcome.failure);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }

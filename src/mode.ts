@@ -15,10 +15,19 @@ export interface EventFacts {
   readonly defaultBranch: string | undefined;
 }
 
+/** Branches whose pushes publish a baseline: the default branch, and `baseline-branch` if set. */
+export function baselineBranches(event: EventFacts, baselineBranch: string | undefined): string[] {
+  return [event.defaultBranch, baselineBranch].filter((b): b is string => b !== undefined);
+}
+
 const BASELINE_EVENTS = ['schedule', 'workflow_dispatch'];
 const PR_EVENTS = ['pull_request', 'pull_request_target'];
 
-export function decideMode(input: ModeInput, event: EventFacts): ModeDecision {
+export function decideMode(
+  input: ModeInput,
+  event: EventFacts,
+  baselineBranch?: string,
+): ModeDecision {
   if (input !== 'auto') return { mode: input, why: `mode "${input}" was set explicitly` };
   if (PR_EVENTS.includes(event.eventName)) {
     return { mode: 'check', why: `"${event.eventName}" event: compare against the baseline` };
@@ -28,18 +37,16 @@ export function decideMode(input: ModeInput, event: EventFacts): ModeDecision {
   }
   if (event.eventName === 'push') {
     const branch = event.ref.replace(/^refs\/heads\//, '');
-    if (event.defaultBranch !== undefined && branch === event.defaultBranch) {
-      return {
-        mode: 'baseline',
-        why: `push to the default branch "${branch}": publish a baseline`,
-      };
+    const publishing = baselineBranches(event, baselineBranch);
+    if (event.ref.startsWith('refs/heads/') && publishing.includes(branch)) {
+      return { mode: 'baseline', why: `push to "${branch}": publish its baseline` };
     }
     return {
       mode: 'skip',
       why:
-        `push to "${event.ref}", which is not the default branch` +
-        (event.defaultBranch ? ` "${event.defaultBranch}"` : '') +
-        ': nothing to compare or publish (set mode: check or mode: baseline to run anyway)',
+        `push to "${event.ref}", which is not a baseline branch` +
+        (publishing.length > 0 ? ` (${publishing.map((b) => `"${b}"`).join(', ')})` : '') +
+        ': nothing to compare or publish (set baseline-branch, or mode: baseline to run anyway)',
     };
   }
   return {

@@ -32,14 +32,16 @@ export async function fetchBaseline(
 ): Promise<BaselineFound | { missing: string }> {
   const branch = baselineBranchOf(config, ctx);
   if (!branch) return { missing: 'the baseline branch is unknown (set "baseline-branch")' };
-  if (!ctx.workflowFile) return { missing: 'GITHUB_WORKFLOW_REF does not name a workflow file' };
+  // The fork pattern's trusted workflow_run job compares with baselines another workflow publishes.
+  const workflow = io.env.DREAMBENCH_BASELINE_WORKFLOW || ctx.workflowFile;
+  if (!workflow) return { missing: 'GITHUB_WORKFLOW_REF does not name a workflow file' };
   if (!config.githubToken) return { missing: 'no "github-token" to look up the baseline with' };
   const found = await findBaseline({
     octokit: getOctokit(config.githubToken),
     token: config.githubToken,
     owner: ctx.repository.owner,
     repo: ctx.repository.repo,
-    workflow: ctx.workflowFile,
+    workflow,
     branch,
     artifactName: config.artifactName,
     downloadDir: path.join(ctx.workDir, 'baseline'),
@@ -49,7 +51,7 @@ export async function fetchBaseline(
   if (!found) {
     return {
       missing:
-        `no baseline yet: no successful push, schedule or workflow_dispatch run of ${ctx.workflowFile} ` +
+        `no baseline yet: no successful push, schedule or workflow_dispatch run of ${workflow} ` +
         `on "${branch}" has an unexpired "${config.artifactName}" artifact`,
     };
   }

@@ -21,6 +21,8 @@ export interface RunContext {
   readonly runUrl: string;
   readonly pullRequest: PullRequestFacts | undefined;
   readonly isGitHubActions: boolean;
+  /** GITHUB_ACTOR: Dependabot's PRs get no secrets either. */
+  readonly actor: string;
 }
 
 export interface PullRequestFacts {
@@ -29,6 +31,11 @@ export interface PullRequestFacts {
   readonly headSha: string;
   /** The PR comes from another repository (a fork): secrets are withheld by GitHub. */
   readonly fromFork: boolean;
+  /**
+   * Where the number came from. `env` (DREAMBENCH_PR_NUMBER) is set from what an untrusted
+   * workflow handed over, so it is checked against the API before anything is written there.
+   */
+  readonly source: 'event' | 'env';
 }
 
 interface Payload {
@@ -66,6 +73,7 @@ function pullRequestFacts(p: Payload): PullRequestFacts | undefined {
     // A deleted fork has no head repo; treat it as a fork (no secrets either).
     fromFork:
       pr.head?.repo == null || pr.head.repo.fork === true || (head !== undefined && head !== base),
+    source: 'event',
   };
 }
 
@@ -85,7 +93,13 @@ function workflowRunPullRequest(p: Payload, env: NodeJS.ProcessEnv): PullRequest
     baseRef: listed?.base?.ref ?? env.DREAMBENCH_PR_BASE ?? p.repository?.default_branch ?? '',
     headSha: run.head_sha ?? '',
     fromFork: (run.head_repository?.full_name ?? '') !== (p.repository?.full_name ?? ''),
+    source: listed ? 'event' : 'env',
   };
+}
+
+/** GitHub withholds secrets from this PR's workflows (a fork, or Dependabot). */
+export function withoutSecrets(ctx: RunContext): boolean {
+  return ctx.pullRequest?.fromFork === true || ctx.actor === 'dependabot[bot]';
 }
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
@@ -116,5 +130,6 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
     pullRequest: pullRequestFacts(payload) ?? workflowRunPullRequest(payload, env),
     isGitHubActions: env.GITHUB_ACTIONS === 'true',
+    actor: env.GITHUB_ACTOR ?? '',
   };
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { collectImages, runGenerateCommand, type CollectedImages } from '../generate/index.ts';
 import type { RunContext } from './context.ts';
 import { generatorEnv } from './generator-env.ts';
+import { judgeApiKey } from './score.ts';
 import type { RunIO } from './io.ts';
 import type { Planned } from './plan.ts';
 
@@ -22,7 +23,7 @@ export async function generate(
       manifestPath: planned.manifestPath,
       outputDir: planned.outputDir,
       cwd: ctx.workspace,
-      env: generatorEnv(io.env),
+      env: generatorEnv(io.env, [judgeApiKey(config, io.env), config.githubToken]),
       signal: io.signal,
     });
   }

@@ -12,11 +12,18 @@ const WITHHELD = [
   'ACTIONS_ID_TOKEN_REQUEST_URL',
 ];
 
-/** Pure. `INPUT_*` are this action's inputs (the API key, the GitHub token) and are withheld too. */
-export function generatorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/**
+ * Pure. `INPUT_*` are this action's inputs (the API key, the GitHub token) and are withheld too,
+ * as is any variable holding one of `secrets` (the judge key may come from `OPENAI_API_KEY`).
+ */
+export function generatorEnv(
+  env: NodeJS.ProcessEnv,
+  secrets: readonly string[] = [],
+): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
     if (name.startsWith('INPUT_') || WITHHELD.includes(name)) continue;
+    if (value !== undefined && value !== '' && secrets.includes(value)) continue;
     out[name] = value;
   }
   return out;

@@ -6,12 +6,13 @@ import { DefaultArtifactClient } from '@actions/artifact';
 import type { Config } from '../config.ts';
 import { InputConflictError } from '../errors.ts';
 import { Inputs } from '../constants.ts';
+import { ShardMergeError } from '../results/errors.ts';
 import { mergeShards } from '../results/merge.ts';
 import { parseResults } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
-import type { RunContext } from './context.ts';
+import { withoutSecrets, type RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
-import type { Outcome } from './outputs.ts';
+import { SKIPPED, type Outcome } from './outputs.ts';
 import { RESULTS_FILE } from './publish.ts';
 import { lookUpBaseline, report, type ActionInfo } from './run.ts';
 
@@ -23,7 +24,13 @@ async function downloadShards(config: Config, ctx: RunContext, io: RunIO) {
   for (const a of artifacts.filter((x) => x.name.startsWith(prefix))) {
     const dir = path.join(ctx.workDir, 'shards', a.name);
     await client.downloadArtifact(a.id, { path: dir });
-    const text = await readFile(path.join(dir, RESULTS_FILE), 'utf8');
+    const text = await readFile(path.join(dir, RESULTS_FILE), 'utf8').catch(
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT')
+          throw new ShardMergeError(`artifact "${a.name}" holds no ${RESULTS_FILE}`);
+        throw e;
+      },
+    );
     shards.push({ results: parseResults(text, `artifact "${a.name}"`), dir });
     io.log.info(`Shard artifact "${a.name}": ${shards.at(-1)!.results.samples.length} samples`);
   }
@@ -45,6 +52,13 @@ export async function runMerge(
   const { shards, prefix } = await io.log.group('Merge: collect the shards', () =>
     downloadShards(config, ctx, io),
   );
+  if (shards.length === 0 && withoutSecrets(ctx)) {
+    // The shard jobs of a fork's PR skipped (no key), so there is nothing to merge either.
+    io.log.notice(
+      'Skipped: no shard results, and this pull request gets no secrets (a fork or Dependabot)',
+    );
+    return SKIPPED;
+  }
   const merged = mergeShards(
     shards.map((s) => s.results),
     prefix,

@@ -2,6 +2,7 @@
 import type { AbsoluteReport } from '../compare/index.ts';
 import { Outputs, type OutputName, type Verdict } from '../constants.ts';
 import type { ComparisonView } from '../report/model.ts';
+import type { SampleFailure } from '../types.ts';
 
 export interface Outcome {
   readonly verdict: Verdict;
@@ -14,8 +15,33 @@ export interface Outcome {
   readonly resultsFile?: string;
   readonly reportFile?: string;
   readonly commentUrl?: string;
-  /** Set when the gate fails the step: one line saying why. */
-  readonly gateFailure?: string;
+  /** Set when the step must fail (the gate, or a run that measured nothing): one line saying why. */
+  readonly failure?: string;
+}
+
+export const SKIPPED: Outcome = { verdict: 'skipped', scored: 0, failed: 0, costUsd: 0 };
+
+/** Failure kinds that say the judge could not be used at all (a bad key, no credit). */
+const FATAL_KINDS = ['auth', 'quota'];
+
+/**
+ * Pure: why a run that completed still measured nothing worth reporting as a pass (a wrong key, a
+ * generator that wrote no image): such a run must fail, and must not become a baseline.
+ */
+export function healthFailure(
+  planned: number,
+  scored: number,
+  failures: readonly SampleFailure[],
+): string | undefined {
+  const fatal = failures.find((f) => FATAL_KINDS.includes(f.kind));
+  if (fatal) return `The judge could not be used: ${fatal.reason}`;
+  if (planned > 0 && scored === 0) {
+    const kinds = new Map<string, number>();
+    for (const f of failures) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
+    const list = [...kinds].map(([k, n]) => `${n} ${k}`).join(', ');
+    return `No sample was scored: all ${planned} failed (${list}); the report lists each with its reason`;
+  }
+  return undefined;
 }
 
 const fixed = (v: number | null | undefined): string =>

@@ -1,8 +1,11 @@
 // Publish: write results.json and report.md, upload the artifact, upsert the PR comment.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
 import type { Config } from '../config.ts';
+import { Inputs } from '../constants.ts';
+import { InputConflictError } from '../errors.ts';
 import { uploadResults } from '../github/artifacts.ts';
 import { upsertComment } from '../github/comment.ts';
 import { renderComment, renderSummary } from '../report/index.ts';
@@ -47,6 +50,13 @@ export async function uploadArtifact(
     return undefined;
   }
   const name = artifactNameOf(config);
+  // Names are unique per run, and a re-run is the same run: replace an earlier attempt's upload.
+  if (ctx.runAttempt > 1) {
+    await new DefaultArtifactClient().deleteArtifact(name).then(
+      () => io.log.info(`Replaced the artifact "${name}" of an earlier attempt`),
+      () => undefined, // none to replace
+    );
+  }
   const uploaded = await uploadResults({ name, dir: resultsDir });
   io.log.info(
     `Uploaded artifact "${name}" (${uploaded.files.length} files, ${uploaded.size} bytes)`,
@@ -69,6 +79,12 @@ export async function postComment(
     io.log.info('No pull request in this event, so no PR comment');
     return undefined;
   }
+  if (!config.githubToken) {
+    throw new InputConflictError(
+      [Inputs.GithubToken, Inputs.Comment],
+      `Input "${Inputs.GithubToken}" is empty, so the PR comment cannot be written (set it, or comment: false)`,
+    );
+  }
   const posted = await upsertComment({
     octokit: getOctokit(config.githubToken),
     owner: ctx.repository.owner,
@@ -90,6 +106,9 @@ export interface Publication {
   readonly render: (artifactUrl: string | undefined) => ReportInput;
   /** Upsert the PR comment (a PR check that is not a shard's slice). */
   readonly comment: boolean;
+  readonly upload: boolean;
+  /** Fail when the upload fails (a baseline); otherwise warn and report without the link. */
+  readonly uploadRequired: boolean;
 }
 
 /**
@@ -110,10 +129,19 @@ export async function publish(
     p.results,
     renderSummary(p.render(undefined)),
   );
-  const final = p.render(await uploadArtifact(config, ctx, p.resultsDir, io));
+  let artifactUrl: string | undefined;
+  let uploadError: unknown;
+  try {
+    if (p.upload) artifactUrl = await uploadArtifact(config, ctx, p.resultsDir, io);
+  } catch (error) {
+    uploadError = error;
+    io.log.warning(`Could not upload the results artifact: ${(error as Error).message}`);
+  }
+  const final = p.render(artifactUrl);
   const commentUrl = p.comment
     ? await postComment(config, ctx, renderComment(final), io)
     : undefined;
   await io.writeSummary(renderSummary(final));
+  if (uploadError !== undefined && p.uploadRequired) throw uploadError;
   return { ...files, commentUrl };
 }

@@ -5,12 +5,12 @@ import type { Config } from '../config.ts';
 import type { RunMode } from '../mode.ts';
 import { buildResultsFile, orderFailures, plannedSample } from '../results/build.ts';
 import { assess, runInfoOf, type BaselineLookup, type Measured } from './assess.ts';
-import { baselineBranchOf, fetchBaseline } from './baseline.ts';
+import { fetchBaseline } from './baseline.ts';
 import type { RunContext } from './context.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { generate } from './generate.ts';
 import type { RunIO } from './io.ts';
-import { gateFailure, type Outcome } from './outputs.ts';
+import { gateFailure, healthFailure, type Outcome } from './outputs.ts';
 import { plan } from './plan.ts';
 import { publish } from './publish.ts';
 import { reportInput } from './report-input.ts';
@@ -103,10 +103,11 @@ export async function report(
     run,
     ...m,
     aggregate: a.absolute.aggregate,
+    // From the fingerprint: a merge job's own inputs may not be those its shards judged with.
     judge: {
-      model: config.judge.model,
-      scoring: config.judge.scoring,
-      repeats: config.judge.repeats,
+      model: m.fingerprint.judgeModel,
+      scoring: m.fingerprint.judgeScoring,
+      repeats: m.fingerprint.judgeRepeats,
     },
     history: a.history,
   });
@@ -122,6 +123,9 @@ export async function report(
       // A PR's GITHUB_SHA is a merge commit nobody knows; show the head commit instead.
       sha: ctx.pullRequest?.headSha || ctx.sha,
     });
+  const health = healthFailure(results.summary.planned, a.scored.length, results.failures);
+  // A baseline that measured nothing would leave every later PR without a comparison.
+  const publishes = mode === 'baseline' && !run.shard && health === undefined;
   const published = await publish(config, ctx, io, {
     results,
     comparison: a.comparison,
@@ -129,11 +133,14 @@ export async function report(
     resultsDir: m.resultsDir,
     render: input,
     comment: mode === 'check' && !run.shard,
+    upload: mode === 'check' || health === undefined,
+    // A PR's report matters more than its artifact; a baseline's artifact is the product.
+    uploadRequired: publishes,
   });
   io.log.info(
     `Verdict: ${a.verdict}` +
-      (mode === 'baseline' && !run.shard
-        ? ` (published as the baseline of "${baselineBranchOf(config, ctx)}")`
+      (publishes
+        ? ` (published as the baseline of "${ctx.ref.replace(/^refs\/heads\//, '')}")`
         : ''),
   );
   return {
@@ -142,9 +149,10 @@ export async function report(
     absolute: a.absolute,
     comparison: a.comparison,
     scored: a.scored.length,
-    failed: m.failures.length,
+    failed: results.failures.length,
     costUsd: m.stats.costUsd,
-    gateFailure:
-      mode === 'check' ? gateFailure(a.comparison, config.gate.failOnRegression) : undefined,
+    failure:
+      health ??
+      (mode === 'check' ? gateFailure(a.comparison, config.gate.failOnRegression) : undefined),
   };
 }

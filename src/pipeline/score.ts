@@ -98,6 +98,8 @@ export async function score(
       maxCostUsd: config.judge.maxCostUsd,
       prices: { ...DEFAULT_PRICES, ...parsePriceOverrides(io.env.DREAMBENCH_PRICES) },
       secrets: [apiKey],
+      // Another endpoint (an Azure deployment, a proxy) may serve another model: not the same judgment.
+      endpoint: config.judge.baseUrl ?? 'default',
     },
   );
   if (persist) await saveJudgeCache(cache.dir, config.judge.model, runKey, io.log);

@@ -27,6 +27,14 @@ describe('decideMode', () => {
     expect(decideMode('auto', event).mode).toBe(mode);
   });
 
+  it('a push to baseline-branch publishes too', () => {
+    expect(decideMode('auto', ev('push', 'refs/heads/develop'), 'develop').mode).toBe('baseline');
+    expect(decideMode('auto', ev('push', 'refs/heads/main'), 'develop').mode).toBe('baseline');
+    expect(decideMode('auto', ev('push', 'refs/heads/other'), 'develop').why).toMatch(
+      /not a baseline branch \("main", "develop"\)/,
+    );
+  });
+
   it('an explicit mode wins over the event', () => {
     expect(decideMode('baseline', ev('pull_request')).mode).toBe('baseline');
     expect(decideMode('plan', ev('issue_comment')).mode).toBe('plan');

@@ -73,10 +73,10 @@ describe('without pull-requests: write', () => {
 });
 
 describe('without actions: read', () => {
-  // Each route the baseline lookup needs: the workflow's runs, a run's artifacts, the download.
+  // Each route the baseline lookup needs: the artifacts by name, a candidate's run, the download.
   const routes: Array<[RouteName, RegExp]> = [
-    ['listWorkflowRuns', /\/actions\/workflows\/[^/]+\/runs$/],
-    ['listRunArtifacts', /\/actions\/runs\/\d+\/artifacts$/],
+    ['listRepoArtifacts', /\/actions\/artifacts$/],
+    ['getRun', /\/actions\/runs\/\d+$/],
     ['downloadArtifact', /\/actions\/artifacts\/\d+\/zip$/],
   ];
   it.each(routes)('a refused %s fails the step naming the permission', async (route, path) => {

@@ -26,6 +26,7 @@ import {
 } from '../../src/generate/index.ts';
 import { selectSample } from '../../src/plan/index.ts';
 import { benchmarkWith } from '../plan/sample-fixtures.ts';
+import { alive } from '../harness/processes.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const generator = path.join(repoRoot, 'test/fixtures/fake-generator.ts');
@@ -338,15 +339,4 @@ function pngHeader(width: number, height: number): Buffer {
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setImmediate(r));
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // a killed child whose reaper has not run yet is a zombie: dead for our purposes
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return !/\) Z /.test(stat);
 }

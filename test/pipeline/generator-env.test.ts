@@ -21,4 +21,11 @@ describe('generatorEnv', () => {
       CUDA_VISIBLE_DEVICES: '0',
     });
   });
+
+  it('withholds a variable that holds the judge key, whatever its name', () => {
+    const env = generatorEnv({ OPENAI_API_KEY: 'sk-judge', MY_KEY: 'sk-judge', OTHER: 'x' }, [
+      'sk-judge',
+    ]);
+    expect(env).toEqual({ OTHER: 'x' });
+  });
 });

@@ -6,7 +6,7 @@ import { absoluteReport } from '../../src/compare/index.ts';
 import { parseConfig } from '../../src/config.ts';
 import { comparisonView, type BaselineFound } from '../../src/pipeline/baseline.ts';
 import { readRunContext } from '../../src/pipeline/context.ts';
-import { gateFailure, outputsOf } from '../../src/pipeline/outputs.ts';
+import { gateFailure, healthFailure, outputsOf } from '../../src/pipeline/outputs.ts';
 import { scoredSamplesOf } from '../../src/results/parse.ts';
 import { inputDefaults } from '../harness/action-yml.ts';
 import { pullRequestEvent, pushEvent, workflowRunEvent } from '../harness/events.ts';
@@ -158,6 +158,7 @@ describe('readRunContext', () => {
       baseRef: 'main',
       headSha: 'a'.repeat(40),
       fromFork: false,
+      source: 'event',
     });
     const fork = workflowRunEvent({ fork: true });
     expect(contextFor(fork).pullRequest).toBeUndefined();
@@ -165,6 +166,7 @@ describe('readRunContext', () => {
       number: 31,
       baseRef: 'main',
       fromFork: true,
+      source: 'env', // to be checked against the API before use
     });
   });
 
@@ -172,5 +174,28 @@ describe('readRunContext', () => {
     const ctx = contextFor(pushEvent());
     expect(ctx.pullRequest).toBeUndefined();
     expect(ctx.defaultBranch).toBe('main');
+  });
+});
+
+describe('healthFailure', () => {
+  const f = (id: string, kind: string) => ({
+    id,
+    stage: 'judge' as const,
+    kind,
+    reason: `${kind} for ${id}`,
+  });
+
+  it('fails a run in which nothing was scored, counting the kinds', () => {
+    expect(healthFailure(3, 0, [f('a', 'missing'), f('b', 'missing'), f('c', 'unparseable')])).toBe(
+      'No sample was scored: all 3 failed (2 missing, 1 unparseable); the report lists each with its reason',
+    );
+  });
+
+  it('fails on a judge that could not be used, even if some samples scored', () => {
+    expect(healthFailure(3, 2, [f('c', 'auth')])).toBe('The judge could not be used: auth for c');
+  });
+
+  it('lets a run with some ordinary failures pass to the gate', () => {
+    expect(healthFailure(3, 2, [f('c', 'refused')])).toBeUndefined();
   });
 });
