@@ -491,3 +491,18 @@ describe('a run that measured nothing', () => {
     expect(r.summary).toContain('missing');
   });
 });
+
+describe('re-running a job', () => {
+  it('replaces the artifact of the earlier attempt instead of failing on the name', async () => {
+    const event = pullRequestEvent({ number: 44 });
+    const inputs = { 'artifact-name': 'rerun', samples: '4' };
+    const first = await stack.run({ runId: 6601, event, inputs });
+    expectExit(first, 0);
+    const again = await stack.run({ runId: 6601, event, inputs, env: { GITHUB_RUN_ATTEMPT: '2' } });
+    expectExit(again, 0);
+    expect(again.stdout).toContain('Replaced the artifact "rerun" of an earlier attempt');
+    const live = stack.actions.store.artifacts.filter((a) => a.name === 'rerun' && a.finalized);
+    expect(live.map((a) => a.runId)).toEqual([6601]);
+    expect(stack.actions.github.state.commentsOf(stack.actions.repository, 44)).toHaveLength(1);
+  });
+});
