@@ -16,8 +16,8 @@ import { runPipeline, type ActionInfo } from './pipeline/run.ts';
 import { judgeApiKey } from './pipeline/score.ts';
 
 export const FORK_NOTICE =
-  'Skipped: this pull request comes from a fork, and GitHub does not give secrets (openai-api-key) to ' +
-  'workflows of fork PRs. Use two workflows instead: one on pull_request that generates the images ' +
+  'Skipped: GitHub gives this pull request no secrets (openai-api-key is empty): it comes from a ' +
+  'fork, or from Dependabot. Use two workflows instead: one on pull_request that generates the images ' +
   '(mode: plan, then your generator) and uploads them as an artifact with no secrets, and one on ' +
   'workflow_run that downloads them and runs this action with images-dir and the key. See the README, ' +
   '"Pull requests from forks".';

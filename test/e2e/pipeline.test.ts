@@ -107,6 +107,20 @@ describe('a pull request', () => {
   });
 });
 
+describe('a Dependabot pull request', () => {
+  it('gets no secrets either, so it ends skipped instead of failing on the empty key', async () => {
+    const r = await stack.run({
+      runId: 2006,
+      event: pullRequestEvent({ number: 12 }),
+      inputs: { 'openai-api-key': '' },
+      env: { GITHUB_ACTOR: 'dependabot[bot]' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('skipped');
+    expect(r.annotations.find((a) => a.level === 'notice')?.message).toMatch(/Dependabot/);
+  });
+});
+
 describe('a worse model', () => {
   const TOY = `node ${path.join(repoRoot, 'demo/toy-model.ts')} {manifest}`;
   const inputs = { 'generate-command': TOY, 'artifact-name': 'toy-results', 'comment-id': 'toy' };
