@@ -45,9 +45,10 @@ try {
       `dist/ is out of date (${problems.length} problem(s)); run "npm run build" and commit dist/:`,
     );
     for (const p of problems.slice(0, 20)) console.error(`  ${p}`);
-    process.exit(1);
+    process.exitCode = 1;
+  } else {
+    console.log(`dist/ matches a fresh build (${b.size} files)`);
   }
-  console.log(`dist/ matches a fresh build (${b.size} files)`);
 } finally {
   rmSync(fresh, { recursive: true, force: true });
 }

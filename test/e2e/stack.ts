@@ -1,11 +1,10 @@
 // Everything an end-to-end run needs around dist/index.js: the GitHub REST and artifact servers,
 // the judge, the hub with a DreamBench++ data.zip, and a workspace with a generator.
-import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../harness/action-yml.ts';
+import { tempDir } from '../harness/temp.ts';
 import { pullRequestEvent, pushEvent, type GithubEvent } from '../harness/events.ts';
 import { runAction, type RunOptions, type RunResult } from '../harness/runner.ts';
 import { makeRuntimeToken, startActionsStack } from '../harness/servers/actions-env.ts';
@@ -95,7 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.hfToken ? { token: options.hfToken } : {}),
   });
   // One tool cache across runs, like a self-hosted runner: the dataset is downloaded once.
-  const toolCache = mkdtempSync(path.join(os.tmpdir(), 'dreambench-toolcache-'));
+  const toolCache = tempDir('dreambench-toolcache-');
   return {
     actions,
     judge,

@@ -2,10 +2,10 @@
 // ship) in a child Node 24 process with the environment a GitHub runner sets, and reads back what
 // the runner would: exit code, log, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, annotations.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inputDefaults, repoRoot } from './action-yml.ts';
+import { tempDir } from './temp.ts';
 import { FULL_NAME, REPO, pullRequestEvent, type GithubEvent } from './events.ts';
 
 export interface RunOptions {
@@ -59,7 +59,7 @@ export function shippedAction(): string {
     .toString('utf8')
     .split('\0')
     .filter((f) => f !== '' && !f.startsWith('test/') && !f.startsWith('bench/'));
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'dreambench-action-'));
+  const dir = tempDir('dreambench-action-');
   for (const f of files) {
     try {
       cpSync(path.join(repoRoot, f), path.join(dir, f), { dereference: false });
@@ -116,7 +116,7 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
 export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   const action = shippedAction();
   const event = opts.event ?? pullRequestEvent();
-  const home = mkdtempSync(path.join(os.tmpdir(), 'dreambench-runner-'));
+  const home = tempDir('dreambench-runner-');
   const runnerTemp = path.join(home, '_temp');
   const workspace = opts.workspace ?? path.join(home, 'work', REPO.name, REPO.name);
   for (const d of [runnerTemp, workspace, path.join(home, '_tool')])

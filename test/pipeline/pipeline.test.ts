@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { absoluteReport } from '../../src/compare/index.ts';
@@ -9,6 +8,7 @@ import { readRunContext } from '../../src/pipeline/context.ts';
 import { gateFailure, healthFailure, outputsOf } from '../../src/pipeline/outputs.ts';
 import { scoredSamplesOf } from '../../src/results/parse.ts';
 import { inputDefaults } from '../harness/action-yml.ts';
+import { tempDir } from '../harness/temp.ts';
 import { pullRequestEvent, pushEvent, workflowRunEvent } from '../harness/events.ts';
 import { FINGERPRINT, results, type SampleSpec } from '../results/fixtures.ts';
 
@@ -125,7 +125,7 @@ describe('outputs and the gate line', () => {
 
 describe('readRunContext', () => {
   function contextFor(event: ReturnType<typeof pullRequestEvent>, extra: NodeJS.ProcessEnv = {}) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
+    const dir = tempDir('dreambench-ctx-');
     writeFileSync(path.join(dir, 'event.json'), JSON.stringify(event.payload));
     return readRunContext({
       GITHUB_EVENT_PATH: path.join(dir, 'event.json'),

@@ -1,7 +1,6 @@
 // Shared fixtures of the score tests: a fast fake clock, generated images, samples.
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir as makeTempDir } from '../harness/temp.ts';
 import sharp from 'sharp';
 import type { Category, Sample } from '../../src/types.ts';
 import type { Clock } from '../../src/score/clock.ts';
@@ -34,7 +33,7 @@ export function seededRng(seed = 1): () => number {
 }
 
 export async function tempDir(): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), 'dreambench-score-'));
+  return makeTempDir('dreambench-score-');
 }
 
 /** A small solid-colour PNG whose colour depends on `i` (so every image hashes differently). */
