@@ -22,14 +22,14 @@ import { createOpenAIJudge, type JudgeTransport } from '../src/score/judge-clien
 import { prepareImage } from '../src/score/prepare-image.ts';
 import { scoreSamples, type ScoreItem } from '../src/score/score-samples.ts';
 import { loadTemplates } from '../src/score/templates.ts';
-import type { Category } from '../src/types.ts';
+import { CATEGORIES } from '../src/types.ts';
+import { dreamBenchPlusPromptClass } from '../src/plan/concept-naming.ts';
 
 const CONCEPTS = 150;
 const PROMPTS = 9;
 const SAMPLES = CONCEPTS * PROMPTS;
 const CONCURRENCY = 32;
 const LATENCY_MS = 200;
-const CATEGORIES: Category[] = ['animal', 'human', 'object', 'style'];
 /** Distinct generated images per size; samples hard-link to them (each path is prepared anew). */
 const POOL_PER_SIZE = 16;
 const SIZES = [512, 768, 1024];
@@ -183,7 +183,7 @@ async function itemsFrom({ pool, references }: Files): Promise<ScoreItem[]> {
           category,
           subject: 'thing',
           promptIndex: p,
-          promptClass: p < 4 ? 'photorealistic' : p < 7 ? 'style_transfer' : 'imaginative',
+          promptClass: dreamBenchPlusPromptClass(p),
           prompt: `a thing in scene ${p}`,
           referenceImages: [referencePath],
           seed: i,

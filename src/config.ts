@@ -81,7 +81,7 @@ export function parseConfig(read: InputReader, workspace: string): Config {
 
   const config: Config = {
     judge: {
-      apiKey: read(Inputs.OpenaiApiKey).trim(),
+      apiKey: get(Inputs.OpenaiApiKey),
       baseUrl: parseUrl(Inputs.OpenaiBaseUrl, get(Inputs.OpenaiBaseUrl)),
       model: nonEmpty(Inputs.JudgeModel, get(Inputs.JudgeModel), 'a model name'),
       repeats: integer(Inputs.JudgeRepeats, get(Inputs.JudgeRepeats), 1, 10),
@@ -129,9 +129,14 @@ export function parseConfig(read: InputReader, workspace: string): Config {
       enabled: boolean(Inputs.Comment, get(Inputs.Comment)),
       id: parseCommentId(get(Inputs.CommentId)),
     },
-    githubToken: read(Inputs.GithubToken).trim(),
+    githubToken: get(Inputs.GithubToken),
   };
   return deepFreeze(config);
+}
+
+/** The judge's key: the input, else `OPENAI_API_KEY` (which the SDK would read too). */
+export function judgeApiKey(config: Config, env: NodeJS.ProcessEnv): string {
+  return config.judge.apiKey || env.OPENAI_API_KEY || '';
 }
 
 function nonEmpty(name: InputName, raw: string, allowed: string): string {
@@ -192,13 +197,8 @@ function boolean(name: InputName, raw: string): boolean {
 
 function parseUrl(name: InputName, raw: string): string | undefined {
   if (raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(name, raw, 'empty or an http(s) URL such as "https://api.openai.com/v1"');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  const protocol = URL.canParse(raw) ? new URL(raw).protocol : '';
+  if (protocol !== 'https:' && protocol !== 'http:') {
     throw new InputError(name, raw, 'empty or an http(s) URL such as "https://api.openai.com/v1"');
   }
   return raw.replace(/\/+$/, '');

@@ -53,6 +53,9 @@ export type OutputName = (typeof Outputs)[keyof typeof Outputs];
 export const VERDICTS = ['pass', 'regression', 'improvement', 'no-baseline', 'skipped'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** The events whose runs publish a baseline (design.md "Results and baseline"). */
+export const BASELINE_EVENTS: readonly string[] = ['push', 'schedule', 'workflow_dispatch'];
+
 export const MODES = ['auto', 'check', 'baseline', 'plan', 'merge'] as const;
 export type ModeInput = (typeof MODES)[number];
 
@@ -64,6 +67,17 @@ export type JudgeScoring = (typeof JUDGE_SCORINGS)[number];
 /** The hidden marker that identifies our PR comment; `{id}` is the `comment-id` input. */
 export const commentMarker = (commentId: string): string =>
   `<!-- dreambench-action:${commentId} -->`;
+
+/** The results folder, uploaded as the artifact: its files and subfolders. */
+export const ArtifactFiles = {
+  Results: 'results.json',
+  Report: 'report.md',
+  ContactSheet: 'contact-sheet.jpg',
+  /** Judge-size generated images, `<sample id>.jpg`. */
+  Images: 'images',
+  /** Judge-size reference images, `<concept id>.jpg`. */
+  References: 'references',
+} as const;
 
 /** Bump when results.json changes shape incompatibly. */
 export const RESULTS_SCHEMA_VERSION = 1;

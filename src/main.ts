@@ -3,7 +3,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import pkg from '../package.json' with { type: 'json' };
-import { parseConfig, type Config } from './config.ts';
+import { judgeApiKey, parseConfig, type Config } from './config.ts';
 import { Inputs } from './constants.ts';
 import { InputConflictError } from './errors.ts';
 import { decideMode, type RunMode } from './mode.ts';
@@ -13,7 +13,6 @@ import { runMerge } from './pipeline/merge.ts';
 import { outputsOf, SKIPPED, type Outcome } from './pipeline/outputs.ts';
 import { verifiedContext } from './pipeline/pull-request.ts';
 import { runPipeline, type ActionInfo } from './pipeline/run.ts';
-import { judgeApiKey } from './pipeline/score.ts';
 
 export const FORK_NOTICE =
   'Skipped: GitHub gives this pull request no secrets (openai-api-key is empty): it comes from a ' +

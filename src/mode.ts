@@ -1,5 +1,5 @@
 // Which pipeline a run executes, decided from the event unless the `mode` input says otherwise.
-import type { ModeInput } from './constants.ts';
+import { BASELINE_EVENTS, type ModeInput } from './constants.ts';
 
 export type RunMode = 'check' | 'baseline' | 'plan' | 'merge';
 
@@ -20,7 +20,6 @@ export function baselineBranches(event: EventFacts, baselineBranch: string | und
   return [event.defaultBranch, baselineBranch].filter((b): b is string => b !== undefined);
 }
 
-const BASELINE_EVENTS = ['schedule', 'workflow_dispatch'];
 const PR_EVENTS = ['pull_request', 'pull_request_target'];
 
 export function decideMode(
@@ -31,9 +30,6 @@ export function decideMode(
   if (input !== 'auto') return { mode: input, why: `mode "${input}" was set explicitly` };
   if (PR_EVENTS.includes(event.eventName)) {
     return { mode: 'check', why: `"${event.eventName}" event: compare against the baseline` };
-  }
-  if (BASELINE_EVENTS.includes(event.eventName)) {
-    return { mode: 'baseline', why: `"${event.eventName}" event: publish a baseline` };
   }
   if (event.eventName === 'push') {
     const branch = event.ref.replace(/^refs\/heads\//, '');
@@ -48,6 +44,9 @@ export function decideMode(
         (publishing.length > 0 ? ` (${publishing.map((b) => `"${b}"`).join(', ')})` : '') +
         ': nothing to compare or publish (set baseline-branch, or mode: baseline to run anyway)',
     };
+  }
+  if (BASELINE_EVENTS.includes(event.eventName)) {
+    return { mode: 'baseline', why: `"${event.eventName}" event: publish a baseline` };
   }
   return {
     mode: 'skip',

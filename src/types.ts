@@ -1,5 +1,6 @@
 // Domain types shared by every stage of the pipeline (plan → generate → score → compare → report).
 // Pure data: no behaviour, no imports of edges.
+import type { JudgeScoring } from './constants.ts';
 
 export const CATEGORIES = ['animal', 'human', 'object', 'style'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -83,7 +84,7 @@ export interface Fingerprint {
   readonly samples: number | 'all';
   readonly categories: readonly Category[];
   readonly judgeModel: string;
-  readonly judgeScoring: 'expected' | 'sampled';
+  readonly judgeScoring: JudgeScoring;
   readonly judgeRepeats: number;
   readonly templatesSha256: string;
   readonly imageSize: number;

@@ -1,12 +1,17 @@
 // The report when there is no comparable baseline: absolute numbers with bootstrap intervals
 // (same cluster bootstrap as the comparison) and the verdict `no-baseline`.
 import type { ScoredSample } from '../types.ts';
-import { absoluteRows, aggregate, type Aggregate } from './aggregate.ts';
+import { aggregateOf, type Aggregate } from './aggregate.ts';
 import { bootstrapSums } from './bootstrap.ts';
 import { breakdown, type Breakdown } from './breakdown.ts';
-import { buildClusterTable } from './cluster-table.ts';
+import { buildClusterTable, toRow } from './cluster-table.ts';
 import { percentileInterval, type Quantity } from './estimates.ts';
-import { validateStatOptions, type StatOptions } from './validate.ts';
+import {
+  validateFailed,
+  validateSamples,
+  validateStatOptions,
+  type StatOptions,
+} from './validate.ts';
 
 export type Interval = readonly [number, number];
 
@@ -32,8 +37,10 @@ export function absoluteReport(
   opts: StatOptions,
 ): AbsoluteReport {
   const iterations = validateStatOptions(opts);
-  const agg = aggregate(samples, failed);
-  const table = buildClusterTable(absoluteRows(samples));
+  validateSamples(samples, 'scored');
+  validateFailed(failed);
+  const table = buildClusterTable(samples.map((s) => toRow(s)));
+  const agg = aggregateOf(table, samples.length, failed);
   const replicates = bootstrapSums(table, iterations, opts.seed);
   const ci = (g: number, q: Quantity) =>
     percentileInterval(replicates, g, q, 'pr', opts.confidence);

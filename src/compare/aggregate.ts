@@ -2,13 +2,7 @@
 // CP·PF is the product of the two means; every number comes with the count behind it.
 import type { ScoredSample } from '../types.ts';
 import { breakdown, type Breakdown } from './breakdown.ts';
-import {
-  buildClusterTable,
-  clustersPerGroup,
-  FIELD,
-  FIELD_COUNT,
-  type PairedRow,
-} from './cluster-table.ts';
+import { buildClusterTable, groupCounts, toRow, type ClusterTable } from './cluster-table.ts';
 import { statistic } from './estimates.ts';
 import { validateFailed, validateSamples } from './validate.ts';
 
@@ -29,19 +23,6 @@ export interface Aggregate extends Breakdown<GroupStats> {
   readonly failed: number;
 }
 
-/** One side's samples as table rows: the scores go in `pr`, `base` stays zero. */
-export function absoluteRows(samples: readonly ScoredSample[]): PairedRow[] {
-  return samples.map((s) => ({
-    concept: s.concept,
-    category: s.category,
-    promptClass: s.promptClass,
-    baseCp: 0,
-    basePf: 0,
-    prCp: s.cp / 4,
-    prPf: s.pf / 4,
-  }));
-}
-
 function orNull(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
@@ -50,14 +31,17 @@ function orNull(v: number): number | null {
 export function aggregate(samples: readonly ScoredSample[], failed: number): Aggregate {
   validateSamples(samples, 'scored');
   validateFailed(failed);
-  const table = buildClusterTable(absoluteRows(samples));
-  const concepts = clustersPerGroup(table);
+  return aggregateOf(buildClusterTable(samples.map((s) => toRow(s))), samples.length, failed);
+}
+
+/** The absolute numbers of a one-sided table (validated by the caller). */
+export function aggregateOf(table: ClusterTable, scored: number, failed: number): Aggregate {
+  const counts = groupCounts(table);
   const stats = breakdown<GroupStats>((g) => ({
-    samples: table.total[g * FIELD_COUNT + FIELD.n]!,
-    concepts: concepts[g]!,
+    ...counts(g),
     cp: orNull(statistic(table.total, 0, g, 'cp', 'pr')),
     pf: orNull(statistic(table.total, 0, g, 'pf', 'pr')),
     cpPf: orNull(statistic(table.total, 0, g, 'cpPf', 'pr')),
   }));
-  return { ...stats, scored: samples.length, failed };
+  return { ...stats, scored, failed };
 }

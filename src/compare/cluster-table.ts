@@ -2,7 +2,13 @@
 // A cluster is one reference image (`concept`): its prompts share the subject, so their scores are
 // correlated and must be resampled together. For every cluster we store, for each reporting group
 // (overall, each category, each prompt class), the sample count and the score sums of both sides.
-import { CATEGORIES, PROMPT_CLASSES, type Category, type PromptClass } from '../types.ts';
+import {
+  CATEGORIES,
+  PROMPT_CLASSES,
+  type Category,
+  type PromptClass,
+  type ScoredSample,
+} from '../types.ts';
 
 /** Reporting groups: 0 = overall, then the categories, then the prompt classes. */
 export const GROUP_COUNT = 1 + CATEGORIES.length + PROMPT_CLASSES.length;
@@ -45,6 +51,22 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A table row from judge scores (0-4): a paired sample, or one side alone (`base` absent: zeros). */
+export function toRow(
+  pr: Pick<ScoredSample, 'concept' | 'category' | 'promptClass' | 'cp' | 'pf'>,
+  base?: Pick<ScoredSample, 'cp' | 'pf'>,
+): PairedRow {
+  return {
+    concept: pr.concept,
+    category: pr.category,
+    promptClass: pr.promptClass,
+    baseCp: (base?.cp ?? 0) / 4,
+    basePf: (base?.pf ?? 0) / 4,
+    prCp: pr.cp / 4,
+    prPf: pr.pf / 4,
+  };
+}
+
 export function buildClusterTable(rows: readonly PairedRow[]): ClusterTable {
   const categoryOf = new Map<string, Category>();
   for (const r of rows) categoryOf.set(r.concept, r.category);
@@ -79,4 +101,12 @@ export function clustersPerGroup(table: ClusterTable): number[] {
     for (let g = 0; g < GROUP_COUNT; g++)
       if (table.sums[c * STRIDE + g * FIELD_COUNT + FIELD.n]! > 0) counts[g]! += 1;
   return counts;
+}
+
+/** Samples and reference images behind each reporting group. */
+export function groupCounts(
+  table: ClusterTable,
+): (g: number) => { samples: number; concepts: number } {
+  const concepts = clustersPerGroup(table);
+  return (g) => ({ samples: table.total[g * FIELD_COUNT + FIELD.n]!, concepts: concepts[g]! });
 }

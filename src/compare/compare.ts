@@ -1,25 +1,25 @@
 // Paired comparison of a PR's scores with the baseline's: deltas over samples scored on both
 // sides, cluster-bootstrap intervals for every number, and the gate on CP and PF (cluster-robust
 // t-tests, Holm-corrected, with a tolerance).
-import type { ScoredSample } from '../types.ts';
+import type { Metric, ScoredSample } from '../types.ts';
 import type { Interval } from './absolute-report.ts';
 import { bootstrapSums } from './bootstrap.ts';
 import { breakdown, type Breakdown } from './breakdown.ts';
 import {
   buildClusterTable,
-  clustersPerGroup,
+  groupCounts,
   FIELD,
   FIELD_COUNT,
   OVERALL_GROUP,
   STRIDE,
   type ClusterTable,
-  type PairedRow,
+  toRow,
 } from './cluster-table.ts';
 import { clusterRobustTest, minimumDetectableEffect } from './cluster-test.ts';
 import { InsufficientPairsError, InvalidOptionError } from './errors.ts';
 import { percentileInterval, statistic, type Quantity } from './estimates.ts';
 import { holmAdjust } from './holm.ts';
-import { pairSamples, type Pairing, type SamplePair } from './pairing.ts';
+import { pairSamples, type Pairing } from './pairing.ts';
 import { sampleDeltas, type SampleDelta } from './sample-deltas.ts';
 import { validateSamples, validateStatOptions, type StatOptions } from './validate.ts';
 import {
@@ -84,18 +84,6 @@ export interface Comparison extends Breakdown<GroupDelta> {
 const GATED = ['cp', 'pf'] as const;
 const POWER = 0.8;
 
-function pairedRows(pairs: readonly SamplePair[]): PairedRow[] {
-  return pairs.map(({ base, pr }) => ({
-    concept: pr.concept,
-    category: pr.category,
-    promptClass: pr.promptClass,
-    baseCp: base.cp / 4,
-    basePf: base.pf / 4,
-    prCp: pr.cp / 4,
-    prPf: pr.pf / 4,
-  }));
-}
-
 function deltaEstimate(
   table: ClusterTable,
   replicates: Float64Array,
@@ -114,7 +102,7 @@ function deltaEstimate(
 }
 
 /** Per-cluster delta sums and sizes of the overall group, the inputs of the cluster test. */
-function clusterDeltas(table: ClusterTable, metric: 'cp' | 'pf') {
+function clusterDeltas(table: ClusterTable, metric: Metric) {
   const k = table.concepts.length;
   const deltaSums = new Float64Array(k);
   const sizes = new Float64Array(k);
@@ -142,12 +130,11 @@ export function compare(
   if (pairing.pairedConcepts < 2)
     throw new InsufficientPairsError(pairing.paired, pairing.pairedConcepts);
 
-  const table = buildClusterTable(pairedRows(pairs));
+  const table = buildClusterTable(pairs.map(({ base, pr }) => toRow(pr, base)));
   const replicates = bootstrapSums(table, iterations, opts.seed);
-  const concepts = clustersPerGroup(table);
+  const counts = groupCounts(table);
   const groups = breakdown<GroupDelta>((g) => ({
-    samples: table.total[g * FIELD_COUNT + FIELD.n]!,
-    concepts: concepts[g]!,
+    ...counts(g),
     cp: deltaEstimate(table, replicates, g, 'cp', opts.confidence),
     pf: deltaEstimate(table, replicates, g, 'pf', opts.confidence),
     cpPf: deltaEstimate(table, replicates, g, 'cpPf', opts.confidence),

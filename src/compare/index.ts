@@ -1,12 +1,7 @@
 // The statistics stage: pure functions from scored samples to absolute numbers, paired comparisons
 // and verdicts. No I/O, no clock, no unseeded randomness.
 export { aggregate, type Aggregate, type GroupStats } from './aggregate.ts';
-export {
-  absoluteReport,
-  type AbsoluteReport,
-  type GroupIntervals,
-  type Interval,
-} from './absolute-report.ts';
+export { absoluteReport, type AbsoluteReport, type Interval } from './absolute-report.ts';
 export type { Breakdown } from './breakdown.ts';
 export {
   compare,
@@ -20,5 +15,5 @@ export { InsufficientPairsError, InvalidOptionError, InvalidSampleError } from '
 export { fingerprintDiff, type FingerprintDifference } from './fingerprint.ts';
 export type { Pairing } from './pairing.ts';
 export { largestChanges, type SampleDelta, type ScoreChange } from './sample-deltas.ts';
-export { DEFAULT_ITERATIONS, type StatOptions } from './validate.ts';
-export type { ComparisonVerdict, MetricVerdict, Verdict } from './verdict.ts';
+export type { StatOptions } from './validate.ts';
+export type { ComparisonVerdict, MetricVerdict } from './verdict.ts';

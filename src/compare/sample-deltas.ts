@@ -1,5 +1,5 @@
 // Per-sample changes for the report's "largest changes" list (judge scale 0-4, as the judge said).
-import type { Category, PromptClass } from '../types.ts';
+import type { Category, Metric, PromptClass } from '../types.ts';
 import type { SamplePair } from './pairing.ts';
 
 export interface ScoreChange {
@@ -22,7 +22,7 @@ function change(base: number, pr: number): ScoreChange {
   return { base, pr, delta: pr - base };
 }
 
-function size(d: SampleDelta, by: 'cp' | 'pf' | 'either'): number {
+function size(d: SampleDelta, by: Metric | 'either'): number {
   return by === 'either'
     ? Math.max(Math.abs(d.cp.delta), Math.abs(d.pf.delta))
     : Math.abs(d[by].delta);
@@ -36,7 +36,7 @@ function size(d: SampleDelta, by: 'cp' | 'pf' | 'either'): number {
 export function largestChanges(
   deltas: readonly SampleDelta[],
   n: number,
-  by: 'cp' | 'pf' | 'either' = 'either',
+  by: Metric | 'either' = 'either',
   perConcept = Infinity,
 ): SampleDelta[] {
   const sorted = [...deltas].sort(

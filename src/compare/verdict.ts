@@ -3,7 +3,6 @@
 
 export type MetricVerdict = 'regression' | 'improvement' | 'no significant change';
 export type ComparisonVerdict = 'pass' | 'regression' | 'improvement';
-export type Verdict = ComparisonVerdict | 'no-baseline';
 
 export function metricVerdict(
   delta: number,

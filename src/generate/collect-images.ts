@@ -1,15 +1,15 @@
 // Finds and checks the generated image of every sample. A bad or absent image becomes a
 // SampleFailure (stage 'generate') listed by id: nothing is skipped silently.
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from '../constants.ts';
 import type { Sample, SampleFailure } from '../types.ts';
-import { sniffImageFormat } from '../plan/image-format.ts';
+import { forEachLimited } from '../concurrency.ts';
+import { sniffImageFile } from '../plan/image-file.ts';
+import { IMAGE_EXTENSIONS } from '../plan/image-format.ts';
 import { outputImageOf } from './manifest.ts';
 
-export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
-export const MAX_IMAGE_PIXELS = 50_000_000;
-export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
 const CHECK_CONCURRENCY = 4;
 
 export interface CollectOptions {
@@ -38,21 +38,16 @@ export async function collectImages(
   const realFolder = await realpath(folder).catch(() => folder);
   const locate = options.imagesDir ? await imagesDirLocator(folder) : outputDirLocator(folder);
   const results = new Array<Check>(samples.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < samples.length) {
-      const i = next++;
-      const id = samples[i]!.id;
-      // An I/O error (EACCES, EIO, ELOOP) is this sample's failure, never the whole collection's;
-      // a file that vanished or a dangling link is a missing image.
-      results[i] = await locate(id)
-        .then((found) => (typeof found === 'string' ? checkImage(found, realFolder) : found))
-        .catch((error: unknown) =>
-          fail(isAbsent(error) ? 'missing' : 'unreadable', `${id}: ${describeError(error)}`),
-        );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, samples.length) }, worker));
+  await forEachLimited([...samples.keys()], CHECK_CONCURRENCY, async (i) => {
+    const id = samples[i]!.id;
+    // An I/O error (EACCES, EIO, ELOOP) is this sample's failure, never the whole collection's;
+    // a file that vanished or a dangling link is a missing image.
+    results[i] = await locate(id)
+      .then((found) => (typeof found === 'string' ? checkImage(found, realFolder) : found))
+      .catch((error: unknown) =>
+        fail(isAbsent(error) ? 'missing' : 'unreadable', `${id}: ${describeError(error)}`),
+      );
+  });
   const images = new Map<string, string>();
   const failures: SampleFailure[] = [];
   samples.forEach((sample, i) => {
@@ -127,14 +122,7 @@ async function checkImage(file: string, realFolder: string): Promise<Check> {
   if (info.size === 0) return fail('empty', `${file} is empty (0 bytes)`);
   if (info.size > MAX_IMAGE_BYTES)
     return fail('too-large', `${file} has ${info.size} bytes, more than ${MAX_IMAGE_BYTES}`);
-  const head = Buffer.alloc(16);
-  const handle = await open(real, 'r');
-  try {
-    await handle.read(head, 0, 16, 0);
-  } finally {
-    await handle.close();
-  }
-  if (sniffImageFormat(head) === null)
+  if ((await sniffImageFile(real)) === null)
     return fail('unsupported-format', `${file} is not a PNG, JPEG or WebP image`);
   try {
     const meta = await sharp(real).metadata();

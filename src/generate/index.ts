@@ -3,12 +3,7 @@ export { writeManifest, renderManifest, manifestLine, outputImageOf } from './ma
 export type { ManifestLine } from './manifest.ts';
 export { runGenerateCommand, TAIL_LINES, DRAIN_GRACE_MS } from './run-command.ts';
 export type { GenerateCommandOptions } from './run-command.ts';
-export {
-  collectImages,
-  MAX_IMAGE_BYTES,
-  MAX_IMAGE_PIXELS,
-  IMAGE_EXTENSIONS,
-} from './collect-images.ts';
+export { collectImages } from './collect-images.ts';
 export type { CollectOptions, CollectedImages } from './collect-images.ts';
 export { GenerateCommandError, GenerateCancelledError } from './errors.ts';
 export { shellQuote, substituteCommand } from './shell-quote.ts';

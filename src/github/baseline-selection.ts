@@ -5,7 +5,7 @@
 // artifacts) is narrowed by what each artifact says about its run, and only those candidates'
 // runs are fetched to check event, conclusion and workflow.
 
-export const BASELINE_EVENTS: readonly string[] = ['push', 'schedule', 'workflow_dispatch'];
+import { BASELINE_EVENTS } from '../constants.ts';
 
 /** The fields of a REST artifact (`GET /repos/{o}/{r}/actions/artifacts`) the rules read. */
 export interface ArtifactLike {
@@ -96,7 +96,7 @@ export interface BaselineRunCriteria {
 
 const sameRepo = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
 
-/** `bench.yml` from `.github/workflows/bench.yml@refs/heads/main`. */
+/** `bench.yml` from a run's `path`, `.github/workflows/bench.yml@refs/heads/main`. */
 const workflowFileOf = (runPath: string | undefined) =>
   runPath?.split('@')[0]?.split('/').pop() ?? '';
 
@@ -130,11 +130,16 @@ export function baselineRunRejection(run: RunLike, criteria: BaselineRunCriteria
  * (`owner/repo/.github/workflows/bench.yml@refs/heads/main` → `bench.yml`).
  */
 export function workflowFileFromRef(workflowRef: string): string {
-  const match = /\/\.github\/workflows\/([^/@]+)@/.exec(workflowRef);
-  if (!match?.[1]) {
+  const file = workflowFileOfRef(workflowRef);
+  if (file === undefined) {
     throw new Error(
       `GITHUB_WORKFLOW_REF ${JSON.stringify(workflowRef)} is not "<owner>/<repo>/.github/workflows/<file>@<ref>"`,
     );
   }
-  return match[1];
+  return file;
+}
+
+/** Like workflowFileFromRef, `undefined` where the ref names no workflow file. */
+export function workflowFileOfRef(workflowRef: string): string | undefined {
+  return /\/\.github\/workflows\/([^/@]+)@/.exec(workflowRef)?.[1];
 }

@@ -7,9 +7,6 @@ import { Permission, withPermission } from './permissions.ts';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
-/** GitHub rejects issue comment bodies longer than this. */
-export const COMMENT_BODY_LIMIT = GITHUB_COMMENT_LIMIT;
-
 /** The body as posted: the marker on its own first line, then the report. */
 export function withMarker(body: string, commentId: string): string {
   const marker = commentMarker(commentId);
@@ -64,8 +61,8 @@ export interface UpsertedComment {
 export async function upsertComment(options: UpsertCommentOptions): Promise<UpsertedComment> {
   const { octokit, owner, repo, issueNumber } = options;
   const body = withMarker(options.body, options.commentId);
-  if (body.length > COMMENT_BODY_LIMIT)
-    throw new CommentTooLongError(body.length, COMMENT_BODY_LIMIT);
+  if (body.length > GITHUB_COMMENT_LIMIT)
+    throw new CommentTooLongError(body.length, GITHUB_COMMENT_LIMIT);
   const target = `${owner}/${repo}#${issueNumber}`;
   const ctx = (operation: string) => ({ operation, target, permission: Permission.Comments });
 

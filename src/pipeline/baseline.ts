@@ -1,5 +1,4 @@
 // Compare: find the baseline's results, check that they measured the same thing, and compare.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getOctokit } from '@actions/github';
 import { compare, fingerprintDiff, InsufficientPairsError } from '../compare/index.ts';
@@ -7,11 +6,12 @@ import type { Config } from '../config.ts';
 import { findBaseline } from '../github/artifacts.ts';
 import type { ComparisonView } from '../report/model.ts';
 import { ResultsFormatError } from '../results/errors.ts';
-import { parseResults, scoredSamplesOf } from '../results/parse.ts';
+import { scoredSamplesOf } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
 import type { Fingerprint, ScoredSample } from '../types.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
+import { readResultsIn } from './results-folder.ts';
 
 export interface BaselineFound {
   readonly results: ResultsFile;
@@ -55,17 +55,16 @@ export async function fetchBaseline(
         `on "${branch}" has an unexpired "${config.artifactName}" artifact`,
     };
   }
-  let results: ResultsFile;
+  let results: ResultsFile | undefined;
   try {
-    const text = await readFile(path.join(found.dir, 'results.json'), 'utf8');
-    results = parseResults(text, `the baseline's results.json (run ${found.run.id})`);
+    results = await readResultsIn(found.dir, `the baseline's results.json (run ${found.run.id})`);
   } catch (e) {
     // An unreadable baseline is not this PR's fault: report absolute numbers and say why.
     if (e instanceof ResultsFormatError) return { missing: e.message };
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { missing: `the baseline artifact of run ${found.run.id} holds no results.json` };
-    }
     throw e;
+  }
+  if (!results) {
+    return { missing: `the baseline artifact of run ${found.run.id} holds no results.json` };
   }
   io.log.info(
     `Baseline: run ${found.run.id} on "${branch}" (${found.run.headSha.slice(0, 7)}, ${found.run.createdAt})`,

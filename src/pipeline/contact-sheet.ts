@@ -5,9 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { largestChanges, type Comparison } from '../compare/index.ts';
 import { buildContactSheet, type ContactSheetRow } from '../report/index.ts';
-import { ARTIFACT_IMAGES, ARTIFACT_REFERENCES } from './score.ts';
+import { ArtifactFiles } from '../constants.ts';
 
-export const CONTACT_SHEET_FILE = 'contact-sheet.jpg';
 const ROWS = 8;
 const CELL = 256;
 
@@ -21,9 +20,9 @@ export function contactSheetRows(
   return largestChanges(drops, ROWS, 'either', 1).map((d) => ({
     id: d.id,
     label: `${d.id}  CP ${d.cp.base}→${d.cp.pr}  PF ${d.pf.base}→${d.pf.pr}`,
-    reference: path.join(resultsDir, ARTIFACT_REFERENCES, `${d.concept}.jpg`),
-    baseline: baselineDir ? path.join(baselineDir, ARTIFACT_IMAGES, `${d.id}.jpg`) : undefined,
-    pr: path.join(resultsDir, ARTIFACT_IMAGES, `${d.id}.jpg`),
+    reference: path.join(resultsDir, ArtifactFiles.References, `${d.concept}.jpg`),
+    baseline: baselineDir ? path.join(baselineDir, ArtifactFiles.Images, `${d.id}.jpg`) : undefined,
+    pr: path.join(resultsDir, ArtifactFiles.Images, `${d.id}.jpg`),
   }));
 }
 
@@ -38,8 +37,8 @@ export async function writeContactSheet(
     .filter((r) => existsSync(r.reference) && existsSync(r.pr));
   if (rows.length === 0) return undefined;
   await writeFile(
-    path.join(resultsDir, CONTACT_SHEET_FILE),
+    path.join(resultsDir, ArtifactFiles.ContactSheet),
     await buildContactSheet(rows, { cell: CELL }),
   );
-  return CONTACT_SHEET_FILE;
+  return ArtifactFiles.ContactSheet;
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { workflowFileOfRef } from '../github/baseline-selection.ts';
 
 export interface RunContext {
   readonly workspace: string;
@@ -112,8 +113,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
   const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
   const runId = Number(env.GITHUB_RUN_ID ?? 0);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const workflowRef = env.GITHUB_WORKFLOW_REF ?? '';
-  const workflowFile = /\/\.github\/workflows\/([^@]+)@/.exec(workflowRef)?.[1];
+  const workflowFile = workflowFileOfRef(env.GITHUB_WORKFLOW_REF ?? '');
   return {
     workspace,
     workDir: path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'dreambench'),

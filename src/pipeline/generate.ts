@@ -1,10 +1,9 @@
 // Generate: run the repository's command once (or take `images-dir`), then check every image.
 import { mkdir } from 'node:fs/promises';
-import type { Config } from '../config.ts';
+import { judgeApiKey, type Config } from '../config.ts';
 import { collectImages, runGenerateCommand, type CollectedImages } from '../generate/index.ts';
 import type { RunContext } from './context.ts';
 import { generatorEnv } from './generator-env.ts';
-import { judgeApiKey } from './score.ts';
 import type { RunIO } from './io.ts';
 import type { Planned } from './plan.ts';
 

@@ -1,19 +1,18 @@
 // Merge: combine the shard artifacts of this run into one result, then compare and report it as
 // an unsharded run would (check on a pull request, baseline otherwise).
-import { cp, readFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import type { Config } from '../config.ts';
 import { InputConflictError } from '../errors.ts';
-import { Inputs } from '../constants.ts';
+import { ArtifactFiles, Inputs } from '../constants.ts';
 import { ShardMergeError } from '../results/errors.ts';
 import { mergeShards } from '../results/merge.ts';
-import { parseResults } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
 import { withoutSecrets, type RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
 import { SKIPPED, type Outcome } from './outputs.ts';
-import { RESULTS_FILE } from './publish.ts';
+import { readResultsIn } from './results-folder.ts';
 import { lookUpBaseline, report, type ActionInfo } from './run.ts';
 
 async function downloadShards(config: Config, ctx: RunContext, io: RunIO) {
@@ -24,14 +23,10 @@ async function downloadShards(config: Config, ctx: RunContext, io: RunIO) {
   for (const a of artifacts.filter((x) => x.name.startsWith(prefix))) {
     const dir = path.join(ctx.workDir, 'shards', a.name);
     await client.downloadArtifact(a.id, { path: dir });
-    const text = await readFile(path.join(dir, RESULTS_FILE), 'utf8').catch(
-      (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT')
-          throw new ShardMergeError(`artifact "${a.name}" holds no ${RESULTS_FILE}`);
-        throw e;
-      },
-    );
-    shards.push({ results: parseResults(text, `artifact "${a.name}"`), dir });
+    const results = await readResultsIn(dir, `artifact "${a.name}"`);
+    if (!results)
+      throw new ShardMergeError(`artifact "${a.name}" holds no ${ArtifactFiles.Results}`);
+    shards.push({ results, dir });
     io.log.info(`Shard artifact "${a.name}": ${shards.at(-1)!.results.samples.length} samples`);
   }
   return { shards, prefix };
@@ -67,7 +62,7 @@ export async function runMerge(
   for (const s of shards) {
     await cp(s.dir, resultsDir, {
       recursive: true,
-      filter: (src) => path.basename(src) !== RESULTS_FILE && !src.endsWith('.md'),
+      filter: (src) => path.basename(src) !== ArtifactFiles.Results && !src.endsWith('.md'),
     });
   }
   const mode = ctx.pullRequest ? 'check' : 'baseline';

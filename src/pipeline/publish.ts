@@ -1,6 +1,4 @@
 // Publish: write results.json and report.md, upload the artifact, upsert the PR comment.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
 import type { Config } from '../config.ts';
@@ -11,25 +9,10 @@ import { upsertComment } from '../github/comment.ts';
 import { renderComment, renderSummary } from '../report/index.ts';
 import type { ComparisonView, ReportInput } from '../report/model.ts';
 import type { ResultsFile } from '../results/schema.ts';
+import { writeResultsFolder } from './results-folder.ts';
 import { writeContactSheet } from './contact-sheet.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
-
-export const RESULTS_FILE = 'results.json';
-export const REPORT_FILE = 'report.md';
-
-export async function writeResultsFolder(
-  resultsDir: string,
-  results: ResultsFile,
-  reportMarkdown: string,
-): Promise<{ resultsFile: string; reportFile: string }> {
-  await mkdir(resultsDir, { recursive: true });
-  const resultsFile = path.join(resultsDir, RESULTS_FILE);
-  const reportFile = path.join(resultsDir, REPORT_FILE);
-  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(reportFile, reportMarkdown);
-  return { resultsFile, reportFile };
-}
 
 /** The artifact's name: shards append `-shard-i` so the merge job can find every slice. */
 export function artifactNameOf(config: Config): string {

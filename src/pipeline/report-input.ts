@@ -1,37 +1,23 @@
 // Pure: the report's view model from what the stages produced.
-import type { AbsoluteReport } from '../compare/index.ts';
+import type { Metric } from '../types.ts';
 import type { Config } from '../config.ts';
-import type { Verdict } from '../constants.ts';
-import type {
-  ComparisonView,
-  HistoryPoint,
-  JudgeView,
-  ReportInput,
-  SampleView,
-} from '../report/model.ts';
+import type { JudgeView, ReportInput, SampleView } from '../report/model.ts';
 import type { PlannedSample } from '../results/schema.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
-import type { Fingerprint, SampleFailure } from '../types.ts';
+import type { Assessment, Measured } from './assess.ts';
 
-export interface ReportParts {
-  readonly config: Config;
-  readonly mode: 'check' | 'baseline';
-  readonly verdict: Verdict;
-  readonly absolute: AbsoluteReport;
-  readonly comparison: ComparisonView;
-  readonly samples: readonly PlannedSample[];
-  readonly failures: readonly SampleFailure[];
-  readonly records: readonly JudgeRecord[];
-  readonly stats: ScoreStats;
-  readonly baselineRecords: readonly JudgeRecord[];
-  readonly fingerprint: Fingerprint;
-  readonly runUrl: string;
-  readonly artifactUrl: string | undefined;
-  readonly history: readonly HistoryPoint[];
-  readonly sha: string;
-}
+/** What the stages measured and what it amounts to, plus where the report links to. */
+export type ReportParts = Omit<Measured, 'resultsDir'> &
+  Pick<Assessment, 'verdict' | 'absolute' | 'comparison' | 'history'> & {
+    readonly config: Config;
+    readonly mode: 'check' | 'baseline';
+    readonly baselineRecords: readonly JudgeRecord[];
+    readonly runUrl: string;
+    readonly artifactUrl: string | undefined;
+    readonly sha: string;
+  };
 
-function lastReply(record: JudgeRecord | undefined, metric: 'cp' | 'pf'): string | undefined {
+function lastReply(record: JudgeRecord | undefined, metric: Metric): string | undefined {
   const judgments = record?.[metric].judgments ?? [];
   for (let i = judgments.length - 1; i >= 0; i--) {
     const reply = judgments[i]!.reply;

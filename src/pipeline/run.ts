@@ -10,7 +10,7 @@ import type { RunContext } from './context.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { generate } from './generate.ts';
 import type { RunIO } from './io.ts';
-import { gateFailure, healthFailure, type Outcome } from './outputs.ts';
+import { gateFailure, healthFailure, SKIPPED, type Outcome } from './outputs.ts';
 import { plan } from './plan.ts';
 import { publish } from './publish.ts';
 import { reportInput } from './report-input.ts';
@@ -24,7 +24,7 @@ export interface ActionInfo {
 
 export async function runPipeline(
   config: Config,
-  mode: RunMode,
+  mode: Exclude<RunMode, 'merge'>,
   ctx: RunContext,
   io: RunIO,
   action: ActionInfo,
@@ -37,15 +37,8 @@ export async function runPipeline(
     io.log.notice(
       `Wrote the manifest of ${planned.samples.length} samples: ${planned.manifestPath}`,
     );
-    return {
-      verdict: 'skipped',
-      scored: 0,
-      failed: 0,
-      costUsd: 0,
-      manifestFile: planned.manifestPath,
-    };
+    return { ...SKIPPED, manifestFile: planned.manifestPath };
   }
-  if (mode === 'merge') throw new Error('mode "merge" is handled by runMerge');
   // Before any judge call is paid for: a missing `actions: read` permission fails here, cheaply.
   const baseline = await lookUpBaseline(config, ctx, io);
   const collected = await io.log.group('Generate: make and check the images', () =>
@@ -103,12 +96,6 @@ export async function report(
     run,
     ...m,
     aggregate: a.absolute.aggregate,
-    // From the fingerprint: a merge job's own inputs may not be those its shards judged with.
-    judge: {
-      model: m.fingerprint.judgeModel,
-      scoring: m.fingerprint.judgeScoring,
-      repeats: m.fingerprint.judgeRepeats,
-    },
     history: a.history,
   });
   const input = (artifactUrl: string | undefined) =>

@@ -3,7 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import { judgeApiKey, type Config } from '../config.ts';
+import { ArtifactFiles } from '../constants.ts';
 import type { CollectedImages } from '../generate/index.ts';
 import { restoreJudgeCache, saveJudgeCache } from '../score/cache-persist.ts';
 import { FolderJudgeCache } from '../score/judge-cache.ts';
@@ -24,14 +25,6 @@ import type { Planned } from './plan.ts';
 /** Per-request timeout: a PF reply with its analysis rarely takes more than 30 s. */
 const REQUEST_TIMEOUT_MS = 120_000;
 
-/** Where prepared (judge-size) images go inside the results folder. */
-export const ARTIFACT_IMAGES = 'images';
-export const ARTIFACT_REFERENCES = 'references';
-
-export function judgeApiKey(config: Config, env: NodeJS.ProcessEnv): string {
-  return config.judge.apiKey || env.OPENAI_API_KEY || '';
-}
-
 export async function loadJudgeTemplates(config: Config, actionRoot: string): Promise<Templates> {
   return loadTemplates(config.promptsDir ?? path.join(actionRoot, 'prompts'));
 }
@@ -47,7 +40,7 @@ function cacheDir(ctx: RunContext, env: NodeJS.ProcessEnv): string {
 /** Writes each prepared image once into the results folder (the artifact's judge-size images). */
 function imageKeeper(resultsDir: string) {
   return async (e: PreparedEvent): Promise<void> => {
-    const sub = e.role === 'generated' ? ARTIFACT_IMAGES : ARTIFACT_REFERENCES;
+    const sub = e.role === 'generated' ? ArtifactFiles.Images : ArtifactFiles.References;
     await mkdir(path.join(resultsDir, sub), { recursive: true });
     await writeFile(path.join(resultsDir, sub, `${e.id}.jpg`), e.image.bytes);
   };

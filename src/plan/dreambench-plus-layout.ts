@@ -9,9 +9,10 @@ import type { Concept } from '../types.ts';
 import { LAYOUT_CATEGORIES, conceptIdOf, dreamBenchPlusPromptClass } from './concept-naming.ts';
 import { DatasetFormatError } from './errors.ts';
 import { listFiles } from './folder-walk.ts';
-import { checkReferenceImage, forEachLimited } from './reference-image-check.ts';
+import { forEachLimited } from '../concurrency.ts';
+import { checkReferenceImage } from './reference-image-check.ts';
+import { hasImageExtension } from './image-format.ts';
 
-const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];
 export const PROMPTS_PER_CAPTION = 9;
 
 /** The folder holding `images/` and `captions/`: `root` itself or `root/data`; null if neither. */
@@ -42,9 +43,8 @@ export async function readLayout(root: string): Promise<LayoutContent> {
   const captions = await listFiles(path.join(base, 'captions'));
   const imageByKey = new Map<string, string>();
   for (const rel of images) {
-    const ext = path.posix.extname(rel).toLowerCase();
-    if (!IMAGE_EXTENSIONS.includes(ext)) continue;
-    const key = rel.slice(0, -ext.length);
+    if (!hasImageExtension(rel)) continue;
+    const key = rel.slice(0, -path.posix.extname(rel).length);
     if (imageByKey.has(key))
       throw new DatasetFormatError(
         path.join(base, 'images', rel),

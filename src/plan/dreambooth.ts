@@ -17,14 +17,15 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Concept, PromptClass } from '../types.ts';
-import { slugify } from './concept-naming.ts';
+import { conceptIdOf } from './concept-naming.ts';
 import { DatasetFormatError } from './errors.ts';
-import { checkReferenceImage, forEachLimited } from './reference-image-check.ts';
+import { hasImageExtension } from './image-format.ts';
+import { forEachLimited } from '../concurrency.ts';
+import { checkReferenceImage } from './reference-image-check.ts';
 
 export const PROMPTS_FILE = 'prompts_and_classes.txt';
 export const DREAMBOOTH_PROMPTS = 25;
 const LIVE_CLASSES = new Set(['dog', 'cat']);
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 
 export interface DreamBoothPrompts {
   readonly classes: ReadonlyMap<string, string>;
@@ -113,11 +114,7 @@ export async function readDreamBoothFolder(root: string): Promise<DreamBoothCont
   for (const subjectName of [...parsed.classes.keys()].sort()) {
     const classNoun = parsed.classes.get(subjectName)!;
     const dir = path.join(root, subjectName);
-    const images = existsSync(dir)
-      ? (await readdir(dir))
-          .filter((f) => IMAGE_EXTENSIONS.has(path.extname(f).toLowerCase()))
-          .sort()
-      : [];
+    const images = existsSync(dir) ? (await readdir(dir)).filter(hasImageExtension).sort() : [];
     if (images.length === 0)
       throw new DatasetFormatError(dir, `subject ${JSON.stringify(subjectName)} has no images`);
     files.push(...images.map((f) => `${subjectName}/${f}`));
@@ -126,7 +123,7 @@ export async function readDreamBoothFolder(root: string): Promise<DreamBoothCont
     const nn = String(numbered[category]++).padStart(2, '0');
     const templates = live ? parsed.liveTemplates : parsed.objectTemplates;
     concepts.push({
-      id: `${live ? 'live_subject_animal' : 'object'}_${nn}_${slugify(subjectName)}`,
+      id: conceptIdOf(live ? 'live_subject/animal' : 'object', nn, subjectName),
       category,
       subject: classNoun,
       referenceImages: images.map((f) => path.join(dir, f)),

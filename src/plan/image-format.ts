@@ -2,6 +2,17 @@
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
+/** File extensions (lowercase, without the dot) images of those formats are named with. */
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
+
+/** Whether a file name has one of those extensions, in any case. */
+export function hasImageExtension(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return (
+    dot >= 0 && (IMAGE_EXTENSIONS as readonly string[]).includes(name.slice(dot + 1).toLowerCase())
+  );
+}
+
 /** The format the leading bytes announce, or null when they are not PNG, JPEG or WebP. */
 export function sniffImageFormat(head: Uint8Array): ImageFormat | null {
   const b = (i: number) => head[i];

@@ -6,11 +6,7 @@ export {
   loadLocalFolder,
 } from './load-benchmark.ts';
 export type { LoadBenchmarkOptions } from './load-benchmark.ts';
-export {
-  DREAMBENCH_PLUS_REPO,
-  DEFAULT_HF_ENDPOINT,
-  DREAMBOOTH_PINNED_COMMIT,
-} from './load-benchmark.ts';
+export { DREAMBOOTH_PINNED_COMMIT } from './load-benchmark.ts';
 export {
   selectSample,
   sampleSeedOf,

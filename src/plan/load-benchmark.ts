@@ -3,10 +3,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { HTTPError } from '@actions/tool-cache';
+import { DEFAULT_HF_ENDPOINT, HF_DATASET_FILE, HF_DATASET_REPO } from '../constants.ts';
 import type { Benchmark } from '../types.ts';
 import { fetchCachedArchive } from './cached-archive.ts';
 import { sha256Folder } from './content-hash.ts';
-import { findDreamBoothRoot, readDreamBoothFolder } from './dreambooth.ts';
+import { findDreamBoothRoot, PROMPTS_FILE, readDreamBoothFolder } from './dreambooth.ts';
 import { readLayout } from './dreambench-plus-layout.ts';
 import {
   DatasetAuthError,
@@ -17,8 +18,6 @@ import {
 } from './errors.ts';
 import { DEFAULT_MAX_ARCHIVE_BYTES } from './zip-guard.ts';
 
-export const DREAMBENCH_PLUS_REPO = 'yuangpeng/dreambench_plus';
-export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
 export const DREAMBOOTH_REPO = 'google/dreambooth';
 /** google/dreambooth commit holding `dataset/` (30 subjects); `main` resolves to it. */
 export const DREAMBOOTH_PINNED_COMMIT = 'e9b8c013ef2e30ab3d5d9018808513e9093e3bc4';
@@ -51,7 +50,7 @@ export async function loadBenchmark(options: LoadBenchmarkOptions): Promise<Benc
 export async function loadDreamBenchPlus(options: LoadBenchmarkOptions): Promise<Benchmark> {
   const endpoint = (options.hfEndpoint || DEFAULT_HF_ENDPOINT).replace(/\/+$/, '');
   const revision = options.revision || 'main';
-  const url = `${endpoint}/datasets/${DREAMBENCH_PLUS_REPO}/resolve/${encodeURIComponent(revision)}/data.zip`;
+  const url = `${endpoint}/datasets/${HF_DATASET_REPO}/resolve/${encodeURIComponent(revision)}/${HF_DATASET_FILE}`;
   const archive = await fetchCachedArchive({
     tool: 'dreambench-plus',
     revision,
@@ -63,7 +62,7 @@ export async function loadDreamBenchPlus(options: LoadBenchmarkOptions): Promise
         url,
         endpoint,
         revision,
-        repo: DREAMBENCH_PLUS_REPO,
+        repo: HF_DATASET_REPO,
         tokenSet: !!options.hfToken,
       }),
   });
@@ -91,14 +90,14 @@ export async function loadDreamBenchPreset(options: LoadBenchmarkOptions): Promi
       }),
   });
   const root = await findDreamBoothRoot(archive.dir);
-  if (!root) throw new DatasetFormatError(url, 'archive holds no dataset/prompts_and_classes.txt');
+  if (!root) throw new DatasetFormatError(url, `archive holds no dataset/${PROMPTS_FILE}`);
   const { concepts } = await readDreamBoothFolder(root);
   return { name: 'dreambench', revision: ref, sha256: archive.sha256, concepts };
 }
 
 /** A local folder: the DreamBench++ layout, or a DreamBooth `dataset/` folder. */
 export async function loadLocalFolder(folder: string): Promise<Benchmark> {
-  if (existsSync(path.join(folder, 'prompts_and_classes.txt'))) {
+  if (existsSync(path.join(folder, PROMPTS_FILE))) {
     const { concepts, files } = await readDreamBoothFolder(folder);
     return { name: 'local', revision: '', sha256: await sha256Folder(folder, files), concepts };
   }

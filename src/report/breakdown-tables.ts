@@ -14,10 +14,6 @@ const GROUPS = [
   { key: 'byClass', label: 'prompt class', names: PROMPT_CLASSES },
 ] as const;
 
-function groupName(name: string): string {
-  return name.replace(/_/g, ' ');
-}
-
 function counted(samples: number, concepts: number): string {
   return `${f.count(samples)} (${f.count(concepts)} img)`;
 }
@@ -44,7 +40,7 @@ function build<T>(
     const groups = b[key] as Readonly<Record<string, T>>;
     const text = table(
       header(label),
-      names.map((n) => [groupName(n), ...row(groups[n]!)]),
+      names.map((n) => [f.groupName(n), ...row(groups[n]!)]),
       align,
     );
     return text.includes('—') ? `${text}\n\n${SPARSE_NOTE}` : text;

@@ -66,3 +66,8 @@ export function shortSha(sha: string): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
+
+/** A category or prompt class as a reader sees it: `style_transfer` → `style transfer`. */
+export function groupName(name: string): string {
+  return name.replace(/_/g, ' ');
+}

@@ -1,5 +1,6 @@
 // A Mermaid line chart of recent baselines' CP and PF (GitHub renders ```mermaid blocks).
 // Labels are built from the commit sha's hex digits only, so nothing outside can reach the chart.
+import type { Metric } from '../types.ts';
 import { shortSha } from './format.ts';
 import type { HistoryPoint } from './model.ts';
 
@@ -24,7 +25,7 @@ export function historyChart(history: readonly HistoryPoint[]): string | undefin
   if (points.length < 2) return undefined;
   const labels = points.map((p, i) => `"${shortSha(p.sha) || `#${i + 1}`}"`);
   const [lo, hi] = bounds(points.flatMap((p) => [p.cp, p.pf]));
-  const line = (m: 'cp' | 'pf') => `  line [${points.map((p) => p[m].toFixed(3)).join(', ')}]`;
+  const line = (m: Metric) => `  line [${points.map((p) => p[m].toFixed(3)).join(', ')}]`;
   return [
     `### Baseline history (last ${points.length})`,
     '',

@@ -1,5 +1,6 @@
 // The main numbers: CP, PF and CP·PF — paired deltas with intervals and the gate when compared,
 // absolute numbers with intervals otherwise — and the lines that say how much they rest on.
+import type { Metric } from '../types.ts';
 import type { AbsoluteReport, Comparison, GatedMetric } from '../compare/index.ts';
 import * as f from './format.ts';
 import { METRIC_NAMES } from './headline.ts';
@@ -18,7 +19,7 @@ const VERDICT_LABELS: Readonly<Record<GatedMetric['verdict'], string>> = {
 };
 
 export function comparedTable(c: Comparison): string {
-  const gated = (m: 'cp' | 'pf') => {
+  const gated = (m: Metric) => {
     const g = c[m];
     const row = [f.metric(g.base), f.metric(g.pr), f.delta(g.delta), f.interval(g.ci)];
     return [ROW_LABELS[m], ...row, f.pValue(g.pAdjusted), VERDICT_LABELS[g.verdict]];

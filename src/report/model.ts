@@ -1,7 +1,7 @@
 // What the report renderers are given: a plain view of one run, assembled by the composition root.
 // Renderers read only this (no global context, no environment, no clock).
 import type { AbsoluteReport, Comparison, FingerprintDifference } from '../compare/index.ts';
-import type { Verdict } from '../constants.ts';
+import type { JudgeScoring, Verdict } from '../constants.ts';
 import type { Category, Fingerprint, PromptClass, SampleFailure } from '../types.ts';
 
 /** One sample as the report shows it: what was asked and what the judge said, on both sides. */
@@ -26,7 +26,7 @@ export interface JudgeView {
   /** Snapshots the endpoint said it served, and their system fingerprints. */
   readonly servedModels: readonly string[];
   readonly systemFingerprints: readonly string[];
-  readonly scoring: 'expected' | 'sampled';
+  readonly scoring: JudgeScoring;
   /** How many metric judgments used each scoring (expected falls back to sampled per reply). */
   readonly scoringUsed: { readonly expected: number; readonly sampled: number };
   readonly repeats: number;

@@ -80,7 +80,7 @@ export function sampleChangesSection(
     top.map((d) => [
       escapeMarkdown(d.id),
       d.category,
-      d.promptClass.replace(/_/g, ' '),
+      f.groupName(d.promptClass),
       scoreMove(d.cp),
       scoreMove(d.pf),
     ]),

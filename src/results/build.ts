@@ -17,11 +17,6 @@ export interface ResultsParts {
   /** Every planned sample without both scores, in plan order (generation and judge failures). */
   readonly failures: readonly SampleFailure[];
   readonly aggregate: Aggregate;
-  readonly judge: {
-    readonly model: string;
-    readonly scoring: 'expected' | 'sampled';
-    readonly repeats: number;
-  };
   readonly history: readonly HistoryPoint[];
 }
 
@@ -86,7 +81,13 @@ export function buildResultsFile(p: ResultsParts): ResultsFile {
       cpPf: overall.cpPf,
       costUsd: p.stats.costUsd,
     },
-    judge: { ...p.judge, stats: p.stats },
+    // From the fingerprint: a merge job's own inputs may not be those its shards judged with.
+    judge: {
+      model: p.fingerprint.judgeModel,
+      scoring: p.fingerprint.judgeScoring,
+      repeats: p.fingerprint.judgeRepeats,
+      stats: p.stats,
+    },
     samples: p.samples,
     records: p.records,
     failures,

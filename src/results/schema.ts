@@ -1,5 +1,6 @@
 // results.json: what one run measured, self-contained enough to be a later run's baseline.
 // Bump RESULTS_SCHEMA_VERSION (constants.ts) on any incompatible change.
+import type { JudgeScoring } from '../constants.ts';
 import type { HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
 import type { Fingerprint, Sample, SampleFailure } from '../types.ts';
@@ -43,7 +44,7 @@ export interface ResultsFile {
   readonly summary: ResultsSummary;
   readonly judge: {
     readonly model: string;
-    readonly scoring: 'expected' | 'sampled';
+    readonly scoring: JudgeScoring;
     readonly repeats: number;
     readonly stats: ScoreStats;
   };

@@ -5,7 +5,6 @@ import {
   limitConcurrency,
   PreparedImageMemo,
   prepareImage,
-  type ImagePreparer,
   type PreparedImage,
 } from './prepare-image.ts';
 import type { PreparedEvent, ScoreItem } from './score-samples.ts';
@@ -14,7 +13,6 @@ export interface ImageSupplyOptions {
   readonly size: number;
   /** Calls in flight: how far ahead to prepare. */
   readonly concurrency: number;
-  readonly prepare?: ImagePreparer;
   readonly prepareConcurrency?: number;
   readonly onPrepared?: (event: PreparedEvent) => void | Promise<void>;
 }
@@ -31,10 +29,7 @@ export class ImageSupply {
     this.#items = items;
     this.#options = options;
     this.#memo = new PreparedImageMemo(
-      limitConcurrency(
-        options.prepare ?? prepareImage,
-        options.prepareConcurrency ?? DEFAULT_PREPARE_CONCURRENCY,
-      ),
+      limitConcurrency(prepareImage, options.prepareConcurrency ?? DEFAULT_PREPARE_CONCURRENCY),
     );
     this.#lookahead = Math.ceil(options.concurrency / 2) + 1;
   }

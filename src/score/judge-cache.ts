@@ -1,5 +1,6 @@
 // Judgments reused for byte-identical inputs: the key (pure), the store interface, and a folder
 // store (one small JSON file per key, written atomically).
+import type { JudgeScoring } from '../constants.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import type { TemplateKind } from './templates.ts';
 
 export interface CacheKeyParts {
   readonly model: string;
-  readonly scoring: 'expected' | 'sampled';
+  readonly scoring: JudgeScoring;
   readonly templatesSha256: string;
   readonly metric: Metric;
   /** Which template set (subject/style/text): it changes the messages. */
@@ -27,7 +28,7 @@ export interface CacheKeyParts {
   readonly topLogprobs: number | null;
   /** Where the judge is: the normalised base URL with its query (Azure `api-version`). */
   readonly endpoint: string;
-  /** How the input turn is built (`inputTurnProtocol()` of messages.ts). */
+  /** How the input turn is built (`INPUT_TURN_PROTOCOL` of messages.ts). */
   readonly protocol: string;
 }
 
@@ -57,7 +58,7 @@ export function judgmentCacheKey(parts: CacheKeyParts): string {
 export interface CachedJudgment {
   readonly sampled: number;
   readonly expected: number | null;
-  readonly scoring: 'expected' | 'sampled';
+  readonly scoring: JudgeScoring;
   readonly reply: string;
   readonly model: string | null;
   readonly systemFingerprint: string | null;
@@ -66,42 +67,9 @@ export interface CachedJudgment {
   readonly costUsd: number | null;
 }
 
-/**
- * A stored entry that can be trusted: `sampled` an integer 0-4, `expected` null or within [0, 4].
- * Anything else (a hand-edited or foreign file) is a miss.
- */
-export function isUsableCached(value: unknown): value is CachedJudgment {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<Record<keyof CachedJudgment, unknown>>;
-  const expected = v.expected;
-  return (
-    typeof v.sampled === 'number' &&
-    Number.isInteger(v.sampled) &&
-    v.sampled >= 0 &&
-    v.sampled <= 4 &&
-    (expected === null ||
-      (typeof expected === 'number' &&
-        Number.isFinite(expected) &&
-        expected >= 0 &&
-        expected <= 4)) &&
-    (v.scoring === 'expected' || v.scoring === 'sampled') &&
-    typeof v.reply === 'string'
-  );
-}
-
 export interface JudgeCache {
   get(key: string): Promise<CachedJudgment | undefined>;
   set(key: string, value: CachedJudgment): Promise<void>;
-}
-
-export class MemoryJudgeCache implements JudgeCache {
-  readonly entries = new Map<string, CachedJudgment>();
-  async get(key: string): Promise<CachedJudgment | undefined> {
-    return this.entries.get(key);
-  }
-  async set(key: string, value: CachedJudgment): Promise<void> {
-    this.entries.set(key, value);
-  }
 }
 
 /** `<dir>/<key[0:2]>/<key>.json`. A corrupt or unreadable entry is a miss, never an error. */
@@ -117,8 +85,8 @@ export class FolderJudgeCache implements JudgeCache {
   }
   async get(key: string): Promise<CachedJudgment | undefined> {
     try {
-      const value: unknown = JSON.parse(await readFile(this.#file(key), 'utf8'));
-      return isUsableCached(value) ? value : undefined;
+      // Checked by the reader (SharedJudgments), whatever the store.
+      return JSON.parse(await readFile(this.#file(key), 'utf8')) as CachedJudgment;
     } catch {
       return undefined;
     }

@@ -1,11 +1,12 @@
 // One judgment (sample x metric x repeat) through the transport: the shared 429 pause, the
 // budget, backoff for transport failures, and up to `maxContentTries` replies for a usable score.
+import type { JudgeScoring } from '../constants.ts';
 import type { Clock, RateGate } from './clock.ts';
 import type { Budget, BudgetHold } from './budget.ts';
 import { JudgeTransportError } from './errors.ts';
 import type { JudgeReply, JudgeRequest, JudgeTransport } from './judge-client.ts';
 import { expectedScore, looksLikeRefusal, parseScore } from './parse-reply.ts';
-import { costUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './pricing.ts';
+import { addUsage, costUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './pricing.ts';
 import { redact } from './redact.ts';
 import { backoffDelayMs, type BackoffOptions } from './retry-policy.ts';
 
@@ -30,7 +31,7 @@ export interface Judgment {
   readonly expected: number | null;
   /** The value that counts: `expected` under expected scoring when available, else `sampled`. */
   readonly value: number | null;
-  readonly scoring: 'expected' | 'sampled';
+  readonly scoring: JudgeScoring;
   /** The last reply text, trimmed to 2000 characters. */
   readonly reply: string | null;
   readonly model: string | null;
@@ -62,7 +63,7 @@ export interface CallContext {
   readonly maxContentTries: number;
   readonly price: (model: string) => ModelPrice | undefined;
   readonly secrets: readonly string[];
-  readonly scoring: 'expected' | 'sampled';
+  readonly scoring: JudgeScoring;
   readonly topLogprobs: number;
   /** Flipped off for the whole run when the endpoint rejects `logprobs`. */
   logprobsSupported: boolean;
@@ -290,12 +291,4 @@ export function interpret(reply: JudgeReply): Interpreted {
 function quote(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return JSON.stringify(flat.length > 160 ? `${flat.slice(0, 160)}…` : flat);
-}
-
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    cachedTokens: a.cachedTokens + b.cachedTokens,
-  };
 }

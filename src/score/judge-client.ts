@@ -26,7 +26,6 @@ export interface JudgeReply {
   readonly model: string | null;
   readonly systemFingerprint: string | null;
   readonly usage: TokenUsage | null;
-  readonly requestId: string | null;
 }
 
 /** What the score stage needs from a judge: one call. Throws `JudgeTransportError`. */
@@ -43,7 +42,6 @@ export interface OpenAIJudgeOptions {
   /** Extra query parameters, e.g. `{ 'api-version': '…' }` for Azure deployments. */
   readonly defaultQuery?: Record<string, string>;
   readonly defaultHeaders?: Record<string, string>;
-  readonly now?: () => number;
 }
 
 export function createOpenAIJudge(options: OpenAIJudgeOptions): JudgeTransport {
@@ -57,30 +55,27 @@ export function createOpenAIJudge(options: OpenAIJudgeOptions): JudgeTransport {
     ...(options.defaultQuery ? { defaultQuery: options.defaultQuery } : {}),
     ...(options.defaultHeaders ? { defaultHeaders: options.defaultHeaders } : {}),
   });
-  const now = options.now ?? Date.now;
   return {
     async complete(request) {
       try {
-        const { data, request_id } = await client.chat.completions
-          .create({
-            model: request.model,
-            messages: request.messages as OpenAI.Chat.ChatCompletionMessageParam[],
-            temperature: request.temperature,
-            max_tokens: request.maxTokens,
-            ...(request.topLogprobs !== undefined
-              ? { logprobs: true, top_logprobs: request.topLogprobs }
-              : {}),
-          })
-          .withResponse();
-        return toReply(data, request_id);
+        const data = await client.chat.completions.create({
+          model: request.model,
+          messages: request.messages as OpenAI.Chat.ChatCompletionMessageParam[],
+          temperature: request.temperature,
+          max_tokens: request.maxTokens,
+          ...(request.topLogprobs !== undefined
+            ? { logprobs: true, top_logprobs: request.topLogprobs }
+            : {}),
+        });
+        return toReply(data);
       } catch (error) {
-        throw classify(error, now());
+        throw classify(error, Date.now());
       }
     },
   };
 }
 
-function toReply(data: OpenAI.Chat.ChatCompletion, requestId: string | null): JudgeReply {
+function toReply(data: OpenAI.Chat.ChatCompletion): JudgeReply {
   const choice = data.choices?.[0];
   const usage = data.usage;
   return {
@@ -97,7 +92,6 @@ function toReply(data: OpenAI.Chat.ChatCompletion, requestId: string | null): Ju
           cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
         }
       : null,
-    requestId,
   };
 }
 

@@ -42,13 +42,10 @@ export const INPUT_TURN_LABELS = {
 export const INPUT_TURN_VERSION = 1;
 
 /** Identifies how the input turn is built (version and labels), for the judgment cache key. */
-export function inputTurnProtocol(
-  labels: Readonly<Record<string, string>> = INPUT_TURN_LABELS,
-  version: number = INPUT_TURN_VERSION,
-): string {
-  const digest = createHash('sha256').update(JSON.stringify(labels)).digest('hex');
-  return `${version}:${digest.slice(0, 16)}`;
-}
+export const INPUT_TURN_PROTOCOL = `${INPUT_TURN_VERSION}:${createHash('sha256')
+  .update(JSON.stringify(INPUT_TURN_LABELS))
+  .digest('hex')
+  .slice(0, 16)}`;
 
 function image(url: DataUrl): ImagePart {
   return { type: 'image_url', image_url: { url, detail: 'high' } };

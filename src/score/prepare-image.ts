@@ -87,9 +87,9 @@ export function limitConcurrency(prepare: ImagePreparer, max: number): ImagePrep
 }
 
 /**
- * Prepares each (path, size) once: references are shared by the 9 prompts of a concept. Only
- * keys named by `keep` (references) stay for the whole run; generated images are released by
- * the caller once their last metric is scheduled, so memory follows what is in flight.
+ * Prepares each (path, size) once: references are shared by the 9 prompts of a concept.
+ * Generated images are released by the caller once their sample is judged, so memory follows
+ * what is in flight.
  */
 export class PreparedImageMemo {
   readonly #prepare: ImagePreparer;
@@ -106,13 +106,7 @@ export class PreparedImageMemo {
     }
     return entry;
   }
-  has(file: string, size: number): boolean {
-    return this.#entries.has(`${size}\0${file}`);
-  }
   release(file: string, size: number): void {
     this.#entries.delete(`${size}\0${file}`);
-  }
-  get size(): number {
-    return this.#entries.size;
   }
 }

@@ -14,7 +14,6 @@ export interface ModelPrice {
  * https://openai.com/api/pricing in June 2025. Check them before relying on `max-cost-usd`;
  * override with `DREAMBENCH_PRICES`. gpt-4o-2024-05-13 has no prompt-cache discount.
  */
-export const PRICES_AS_OF = '2025-06';
 export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
   'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 },
   'gpt-4o-2024-11-20': { input: 2.5, cachedInput: 1.25, output: 10 },
@@ -95,6 +94,14 @@ export interface TokenUsage {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
+}
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    cachedTokens: a.cachedTokens + b.cachedTokens,
+  };
 }
 
 export const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };

@@ -1,13 +1,13 @@
 // The score stage: judges every item on CP and PF (x repeats) with at most `concurrency` calls in
 // flight, reusing cached judgments, and returns one record per item plus a failure for each
 // item that did not get both scores. Edges (transport, cache, clock, images) are injected.
+import type { JudgeScoring } from '../constants.ts';
 import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
 import { Budget, type BudgetHold } from './budget.ts';
 import { RateGate, systemClock, type Clock } from './clock.ts';
 import { ImageSupply } from './image-supply.ts';
 import { judgmentCacheKey, type JudgeCache } from './judge-cache.ts';
 import {
-  addUsage,
   judgeOnce,
   type CallContext,
   type Judgment,
@@ -15,9 +15,10 @@ import {
   type Logger,
 } from './judge-call.ts';
 import type { JudgeTransport } from './judge-client.ts';
-import { buildMessages, inputTurnProtocol, templateKindFor } from './messages.ts';
-import { toDataUrl, type ImagePreparer, type PreparedImage } from './prepare-image.ts';
+import { buildMessages, INPUT_TURN_PROTOCOL, templateKindFor } from './messages.ts';
+import { toDataUrl, type PreparedImage } from './prepare-image.ts';
 import {
+  addUsage,
   DEFAULT_PRICES,
   estimateCallUsage,
   costUsd,
@@ -42,7 +43,7 @@ export interface ScoreItem {
 
 export interface ScoreOptions {
   readonly model: string;
-  readonly scoring: 'expected' | 'sampled';
+  readonly scoring: JudgeScoring;
   readonly repeats: number;
   readonly concurrency: number;
   readonly imageSize: number;
@@ -87,7 +88,6 @@ export interface ScoreDeps {
   /** Jitter source; tests pass a seeded one. */
   readonly rng?: () => number;
   readonly log?: Logger;
-  readonly prepare?: ImagePreparer;
   /** Called once per prepared image (e.g. to put the judge-size images in the artifact). */
   readonly onPrepared?: (event: PreparedEvent) => void | Promise<void>;
 }
@@ -100,7 +100,7 @@ export interface MetricRecord {
   /** Mean of the repeats' values (0-4) when every repeat scored, else `null`. */
   score: number | null;
   /** `mixed` when some repeats had log-probabilities and others not. */
-  scoring: 'expected' | 'sampled' | 'mixed' | null;
+  scoring: JudgeScoring | 'mixed' | null;
 }
 
 export interface JudgeRecord {
@@ -157,8 +157,21 @@ interface Task {
 
 const silent: Logger = { info() {}, warn() {} };
 
+/** ScoreOptions with the request's defaults filled in once, so a request and its cache key agree. */
+type ResolvedOptions = ScoreOptions &
+  Required<Pick<ScoreOptions, 'temperature' | 'maxTokens' | 'topLogprobs'>>;
+
+function withDefaults(options: ScoreOptions): ResolvedOptions {
+  return {
+    ...options,
+    temperature: options.temperature ?? 1,
+    maxTokens: options.maxTokens ?? 1000,
+    topLogprobs: options.topLogprobs ?? 10,
+  };
+}
+
 /** The state shared by every call of one run: gate, budget, retry policy, prices. */
-function callContext(deps: ScoreDeps, options: ScoreOptions): CallContext {
+function callContext(deps: ScoreDeps, options: ResolvedOptions): CallContext {
   const clock = deps.clock ?? systemClock;
   const prices = options.prices ?? DEFAULT_PRICES;
   const price = (model: string) => priceFor(model, prices);
@@ -181,7 +194,7 @@ function callContext(deps: ScoreDeps, options: ScoreOptions): CallContext {
     price,
     secrets: options.secrets ?? [],
     scoring: options.scoring,
-    topLogprobs: options.topLogprobs ?? 10,
+    topLogprobs: options.topLogprobs,
     logprobsSupported: true,
     fatal: null,
     counters: { calls: 0, retries: 0 },
@@ -192,8 +205,9 @@ function callContext(deps: ScoreDeps, options: ScoreOptions): CallContext {
 export async function scoreSamples(
   items: readonly ScoreItem[],
   deps: ScoreDeps,
-  options: ScoreOptions,
+  given: ScoreOptions,
 ): Promise<ScoreResult> {
+  const options = withDefaults(given);
   const ctx = callContext(deps, options);
   const stats = emptyStats(items.length);
   const records = items.map(newRecord);
@@ -201,7 +215,6 @@ export async function scoreSamples(
   const images = new ImageSupply(items, {
     size: options.imageSize,
     concurrency: options.concurrency,
-    prepare: deps.prepare,
     prepareConcurrency: options.prepareConcurrency,
     onPrepared: deps.onPrepared,
   });
@@ -223,7 +236,7 @@ export async function scoreSamples(
       return failedJudgment(task.repeat, { kind: 'image', reason: (error as Error).message });
     }
     if (!shared) return call(task, hold, inputs);
-    const key = cacheKeyFor(task, inputs, options, ctx.topLogprobs);
+    const key = cacheKeyFor(task, inputs, options);
     return shared.get(key, task.repeat, () => call(task, hold, inputs));
   };
 
@@ -281,7 +294,7 @@ async function imagesFor(task: Task, images: ImageSupply, record: JudgeRecord) {
   return { image, reference };
 }
 
-function requestFor(task: Task, inputs: TaskImages, options: ScoreOptions) {
+function requestFor(task: Task, inputs: TaskImages, options: ResolvedOptions) {
   const { item, metric } = task;
   const messages = buildMessages(metric, item.sample.category, options.templates, {
     image: toDataUrl(inputs.image),
@@ -291,18 +304,13 @@ function requestFor(task: Task, inputs: TaskImages, options: ScoreOptions) {
   return {
     model: options.model,
     messages,
-    temperature: options.temperature ?? 1,
-    maxTokens: options.maxTokens ?? 1000,
+    temperature: options.temperature,
+    maxTokens: options.maxTokens,
   };
 }
 
 /** Everything the request depends on, so a changed request is never answered from the cache. */
-function cacheKeyFor(
-  task: Task,
-  inputs: TaskImages,
-  options: ScoreOptions,
-  topLogprobs: number,
-): string {
+function cacheKeyFor(task: Task, inputs: TaskImages, options: ResolvedOptions): string {
   const { item, metric } = task;
   return judgmentCacheKey({
     model: options.model,
@@ -314,11 +322,11 @@ function cacheKeyFor(
     referenceSha256: inputs.reference?.sha256 ?? null,
     prompt: metric === 'pf' ? item.sample.prompt : null,
     repeat: task.repeat,
-    temperature: options.temperature ?? 1,
-    maxTokens: options.maxTokens ?? 1000,
-    topLogprobs: options.scoring === 'expected' ? topLogprobs : null,
+    temperature: options.temperature,
+    maxTokens: options.maxTokens,
+    topLogprobs: options.scoring === 'expected' ? options.topLogprobs : null,
     endpoint: options.endpoint ?? 'default',
-    protocol: inputTurnProtocol(),
+    protocol: INPUT_TURN_PROTOCOL,
   });
 }
 

@@ -2,7 +2,7 @@
 // twin of a judgment in flight waits for it and counts as a cache hit, whatever the timing, so
 // calls, tokens and cost do not depend on scheduling. The cache is an optimisation: when it cannot
 // be read or written the run goes on (a warning says so), it never loses a paid judgment.
-import { isUsableCached, type CachedJudgment, type JudgeCache } from './judge-cache.ts';
+import type { CachedJudgment, JudgeCache } from './judge-cache.ts';
 import type { Judgment, Logger } from './judge-call.ts';
 import { NO_USAGE } from './pricing.ts';
 
@@ -17,7 +17,7 @@ type Reusable = Pick<
 >;
 
 /** A judgment reused at no cost: from the cache, or another task's of the same inputs. */
-export function reused(j: Reusable, repeat: number): Judgment {
+function reused(j: Reusable, repeat: number): Judgment {
   return {
     sampled: j.sampled,
     expected: j.expected,
@@ -44,6 +44,29 @@ function fromCache(hit: CachedJudgment, repeat: number): Judgment {
 
 const usable = (j: Judgment): j is Judgment & { sampled: number } =>
   j.error === null && j.sampled !== null;
+
+/**
+ * A stored entry that can be trusted: `sampled` an integer 0-4, `expected` null or within [0, 4].
+ * Anything else (a hand-edited or foreign file) is a miss.
+ */
+function isUsableCached(value: unknown): value is CachedJudgment {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<Record<keyof CachedJudgment, unknown>>;
+  const expected = v.expected;
+  return (
+    typeof v.sampled === 'number' &&
+    Number.isInteger(v.sampled) &&
+    v.sampled >= 0 &&
+    v.sampled <= 4 &&
+    (expected === null ||
+      (typeof expected === 'number' &&
+        Number.isFinite(expected) &&
+        expected >= 0 &&
+        expected <= 4)) &&
+    (v.scoring === 'expected' || v.scoring === 'sampled') &&
+    typeof v.reply === 'string'
+  );
+}
 
 export class SharedJudgments {
   readonly #cache: JudgeCache;

@@ -1,12 +1,12 @@
 // Seeded random benchmarks for the sampler's property tests (no I/O).
+import { dreamBenchPlusPromptClass } from '../../src/plan/concept-naming.ts';
 import { mulberry32 } from '../../src/compare/prng.ts';
 import { CATEGORIES } from '../../src/types.ts';
-import type { Benchmark, Concept, PromptClass } from '../../src/types.ts';
+import type { Benchmark, Concept } from '../../src/types.ts';
 
 export { mulberry32 };
 
-const classOf = (i: number): PromptClass =>
-  i <= 3 ? 'photorealistic' : i <= 6 ? 'style_transfer' : 'imaginative';
+const classOf = dreamBenchPlusPromptClass;
 
 export function conceptOf(category: (typeof CATEGORIES)[number], n: number): Concept {
   const id = `${category}_${String(n).padStart(2, '0')}_s${n}`;

@@ -1,7 +1,8 @@
 // Small, hand-made results for the results and pipeline unit tests.
+import { dreamBenchPlusPromptClass } from '../../src/plan/concept-naming.ts';
 import type { ResultsFile } from '../../src/results/schema.ts';
 import { emptyStats, type JudgeRecord, type ScoreStats } from '../../src/score/score-samples.ts';
-import type { Category, Fingerprint, PromptClass } from '../../src/types.ts';
+import type { Category, Fingerprint } from '../../src/types.ts';
 import { FINGERPRINT } from '../report/fixtures.ts';
 
 export { FINGERPRINT };
@@ -18,8 +19,7 @@ export interface SampleSpec {
   readonly pf: number | null;
 }
 
-const classOf = (i: number): PromptClass =>
-  i <= 3 ? 'photorealistic' : i <= 6 ? 'style_transfer' : 'imaginative';
+const classOf = dreamBenchPlusPromptClass;
 
 export function record(s: SampleSpec): JudgeRecord {
   const metric = (m: 'cp' | 'pf', score: number | null) => ({

@@ -47,7 +47,6 @@ describe('buildResultsFile', () => {
       stats: stats(),
       failures: [], // the judge failure of -p5 was "forgotten"
       aggregate: aggregate(scoredSamplesOf(r), 0),
-      judge: { model: 'm', scoring: 'sampled', repeats: 1 },
       history: [],
     });
     expect(built.failures).toEqual([

@@ -1,10 +1,13 @@
 // Shared fixtures of the score tests: a fast fake clock, generated images, samples.
+import { mulberry32 } from '../../src/compare/prng.ts';
+import { dreamBenchPlusPromptClass } from '../../src/plan/concept-naming.ts';
 import path from 'node:path';
 import { tempDir as makeTempDir } from '../harness/temp.ts';
 import sharp from 'sharp';
 import type { Category, Sample } from '../../src/types.ts';
 import type { Clock } from '../../src/score/clock.ts';
 import type { ScoreItem } from '../../src/score/score-samples.ts';
+import type { CachedJudgment, JudgeCache } from '../../src/score/judge-cache.ts';
 
 /** Virtual time: `sleep(ms)` resolves on the next turn with the clock moved to at least start + ms. */
 export function fakeClock(): Clock & { sleeps: number[] } {
@@ -22,15 +25,8 @@ export function fakeClock(): Clock & { sleeps: number[] } {
   };
 }
 
-export function seededRng(seed = 1): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG, for backoff jitter in tests. */
+export const seededRng = (seed = 1): (() => number) => mulberry32(seed);
 
 export async function tempDir(): Promise<string> {
   return makeTempDir('dreambench-score-');
@@ -67,7 +63,7 @@ export function sample(
     category,
     subject: 'thing',
     promptIndex: i % 9,
-    promptClass: i % 9 < 4 ? 'photorealistic' : i % 9 < 7 ? 'style_transfer' : 'imaginative',
+    promptClass: dreamBenchPlusPromptClass(i % 9),
     prompt: `a thing number ${i} on a beach`,
     referenceImages: [referencePath],
     seed: i,
@@ -94,4 +90,15 @@ export async function makeItems(
     });
   }
   return items;
+}
+
+/** A judge cache in memory, whose entries a test can read and corrupt. */
+export class MemoryJudgeCache implements JudgeCache {
+  readonly entries = new Map<string, CachedJudgment>();
+  async get(key: string): Promise<CachedJudgment | undefined> {
+    return this.entries.get(key);
+  }
+  async set(key: string, value: CachedJudgment): Promise<void> {
+    this.entries.set(key, value);
+  }
 }

@@ -192,7 +192,6 @@ describe('interpret', () => {
     model: 'gpt-4o',
     systemFingerprint: null,
     usage: null,
-    requestId: null,
   });
   it('keeps the sampled score when the log-probabilities are malformed', () => {
     for (const logprobs of [

@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UnknownModelPriceError } from '../../src/score/errors.ts';
 import {
   FolderJudgeCache,
-  MemoryJudgeCache,
   type CachedJudgment,
   type JudgeCache,
 } from '../../src/score/judge-cache.ts';
@@ -19,7 +18,7 @@ import type { TokenUsage } from '../../src/score/pricing.ts';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
 import { loadTemplates, type Templates } from '../../src/score/templates.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
-import { fakeClock, makeItems, seededRng, tempDir } from './helpers.ts';
+import { fakeClock, makeItems, MemoryJudgeCache, seededRng, tempDir } from './helpers.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const API_KEY = 'sk-test-ROBUST-0123456789abcdef';
@@ -85,7 +84,6 @@ function fixedJudge(
         model: request.model,
         systemFingerprint: null,
         usage,
-        requestId: null,
       };
     },
   };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JudgeTransportError } from '../../src/score/errors.ts';
-import { FolderJudgeCache, MemoryJudgeCache } from '../../src/score/judge-cache.ts';
+import { FolderJudgeCache } from '../../src/score/judge-cache.ts';
 import { createOpenAIJudge, type JudgeTransport } from '../../src/score/judge-client.ts';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
 import { loadTemplates, type Templates } from '../../src/score/templates.ts';
@@ -15,7 +15,7 @@ import {
   startOpenAIServer,
   type OpenAIServer,
 } from '../harness/servers/openai.ts';
-import { fakeClock, makeItems, seededRng, tempDir } from './helpers.ts';
+import { fakeClock, makeItems, seededRng, tempDir, MemoryJudgeCache } from './helpers.ts';
 
 const API_KEY = 'sk-test-SECRET-0123456789abcdef';
 const repoRoot = path.resolve(import.meta.dirname, '../..');

@@ -1,0 +1,32 @@
+// The results folder on disk: results.json and report.md written into it, and results.json read
+// back from a downloaded artifact (a baseline or a shard).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ArtifactFiles } from '../constants.ts';
+import { parseResults } from '../results/parse.ts';
+import type { ResultsFile } from '../results/schema.ts';
+
+export async function writeResultsFolder(
+  resultsDir: string,
+  results: ResultsFile,
+  reportMarkdown: string,
+): Promise<{ resultsFile: string; reportFile: string }> {
+  await mkdir(resultsDir, { recursive: true });
+  const resultsFile = path.join(resultsDir, ArtifactFiles.Results);
+  const reportFile = path.join(resultsDir, ArtifactFiles.Report);
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(reportFile, reportMarkdown);
+  return { resultsFile, reportFile };
+}
+
+/** The results.json of an extracted artifact; `undefined` when it holds none. */
+export async function readResultsIn(dir: string, source: string): Promise<ResultsFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, ArtifactFiles.Results), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  return parseResults(text, source);
+}
