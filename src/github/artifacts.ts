@@ -1,7 +1,7 @@
 // Artifact edge: upload this run's results folder, and find + download the baseline's.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
+import { DefaultArtifactClient } from '@actions/artifact';
 import type { Octokit } from './comment.ts';
 import { BaselineDigestMismatchError } from './errors.ts';
 import { baselineArtifactCandidates, baselineRunRejection } from './baseline-selection.ts';
@@ -12,19 +12,17 @@ export interface UploadResultsOptions {
   /** Folder whose files (recursively) become the artifact, paths kept relative to it. */
   dir: string;
   retentionDays?: number;
-  client?: ArtifactClient;
 }
 
 export interface UploadedArtifact {
   id: number;
   size: number;
-  digest: string | undefined;
   /** Relative paths uploaded, sorted. */
   files: string[];
 }
 
 export async function uploadResults(options: UploadResultsOptions): Promise<UploadedArtifact> {
-  const client = options.client ?? new DefaultArtifactClient();
+  const client = new DefaultArtifactClient();
   const entries = await readdir(options.dir, { recursive: true, withFileTypes: true });
   const files = entries
     .filter((e) => e.isFile())
@@ -37,7 +35,6 @@ export async function uploadResults(options: UploadResultsOptions): Promise<Uplo
   return {
     id: result.id,
     size: result.size ?? 0,
-    digest: result.digest,
     files: files.map((f) => path.relative(options.dir, f)),
   };
 }
@@ -63,12 +60,10 @@ export interface FindBaselineOptions {
   currentRunId?: number;
   /** How many pages of 100 artifacts of the name (newest first) to look through. Default 3. */
   maxPages?: number;
-  client?: ArtifactClient;
 }
 
 export interface BaselineRun {
   id: number;
-  runNumber: number;
   event: string;
   headBranch: string;
   headSha: string;
@@ -79,7 +74,7 @@ export interface BaselineRun {
 export interface Baseline {
   dir: string;
   run: BaselineRun;
-  artifact: { id: number; name: string; sizeInBytes: number; createdAt: string | null };
+  artifact: { id: number };
 }
 
 type RestArtifact = Awaited<
@@ -132,7 +127,13 @@ export async function findBaseline(options: FindBaselineOptions): Promise<Baseli
       checkedRuns.add(runId);
       const run = await withPermission(ctx('get workflow run'), () => getRun(options, runId));
       if (!run || baselineRunRejection(run, runCriteria) !== null) continue;
-      await download(options, artifact.id, run.id, artifact.digest ?? undefined);
+      await download(
+        options,
+        ctx('download artifact'),
+        artifact.id,
+        run.id,
+        artifact.digest ?? undefined,
+      );
       return toBaseline(options.downloadDir, run, artifact);
     }
   }
@@ -155,19 +156,13 @@ function toBaseline(dir: string, run: RestRun, artifact: RestArtifact): Baseline
     dir,
     run: {
       id: run.id,
-      runNumber: run.run_number,
       event: run.event,
       headBranch: run.head_branch ?? '',
       headSha: run.head_sha,
       createdAt: run.created_at,
       htmlUrl: run.html_url,
     },
-    artifact: {
-      id: artifact.id,
-      name: artifact.name,
-      sizeInBytes: artifact.size_in_bytes,
-      createdAt: artifact.created_at ?? null,
-    },
+    artifact: { id: artifact.id },
   };
 }
 
@@ -181,28 +176,23 @@ async function nextPage(
 
 async function download(
   options: FindBaselineOptions,
+  permission: Parameters<typeof withPermission>[0],
   artifactId: number,
   runId: number,
   digest: string | undefined,
 ): Promise<void> {
-  const client = options.client ?? new DefaultArtifactClient();
-  const result = await withPermission(
-    {
-      operation: 'download artifact',
-      target: `${options.owner}/${options.repo}`,
-      permission: Permission.Actions,
-    },
-    () =>
-      client.downloadArtifact(artifactId, {
-        path: options.downloadDir,
-        ...(digest ? { expectedHash: digest } : {}),
-        findBy: {
-          token: options.token,
-          workflowRunId: runId,
-          repositoryOwner: options.owner,
-          repositoryName: options.repo,
-        },
-      }),
+  const client = new DefaultArtifactClient();
+  const result = await withPermission(permission, () =>
+    client.downloadArtifact(artifactId, {
+      path: options.downloadDir,
+      ...(digest ? { expectedHash: digest } : {}),
+      findBy: {
+        token: options.token,
+        workflowRunId: runId,
+        repositoryOwner: options.owner,
+        repositoryName: options.repo,
+      },
+    }),
   );
   if (result.digestMismatch && digest) throw new BaselineDigestMismatchError(artifactId, digest);
 }

@@ -4,7 +4,7 @@ import { getOctokit } from '@actions/github';
 import { compare, fingerprintDiff, InsufficientPairsError } from '../compare/index.ts';
 import type { Config } from '../config.ts';
 import { findBaseline } from '../github/artifacts.ts';
-import type { ComparisonView } from '../report/model.ts';
+import type { BaselineView, ComparisonView } from '../report/model.ts';
 import { ResultsFormatError } from '../results/errors.ts';
 import { scoredSamplesOf } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
@@ -17,7 +17,7 @@ export interface BaselineFound {
   readonly results: ResultsFile;
   /** Where the baseline artifact was extracted (its judge-size images live here). */
   readonly dir: string;
-  readonly view: { runId: number; runUrl: string; sha: string; createdAt: string };
+  readonly view: BaselineView;
 }
 
 /** The branch whose results count as the baseline. */
@@ -76,7 +76,6 @@ export async function fetchBaseline(
       runId: found.run.id,
       runUrl: found.run.htmlUrl,
       sha: found.run.headSha,
-      createdAt: found.run.createdAt,
     },
   };
 }

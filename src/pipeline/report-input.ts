@@ -1,5 +1,5 @@
 // Pure: the report's view model from what the stages produced.
-import type { Metric } from '../types.ts';
+import type { Fingerprint, Metric } from '../types.ts';
 import type { Config } from '../config.ts';
 import type { JudgeView, ReportInput, SampleView } from '../report/model.ts';
 import type { PlannedSample } from '../results/schema.ts';
@@ -37,11 +37,6 @@ export function sampleViews(
     samples.map((s) => [
       s.id,
       {
-        id: s.id,
-        concept: s.concept,
-        category: s.category,
-        subject: s.subject,
-        promptClass: s.promptClass,
         prompt: s.prompt,
         cpReply: lastReply(mine.get(s.id), 'cp'),
         pfReply: lastReply(mine.get(s.id), 'pf'),
@@ -52,14 +47,19 @@ export function sampleViews(
   );
 }
 
-export function judgeView(config: Config, stats: ScoreStats): JudgeView {
+/** From the fingerprint: a merge job's own inputs may not be those its shards judged with. */
+export function judgeView(
+  fingerprint: Fingerprint,
+  stats: ScoreStats,
+  maxCostUsd: number | undefined,
+): JudgeView {
   return {
-    model: config.judge.model,
+    model: fingerprint.judgeModel,
     servedModels: Object.keys(stats.servedModels).sort(),
     systemFingerprints: Object.keys(stats.systemFingerprints).sort(),
-    scoring: config.judge.scoring,
+    scoring: fingerprint.judgeScoring,
     scoringUsed: stats.scoringUsed,
-    repeats: config.judge.repeats,
+    repeats: fingerprint.judgeRepeats,
     calls: stats.calls,
     cacheHits: stats.cacheHits,
     cacheMisses: stats.cacheMisses,
@@ -69,7 +69,7 @@ export function judgeView(config: Config, stats: ScoreStats): JudgeView {
     completionTokens: stats.tokens.completionTokens,
     refusalsByCategory: stats.refusalsByCategory,
     budgetStopped: (stats.failuresByKind.budget ?? 0) > 0,
-    maxCostUsd: config.judge.maxCostUsd,
+    maxCostUsd,
   };
 }
 
@@ -78,13 +78,13 @@ export function reportInput(p: ReportParts): ReportInput {
     commentId: p.config.comment.id,
     mode: p.mode,
     verdict: p.verdict,
-    gate: p.config.gate,
+    gate: { failOnRegression: p.config.gate.failOnRegression },
     absolute: p.absolute,
     comparison: p.comparison,
     planned: p.samples.length,
     failures: p.failures,
     samples: sampleViews(p.samples, p.records, p.baselineRecords),
-    judge: judgeView(p.config, p.stats),
+    judge: judgeView(p.fingerprint, p.stats, p.config.judge.maxCostUsd),
     fingerprint: p.fingerprint,
     links: p.artifactUrl ? { run: p.runUrl, artifact: p.artifactUrl } : { run: p.runUrl },
     history: p.history,

@@ -2,15 +2,10 @@
 // Renderers read only this (no global context, no environment, no clock).
 import type { AbsoluteReport, Comparison, FingerprintDifference } from '../compare/index.ts';
 import type { JudgeScoring, Verdict } from '../constants.ts';
-import type { Category, Fingerprint, PromptClass, SampleFailure } from '../types.ts';
+import type { Category, Fingerprint, SampleFailure } from '../types.ts';
 
-/** One sample as the report shows it: what was asked and what the judge said, on both sides. */
+/** What was asked of one sample and what the judge said, on both sides (the rest is in its delta). */
 export interface SampleView {
-  readonly id: string;
-  readonly concept: string;
-  readonly category: Category;
-  readonly subject: string;
-  readonly promptClass: PromptClass;
   readonly prompt: string;
   /** The judge's replies on this run (trimmed); undefined where the metric was not judged. */
   readonly cpReply?: string;
@@ -56,7 +51,6 @@ export interface BaselineView {
   readonly runId: number;
   readonly runUrl: string;
   readonly sha: string;
-  readonly createdAt: string;
 }
 
 export type ComparisonView =
@@ -76,11 +70,8 @@ export interface ReportInput {
   /** `check` compares a PR; `baseline` publishes. */
   readonly mode: 'check' | 'baseline';
   readonly verdict: Verdict;
-  readonly gate: {
-    readonly failOnRegression: boolean;
-    readonly tolerance: number;
-    readonly confidence: number;
-  };
+  /** Tolerance and confidence are the comparison's own. */
+  readonly gate: { readonly failOnRegression: boolean };
   /** This run's absolute numbers with intervals. */
   readonly absolute: AbsoluteReport;
   readonly comparison: ComparisonView;

@@ -6,7 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { makeRuntimeToken } from './actions-env.ts';
-import { type RecordedRequest, azureError, listen, sendEmpty, sendJson } from './http-util.ts';
+import {
+  type RecordedRequest,
+  azureError,
+  listen,
+  sendEmpty,
+  sendJson,
+  str,
+  twirpError,
+  twirpRoute,
+} from './http-util.ts';
 
 const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.CacheService/';
 /** Emulator-style blob path: the Azure SDK reads the first segment as the account name. */
@@ -62,16 +71,8 @@ export async function startCacheService(options: { now?: () => Date } = {}): Pro
   let baseUrl = '';
   const server = await listen((req, res) => {
     if (req.pathname.startsWith(BLOB_PREFIX)) return serveBlob(entries, req, res);
-    if (req.method !== 'POST' || !req.pathname.startsWith(TWIRP_PREFIX)) {
-      return twirpError(res, 404, 'bad_route', `no route for ${req.method} ${req.pathname}`);
-    }
-    if (!/^Bearer .+/.test(String(req.headers.authorization ?? ''))) {
-      return twirpError(res, 401, 'unauthenticated', 'missing bearer token');
-    }
-    const method = methods[req.pathname.slice(TWIRP_PREFIX.length)];
-    if (!method) return twirpError(res, 404, 'bad_route', `unknown method ${req.pathname}`);
-    const body = JSON.parse(req.text || '{}') as Record<string, unknown>;
-    method({ entries, baseUrl, now, body }, res);
+    const call = twirpRoute(req, res, TWIRP_PREFIX, methods);
+    call?.handler({ entries, baseUrl, now, body: call.body }, res);
   });
   baseUrl = server.url;
   return { ...server, entries };
@@ -215,14 +216,6 @@ function serveBlob(entries: CacheEntry[], req: RecordedRequest, res: http.Server
   });
 }
 
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined ? '' : String(value);
-}
-
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.map(str) : [];
-}
-
-function twirpError(res: http.ServerResponse, status: number, code: string, msg: string): void {
-  sendJson(res, status, { code, msg });
 }

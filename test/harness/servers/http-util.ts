@@ -124,3 +124,44 @@ export function azureError(
   });
   res.end(xml);
 }
+
+/** A value of a twirp JSON body as a string (`''` when absent). */
+export function str(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined ? '' : String(value);
+}
+
+export function twirpError(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  msg: string,
+): void {
+  sendJson(res, status, { code, msg });
+}
+
+/**
+ * Routes a twirp JSON call (`POST <prefix><Method>` with a bearer token) to its handler, or answers
+ * the twirp error itself and returns undefined.
+ */
+export function twirpRoute<H>(
+  req: RecordedRequest,
+  res: http.ServerResponse,
+  prefix: string,
+  handlers: Readonly<Record<string, H>>,
+): { handler: H; body: Record<string, unknown> } | undefined {
+  if (req.method !== 'POST' || !req.pathname.startsWith(prefix)) {
+    twirpError(res, 404, 'bad_route', `no route for ${req.method} ${req.pathname}`);
+    return undefined;
+  }
+  if (!/^Bearer .+/.test(String(req.headers.authorization ?? ''))) {
+    twirpError(res, 401, 'unauthenticated', 'missing bearer token');
+    return undefined;
+  }
+  const name = req.pathname.slice(prefix.length);
+  const handler = handlers[name];
+  if (!handler) {
+    twirpError(res, 404, 'bad_route', `unknown method ${name}`);
+    return undefined;
+  }
+  return { handler, body: JSON.parse(req.text || '{}') as Record<string, unknown> };
+}

@@ -3,7 +3,14 @@
 // plus the Azure blob endpoint its signed URLs point at.
 import type http from 'node:http';
 import { ArtifactStore, type StoredArtifact } from './artifact-store.ts';
-import { listen, sendJson, type RecordedRequest } from './http-util.ts';
+import {
+  listen,
+  sendJson,
+  str,
+  twirpError,
+  twirpRoute,
+  type RecordedRequest,
+} from './http-util.ts';
 
 const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.ArtifactService/';
 
@@ -29,17 +36,8 @@ export async function startResultsService(
   let baseUrl = '';
   const server = await listen((req, res) => {
     if (store.handleBlob(req, res)) return;
-    if (req.method !== 'POST' || !req.pathname.startsWith(TWIRP_PREFIX)) {
-      return twirpError(res, 404, 'bad_route', `no route for ${req.method} ${req.pathname}`);
-    }
-    if (!/^Bearer .+/.test(String(req.headers.authorization ?? ''))) {
-      return twirpError(res, 401, 'unauthenticated', 'missing bearer token');
-    }
-    const method = req.pathname.slice(TWIRP_PREFIX.length);
-    const body = JSON.parse(req.text || '{}') as Record<string, unknown>;
-    const handler = methods[method];
-    if (!handler) return twirpError(res, 404, 'bad_route', `unknown method ${method}`);
-    handler({ store, repository, baseUrl, body }, req, res);
+    const call = twirpRoute(req, res, TWIRP_PREFIX, methods);
+    call?.handler({ store, repository, baseUrl, body: call.body }, req, res);
   });
   baseUrl = server.url;
   return { ...server, store, repository };
@@ -140,12 +138,4 @@ function findOwn(
       a.name === str(body.name) &&
       extra(a),
   );
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined ? '' : String(value);
-}
-
-function twirpError(res: http.ServerResponse, status: number, code: string, msg: string): void {
-  sendJson(res, status, { code, msg });
 }
