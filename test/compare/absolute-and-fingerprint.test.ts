@@ -29,6 +29,15 @@ describe('absoluteReport', () => {
     expect(absoluteReport(samples, 1, opts)).toEqual(r);
   });
 
+  it('widens its intervals with the confidence asked for', () => {
+    const width = (confidence: number) => {
+      const [lo, hi] = absoluteReport(samples, 1, { ...opts, confidence }).intervals.overall.cp!;
+      return hi - lo;
+    };
+    expect(width(0.99)).toBeGreaterThan(width(0.9));
+    expect(width(0.9)).toBeGreaterThan(width(0.5));
+  });
+
   it('has no intervals with a single reference image', () => {
     const one = samples.filter((x) => x.concept === 'c0');
     expect(absoluteReport(one, 0, opts).intervals.overall).toEqual({

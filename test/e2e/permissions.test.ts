@@ -82,6 +82,7 @@ describe('without actions: read', () => {
   it.each(routes)('a refused %s fails the step naming the permission', async (route, path) => {
     stack.actions.github.state.forbid(route);
     const hitsBefore = hits(path);
+    const judgedBefore = stack.judge.requests.length;
     const number = 80 + routes.findIndex(([r]) => r === route);
     const r = await stack.run({
       runId: 9200 + number,
@@ -96,5 +97,7 @@ describe('without actions: read', () => {
     expect(errors[0]!.message).toContain('"actions: read"');
     expect(errors[0]!.message).toContain('Resource not accessible by integration');
     expect(r.outputs.verdict ?? '').not.toBe('pass');
+    // The baseline is looked up before any judge call is paid for.
+    expect(stack.judge.requests.length).toBe(judgedBefore);
   });
 });

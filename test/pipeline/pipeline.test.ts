@@ -98,6 +98,26 @@ describe('outputs and the gate line', () => {
     });
   });
 
+  it('puts each absolute metric in its own output', () => {
+    // CP 4/4 and PF 2/4 on every sample: 1.000, 0.500 and their product 0.500.
+    const even = specs().map((x) => ({ ...x, cp: 4, pf: 2 }));
+    const own = absoluteReport(scoredSamplesOf(results(even)), 0, {
+      confidence: 0.95,
+      seed: 0,
+      iterations: 50,
+    });
+    const out = outputsOf({
+      verdict: 'no-baseline',
+      absolute: own,
+      scored: 60,
+      failed: 0,
+      costUsd: 0,
+    });
+    expect(out['concept-preservation']).toBe('1.000');
+    expect(out['prompt-following']).toBe('0.500');
+    expect(out['cp-pf']).toBe('0.500');
+  });
+
   it('leaves deltas empty without a baseline', () => {
     const out = outputsOf({
       verdict: 'no-baseline',
@@ -118,6 +138,7 @@ describe('outputs and the gate line', () => {
     );
     expect(line).not.toContain('\n');
     expect(line).toContain('over 60 paired samples');
+    expect(line).not.toContain('prompt following'); // PF did not regress
     expect(gateFailure(compared, false)).toBeUndefined();
     expect(gateFailure({ kind: 'none', reason: 'x' }, true)).toBeUndefined();
   });

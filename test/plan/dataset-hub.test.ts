@@ -1,4 +1,5 @@
 // dreambench-plus through the real @actions/tool-cache path against a loopback hub.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -98,6 +99,8 @@ describe('dreambench-plus from the hub', () => {
     const zipFile = path.join(scratch, 'copy.zip');
     await (await import('node:fs/promises')).writeFile(zipFile, dataZip);
     expect(first.sha256).toBe(await sha256File(zipFile));
+    // And independently of the helper the code under test uses:
+    expect(first.sha256).toBe(createHash('sha256').update(dataZip).digest('hex'));
 
     const before = hub.requests.length;
     const second = await loadBenchmark(options);

@@ -316,3 +316,18 @@ describe('notes that explain what a reader would otherwise misread', () => {
     expect(rows.length).toBeGreaterThan(2);
   });
 });
+
+describe('the judge section', () => {
+  it('counts refusals by category, and says when the cost limit stopped the judge', () => {
+    const input = reportInput();
+    expect(renderComment(input)).toContain('Refusals by category: human 3.');
+    expect(renderComment(input)).not.toContain('stopped the judge early');
+    const capped: ReportInput = {
+      ...input,
+      judge: { ...input.judge, budgetStopped: true, maxCostUsd: 2 },
+    };
+    expect(renderComment(capped)).toMatch(
+      /The cost limit.*\(max-cost-usd\) stopped the judge early/,
+    );
+  });
+});

@@ -55,6 +55,31 @@ describe('buildResultsFile', () => {
     expect(built.summary).toMatchObject({ planned: 3, scored: 2, failed: 1 });
     expect(built.summary.cp).toBeCloseTo((3 + 1) / 2 / 4, 12);
   });
+
+  it('lists the failures in plan order, the lost one among them', () => {
+    const planned = [
+      { concept: 'object_00_teapot', promptIndex: 0, cp: null, pf: null }, // lost
+      { concept: 'object_01_vase', promptIndex: 1, cp: null, pf: null }, // failed, and said so
+      { concept: 'object_02_cup', promptIndex: 2, cp: 2, pf: 2 },
+    ];
+    const r = results(planned);
+    const built = buildResultsFile({
+      version: '1.0.0',
+      createdAt: '2026-11-26T00:00:00.000Z',
+      run: r.run,
+      fingerprint: FINGERPRINT,
+      samples: r.samples,
+      records: r.records,
+      stats: stats(),
+      failures: r.failures.filter((f) => f.id === 'object_01_vase-p1'),
+      aggregate: aggregate(scoredSamplesOf(r), 1),
+      history: [],
+    });
+    expect(built.failures.map((f) => [f.id, f.kind])).toEqual([
+      ['object_00_teapot-p0', 'unaccounted'],
+      ['object_01_vase-p1', 'unparseable'],
+    ]);
+  });
 });
 
 describe('extendHistory', () => {
@@ -84,6 +109,32 @@ describe('mergeShards', () => {
     expect(merged.stats.calls).toBe(6);
     expect(merged.stats.refusalsByCategory).toEqual({ animal: 0, human: 0, object: 0, style: 0 });
     expect(merged.stats.logprobsSupported).toBe(true);
+  });
+
+  it('sums the nested counters too', () => {
+    const counted = (r: typeof a, n: number): typeof a => ({
+      ...r,
+      judge: {
+        ...r.judge,
+        stats: stats({
+          tokens: { promptTokens: 100 * n, completionTokens: 10 * n, cachedTokens: n },
+          scoringUsed: { expected: n, sampled: 2 * n },
+          refusalsByCategory: { animal: 0, human: n, object: 0, style: 0 },
+          servedModels: { 'gpt-4o-2024-08-06': 2 * n },
+          logprobsSupported: n === 1,
+        }),
+      },
+    });
+    const merged = mergeShards([counted(a, 1), counted(b, 3)], 'r-shard-');
+    expect(merged.stats.tokens).toEqual({
+      promptTokens: 400,
+      completionTokens: 40,
+      cachedTokens: 4,
+    });
+    expect(merged.stats.scoringUsed).toEqual({ expected: 4, sampled: 8 });
+    expect(merged.stats.refusalsByCategory).toEqual({ animal: 0, human: 4, object: 0, style: 0 });
+    expect(merged.stats.servedModels).toEqual({ 'gpt-4o-2024-08-06': 8 });
+    expect(merged.stats.logprobsSupported).toBe(false);
   });
 
   it.each([

@@ -209,5 +209,19 @@ describe('judge cache persistence across runs (@actions/cache v2, loopback)', ()
     expect(again.lines).not.toContain(
       `info: judge cache: saved ${judgeCacheKeys(MODEL, '701').key}`,
     );
+    expect(again.lines).toContain(
+      `info: judge cache: not saved, ${judgeCacheKeys(MODEL, '701').key} already exists or the service refused it`,
+    );
+  });
+
+  it('keys one model so that another model name never extends them', () => {
+    // A model name with a run of dashes must not end in the `--` that closes another's prefix.
+    const doubled = judgeCacheKeys('a--b', '1').key;
+    expect(doubled.startsWith(judgeCacheKeys('a', '1').restorePrefix)).toBe(false);
+    expect(
+      judgeCacheKeys('gpt-4o-mini', '2').key.startsWith(
+        judgeCacheKeys('gpt-4o', '1').restorePrefix,
+      ),
+    ).toBe(false);
   });
 });

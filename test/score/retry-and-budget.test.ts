@@ -159,4 +159,11 @@ describe('redact', () => {
     expect(out).not.toContain('secret');
     expect(out).not.toContain('abc1');
   });
+
+  it('removes a key of any shape it is given (an Azure key is 32 hex characters)', () => {
+    const azure = '0123456789abcdef0123456789abcdef';
+    expect(redact(`Access denied due to invalid subscription key ${azure}.`, [azure])).toBe(
+      'Access denied due to invalid subscription key ***.',
+    );
+  });
 });
