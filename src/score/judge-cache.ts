@@ -26,7 +26,7 @@ export interface CacheKeyParts {
   readonly maxTokens: number;
   /** Alternatives asked for under expected scoring; `null` under sampled scoring. */
   readonly topLogprobs: number | null;
-  /** Where the judge is: the normalised base URL with its query (Azure `api-version`). */
+  /** Where the judge is: `openai-base-url` as given, query included (Azure `api-version`). */
   readonly endpoint: string;
   /** How the input turn is built (`INPUT_TURN_PROTOCOL` of messages.ts). */
   readonly protocol: string;

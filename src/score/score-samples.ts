@@ -67,7 +67,7 @@ export interface ScoreOptions {
   /** Images prepared at once; default one per core. */
   readonly prepareConcurrency?: number;
   /**
-   * Where the judge is (the normalised base URL with its query; `'default'` for the SDK's): part
+   * Where the judge is (`openai-base-url` as given, query included; `'default'` for the SDK's): part
    * of the cache key, so judgments of another endpoint are not reused. Default `'default'`.
    */
   readonly endpoint?: string;
