@@ -6,6 +6,7 @@ import { extendHistory } from '../../src/results/history.ts';
 import { mergeShards } from '../../src/results/merge.ts';
 import { parseResults, scoredSamplesOf } from '../../src/results/parse.ts';
 import { FINGERPRINT, results, stats } from './fixtures.ts';
+import type { ResultsFile } from '../../src/results/schema.ts';
 
 const specs = [
   { concept: 'object_00_teapot', promptIndex: 0, cp: 3, pf: 4 },
@@ -35,9 +36,9 @@ describe('parseResults', () => {
 });
 
 describe('buildResultsFile', () => {
-  it('lists a planned sample that ended neither scored nor failed instead of losing it', () => {
-    const r = results(specs);
-    const built = buildResultsFile({
+  /** The results of `r`'s samples and records, told only of `failures`. */
+  const build = (r: ReturnType<typeof results>, failures: ResultsFile['failures']) =>
+    buildResultsFile({
       version: '1.0.0',
       createdAt: '2026-11-26T00:00:00.000Z',
       run: r.run,
@@ -45,10 +46,14 @@ describe('buildResultsFile', () => {
       samples: r.samples,
       records: r.records,
       stats: stats(),
-      failures: [], // the judge failure of -p5 was "forgotten"
-      aggregate: aggregate(scoredSamplesOf(r), 0),
+      failures,
+      aggregate: aggregate(scoredSamplesOf(r), failures.length),
       history: [],
     });
+
+  it('lists a planned sample that ended neither scored nor failed instead of losing it', () => {
+    const r = results(specs);
+    const built = build(r, []); // the judge failure of -p5 was "forgotten"
     expect(built.failures).toEqual([
       expect.objectContaining({ id: 'object_00_teapot-p5', kind: 'unaccounted' }),
     ]);
@@ -63,18 +68,10 @@ describe('buildResultsFile', () => {
       { concept: 'object_02_cup', promptIndex: 2, cp: 2, pf: 2 },
     ];
     const r = results(planned);
-    const built = buildResultsFile({
-      version: '1.0.0',
-      createdAt: '2026-11-26T00:00:00.000Z',
-      run: r.run,
-      fingerprint: FINGERPRINT,
-      samples: r.samples,
-      records: r.records,
-      stats: stats(),
-      failures: r.failures.filter((f) => f.id === 'object_01_vase-p1'),
-      aggregate: aggregate(scoredSamplesOf(r), 1),
-      history: [],
-    });
+    const built = build(
+      r,
+      r.failures.filter((f) => f.id === 'object_01_vase-p1'),
+    );
     expect(built.failures.map((f) => [f.id, f.kind])).toEqual([
       ['object_00_teapot-p0', 'unaccounted'],
       ['object_01_vase-p1', 'unparseable'],
