@@ -1,10 +1,16 @@
-// The results folder on disk: results.json and report.md written into it, and results.json read
-// back from a downloaded artifact (a baseline or a shard).
+// The results folder on disk: results.json and report.md written into it, where its judge-size
+// images live, and results.json read back from a downloaded artifact (a baseline or a shard).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactFiles } from '../constants.ts';
 import { parseResults } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
+
+/** The judge-size image a results folder keeps: a sample's generated image, or a reference. */
+export function judgeImageFile(dir: string, role: 'generated' | 'reference', id: string): string {
+  const sub = role === 'generated' ? ArtifactFiles.Images : ArtifactFiles.References;
+  return path.join(dir, sub, `${id}.jpg`);
+}
 
 export async function writeResultsFolder(
   resultsDir: string,
