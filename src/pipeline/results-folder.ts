@@ -12,17 +12,19 @@ export function judgeImageFile(dir: string, role: 'generated' | 'reference', id:
   return path.join(dir, sub, `${id}.jpg`);
 }
 
-export async function writeResultsFolder(
-  resultsDir: string,
-  results: ResultsFile,
-  reportMarkdown: string,
-): Promise<{ resultsFile: string; reportFile: string }> {
+/** Writes results.json, the first thing a judged run keeps; returns its path. */
+export async function writeResultsFile(resultsDir: string, results: ResultsFile): Promise<string> {
   await mkdir(resultsDir, { recursive: true });
   const resultsFile = path.join(resultsDir, ArtifactFiles.Results);
-  const reportFile = path.join(resultsDir, ArtifactFiles.Report);
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  return resultsFile;
+}
+
+/** Writes report.md next to results.json; returns its path. */
+export async function writeReportFile(resultsDir: string, reportMarkdown: string): Promise<string> {
+  const reportFile = path.join(resultsDir, ArtifactFiles.Report);
   await writeFile(reportFile, reportMarkdown);
-  return { resultsFile, reportFile };
+  return reportFile;
 }
 
 /** The results.json of an extracted artifact; `undefined` when it holds none. */

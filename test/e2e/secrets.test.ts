@@ -121,14 +121,25 @@ describe('the judge key and HF_TOKEN', () => {
     expect(leaksIn(comments[0]!.body), 'comment').toEqual([]);
 
     const artifacts = stack.actions.store.artifacts.filter((a) => [8001, 8002].includes(a.runId));
-    expect(artifacts).toHaveLength(2);
-    for (const a of artifacts) {
+    // Each run's results (zipped) and HTML report (unzipped), and any contact sheet (unzipped).
+    const zipped = artifacts.filter((a) => a.mimeType === 'application/zip');
+    expect(zipped).toHaveLength(2);
+    expect(artifacts.filter((a) => a.name.endsWith('.html'))).toHaveLength(2);
+    for (const a of zipped) {
       const files = unzipSync(stack.actions.store.blobContent(a)!);
       expect(Object.keys(files)).toContain('results.json');
       for (const [name, bytes] of Object.entries(files)) {
         expect(leaksIn(Buffer.from(bytes).toString('latin1')), `artifact file ${name}`).toEqual([]);
       }
     }
+    for (const a of artifacts.filter((x) => !zipped.includes(x))) {
+      const text = stack.actions.store.blobContent(a)!.toString('latin1');
+      expect(leaksIn(text), `artifact ${a.name}`).toEqual([]);
+    }
+    const html = artifacts.find((a) => a.runId === 8002 && a.name.endsWith('.html'))!;
+    expect(stack.actions.store.blobContent(html)!.toString('utf8')).toContain(
+      'Your key *** is noted',
+    );
   });
 
   // Inspects every request the runs above made (the servers record them).
