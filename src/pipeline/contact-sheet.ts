@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { largestChanges, type Comparison } from '../compare/index.ts';
+import { largestChanges, type Comparison, type ScoreChange } from '../compare/index.ts';
+import * as f from '../report/format.ts';
 import { buildContactSheet, type ContactSheetRow } from '../report/index.ts';
 import type { SampleView } from '../report/model.ts';
 import type { RunIO } from './io.ts';
@@ -12,6 +13,8 @@ import { judgeImageFile } from './results-folder.ts';
 
 const ROWS = 8;
 const CELL = 256;
+
+const move = (s: ScoreChange) => `${f.judgeScore(s.base)}→${f.judgeScore(s.pr)}`;
 
 /** Pure: which samples go on the sheet (the largest CP or PF drops, one per reference image). */
 export function contactSheetRows(
@@ -23,7 +26,7 @@ export function contactSheetRows(
   const drops = comparison.sampleDeltas.filter((d) => d.cp.delta < 0 || d.pf.delta < 0);
   return largestChanges(drops, ROWS, 'either', 1).map((d) => ({
     id: d.id,
-    label: `${d.id}  CP ${d.cp.base}→${d.cp.pr}  PF ${d.pf.base}→${d.pf.pr}`,
+    label: `${d.id}  CP ${move(d.cp)}  PF ${move(d.pf)}`,
     caption: samples.get(d.id)?.prompt ?? '',
     reference: judgeImageFile(resultsDir, 'reference', d.concept),
     baseline: baselineDir ? judgeImageFile(baselineDir, 'generated', d.id) : undefined,

@@ -25,7 +25,7 @@ export interface SampleChangesStyle {
   readonly expectedScoring?: boolean;
 }
 
-const EXPECTED_NOTE =
+export const EXPECTED_NOTE =
   "Scores are expected values over 0-4 from the judge's log-probabilities; a quoted reply shows the score the judge sampled.";
 
 /** Changes shown per reference image, so the list covers several subjects. */

@@ -10,6 +10,7 @@ import * as f from '../format.ts';
 import { verdictHeadline } from '../headline.ts';
 import { judgeSection } from '../judge-usage.ts';
 import type { ReportInput } from '../model.ts';
+import { EXPECTED_NOTE } from '../sample-changes.ts';
 import { breakdownTables, numbersBlocks } from '../sections.ts';
 import { card, type CardOptions } from './cards.ts';
 import { filterControls, filterCss } from './filters.ts';
@@ -75,11 +76,16 @@ function imageCost(t: SampleThumbnails | undefined): number {
   );
 }
 
-function samplesSection(listed: readonly ReportSample[], cards: readonly string[]): string {
+function samplesSection(
+  r: ReportInput,
+  listed: readonly ReportSample[],
+  cards: readonly string[],
+): string {
+  const expected = r.judge.scoringUsed.expected > 0 ? ` ${escapeHtml(EXPECTED_NOTE)}` : '';
   return (
     `<section id="samples"><h2>Samples <span class="n">${f.count(listed.length)}</span></h2>` +
     '<p class="muted">Largest change first (the larger of the CP and PF changes, on the judge\'s ' +
-    '0-4 scale); samples without a baseline score follow in plan order. The filters need no script.</p>' +
+    `0-4 scale); samples without a baseline score follow in plan order.${expected}</p>` +
     `<div class="filterable">${filterControls(listed)}<ol class="cards">${cards.join('\n')}</ol>` +
     `<p class="shown"> of ${f.plural(listed.length, 'sample')}</p></div></section>`
   );
@@ -160,7 +166,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       filterCss(listed),
       header(r, failed.length) +
         '<main>' +
-        samplesSection(listed, renderCards(input, listed, withImages, bound)) +
+        samplesSection(r, listed, renderCards(input, listed, withImages, bound)) +
         failuresSection(r, failed, renderCards(input, failed, withImages, bound)) +
         groupsSection(r) +
         trendSection(r) +
