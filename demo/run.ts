@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { unzipSync } from 'fflate';
+import { contactSheetArtifact, htmlReportArtifact } from '../src/constants.ts';
 import { repoRoot } from '../test/harness/action-yml.ts';
 import { pullRequestEvent, pushEvent, type GithubEvent } from '../test/harness/events.ts';
 import { cleanupShippedAction, runAction, type RunResult } from '../test/harness/runner.ts';
@@ -96,11 +96,10 @@ function runToy(
   });
 }
 
-/** The PR run's contact sheet, from its uploaded artifact zip (what a user would download). */
-function contactSheetOf(actions: Actions, runId: number): Uint8Array | undefined {
-  const artifact = actions.store.artifacts.find((a) => a.name === ARTIFACT && a.runId === runId);
-  const zip = artifact && actions.store.blobContent(artifact);
-  return zip ? unzipSync(zip)['contact-sheet.jpg'] : undefined;
+/** An unzipped artifact of the PR run (the HTML report, the contact sheet), as GitHub serves it. */
+function uploadedFile(actions: Actions, runId: number, name: string): Buffer | undefined {
+  const artifact = actions.store.artifacts.find((a) => a.name === name && a.runId === runId);
+  return artifact && actions.store.blobContent(artifact);
 }
 
 function logOf(title: string, r: RunResult): string {
@@ -152,7 +151,7 @@ async function runBoth(s: Servers, runnerTemps: string[]) {
 
 const out = (name: string) => path.join(outDir, name);
 
-/** Writes demo-output/; returns the comment and whether the contact sheet was found. */
+/** Writes demo-output/; returns the comment and whether the contact sheet and report were found. */
 function writeOutputs(s: Servers, baseline: RunResult, pr: RunResult) {
   const comment = s.actions.github.state
     .commentsOf(s.actions.repository, PR_NUMBER)
@@ -161,13 +160,15 @@ function writeOutputs(s: Servers, baseline: RunResult, pr: RunResult) {
   writeFileSync(out('summary.md'), pr.summary);
   copyResults(pr, out('results.json'));
   copyResults(baseline, out('baseline-results.json'));
-  const sheet = contactSheetOf(s.actions, 2001);
+  const sheet = uploadedFile(s.actions, 2001, contactSheetArtifact(ARTIFACT));
   if (sheet) writeFileSync(out('contact-sheet.jpg'), sheet);
+  const report = uploadedFile(s.actions, 2001, htmlReportArtifact(ARTIFACT));
+  if (report) writeFileSync(out('report.html'), report);
   writeFileSync(
     out('log.txt'),
     logOf('push to main (baseline)', baseline) + logOf('pull request', pr),
   );
-  return { comment, contactSheet: sheet !== undefined };
+  return { comment, contactSheet: sheet !== undefined, report: report !== undefined };
 }
 
 async function main(): Promise<number> {
@@ -202,6 +203,7 @@ async function main(): Promise<number> {
         pr: pr.outputs,
         prExitCode: pr.exitCode,
         files: OUTPUT_FILES.filter((f) => existsSync(out(f))).map((f) => [f, out(f)] as const),
+        ...(written.report ? { open: out('report.html') } : {}),
         seconds: (performance.now() - started) / 1000,
         problems,
       }),

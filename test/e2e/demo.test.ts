@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_FILES } from '../../demo/expectations.ts';
@@ -89,6 +90,16 @@ describe('npm run demo', () => {
     expect(log).toContain('toy model (quality 0.6)');
   });
 
+  it('keeps the visual report of the PR run, every sample in it, and says where to open it', () => {
+    const html = read('report.html');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html.match(/<li class="card/g)).toHaveLength(48);
+    expect(html).toMatch(/<h1>❌ Regression in /);
+    expect(demo.stdout).toContain(
+      `open the visual report in a browser: ${pathToFileURL(path.join(outDir, 'report.html')).href}`,
+    );
+  });
+
   it('extracts a contact sheet from the artifact that decodes as a JPEG', async () => {
     const meta = await sharp(path.join(outDir, 'contact-sheet.jpg')).metadata();
     expect(meta.format).toBe('jpeg');
@@ -156,6 +167,7 @@ describe('what the demo counts as unexpected', () => {
     marker: '<!-- m -->',
     comment: '<!-- m -->\nregression',
     contactSheet: true,
+    report: true,
     baseline: { exitCode: 0, outputs: { verdict: 'no-baseline', 'samples-failed': '0' } },
     pr: { exitCode: 1, outputs: { verdict: 'regression' } },
   };
