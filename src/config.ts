@@ -197,11 +197,25 @@ function boolean(name: InputName, raw: string): boolean {
 
 function parseUrl(name: InputName, raw: string): string | undefined {
   if (raw === '') return undefined;
-  const protocol = URL.canParse(raw) ? new URL(raw).protocol : '';
-  if (protocol !== 'https:' && protocol !== 'http:') {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
     throw new InputError(name, raw, 'empty or an http(s) URL such as "https://api.openai.com/v1"');
   }
+  // The SDK would send every request with these and fail as "Connection error"; and a user name
+  // may be the token itself, so neither part is repeated in the message.
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(
+      name,
+      withoutCredentials(raw),
+      'an http(s) URL without credentials (the judge key goes in "openai-api-key")',
+    );
+  }
   return raw.replace(/\/+$/, '');
+}
+
+/** `https://user:pass@host/…` as `https://***@host/…`, keeping the rest as written. */
+function withoutCredentials(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 }
 
 function parseDataset(raw: string, workspace: string): DatasetSource {

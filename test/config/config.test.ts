@@ -190,6 +190,30 @@ describe('invalid inputs name the input, quote the value and say what is allowed
     expect((error as Error).message).toContain(message);
   });
 
+  it('refuses credentials inside openai-base-url without echoing them', () => {
+    for (const [raw, shown] of [
+      ['https://alice:s3cr3t-pw@proxy.example/v1', 'https://***@proxy.example/v1'],
+      ['https://sk-live-token@proxy.example/v1', 'https://***@proxy.example/v1'],
+      ['http://:only-pw@10.0.0.1:8080', 'http://***@10.0.0.1:8080'],
+    ] as const) {
+      let error: unknown;
+      try {
+        configWith({ [Inputs.OpenaiBaseUrl]: raw });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      const e = error as InputError;
+      expect(e.input).toBe(Inputs.OpenaiBaseUrl);
+      expect(e.message).toContain('without credentials');
+      expect(e.message).toContain(JSON.stringify(shown));
+      for (const secret of ['alice', 's3cr3t-pw', 'sk-live-token', 'only-pw']) {
+        expect(e.message).not.toContain(secret);
+        expect(JSON.stringify(e)).not.toContain(secret);
+      }
+    }
+  });
+
   it('rejects generate-command together with images-dir', () => {
     expect(() =>
       configWith({ [Inputs.GenerateCommand]: 'make images', [Inputs.ImagesDir]: 'out' }),
