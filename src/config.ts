@@ -44,6 +44,8 @@ export interface Config {
     readonly command: string | undefined;
     readonly imagesDir: string | undefined;
     readonly imageSize: number;
+    /** `generate-timeout-minutes` in milliseconds; undefined: no limit. */
+    readonly timeoutMs: number | undefined;
   };
   readonly promptsDir: string | undefined;
   readonly mode: ModeInput;
@@ -103,6 +105,7 @@ export function parseConfig(read: InputReader, workspace: string): Config {
       command,
       imagesDir,
       imageSize: integer(Inputs.ImageSize, get(Inputs.ImageSize), 64, 2048),
+      timeoutMs: optionalMinutes(Inputs.GenerateTimeoutMinutes, get(Inputs.GenerateTimeoutMinutes)),
     },
     promptsDir: optionalPath(Inputs.PromptsDir),
     mode: oneOf(Inputs.Mode, get(Inputs.Mode), MODES),
@@ -183,6 +186,18 @@ function optionalPositive(name: InputName, raw: string): number | undefined {
     minExclusive: true,
     allowed: 'empty (no limit) or a positive number of US dollars',
   });
+}
+
+function optionalMinutes(name: InputName, raw: string): number | undefined {
+  if (raw === '') return undefined;
+  const minutes = number(name, raw, {
+    min: 0,
+    // A week: beyond any job's timeout-minutes; also keeps the milliseconds a valid timer delay.
+    max: 7 * 24 * 60,
+    minExclusive: true,
+    allowed: 'empty (no limit) or a positive number of minutes, at most 10080 (a week)',
+  });
+  return Math.round(minutes * 60_000);
 }
 
 // The YAML 1.2 core schema booleans, as @actions/core.getBooleanInput accepts them.

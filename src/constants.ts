@@ -14,6 +14,7 @@ export const Inputs = {
   SampleSeed: 'sample-seed',
   Categories: 'categories',
   GenerateCommand: 'generate-command',
+  GenerateTimeoutMinutes: 'generate-timeout-minutes',
   ImagesDir: 'images-dir',
   ImageSize: 'image-size',
   PromptsDir: 'prompts-dir',

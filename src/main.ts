@@ -13,6 +13,7 @@ import { runMerge } from './pipeline/merge.ts';
 import { outputsOf, SKIPPED, type Outcome } from './pipeline/outputs.ts';
 import { verifiedContext } from './pipeline/pull-request.ts';
 import { runPipeline, type ActionInfo } from './pipeline/run.ts';
+import { secretValues } from './pipeline/secrets.ts';
 
 export const FORK_NOTICE =
   'Skipped: GitHub gives this pull request no secrets (openai-api-key is empty): it comes from a ' +
@@ -53,13 +54,10 @@ function runnerIO(): RunIO {
   };
 }
 
+/** Before anything is printed: a generator or an error that quotes one shows `***`. */
 function maskSecrets(): void {
-  for (const secret of [
-    core.getInput(Inputs.OpenaiApiKey),
-    process.env.OPENAI_API_KEY,
-    process.env.HF_TOKEN,
-  ]) {
-    if (secret) core.setSecret(secret);
+  for (const secret of secretValues((name) => core.getInput(name), process.env)) {
+    core.setSecret(secret);
   }
 }
 

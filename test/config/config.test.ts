@@ -58,6 +58,18 @@ describe('valid inputs', () => {
       ['animal', 'style'],
     ],
     ['shard', { [Inputs.Shard]: '2/4' }, (c) => c.shard, { index: 2, count: 4 }],
+    [
+      'generate-timeout-minutes',
+      { [Inputs.GenerateTimeoutMinutes]: '90' },
+      (c) => c.generation.timeoutMs,
+      5_400_000,
+    ],
+    [
+      'generate-timeout-minutes fraction',
+      { [Inputs.GenerateTimeoutMinutes]: '0.5' },
+      (c) => c.generation.timeoutMs,
+      30_000,
+    ],
     ['shard 1/1', { [Inputs.Shard]: '1/1' }, (c) => c.shard, { index: 1, count: 1 }],
     [
       'local dataset is resolved in the workspace',
@@ -147,6 +159,9 @@ describe('invalid inputs name the input, quote the value and say what is allowed
       '1',
       'Input "confidence" must be a number strictly between 0 and 1, such as 0.95, got "1"',
     ],
+    [Inputs.GenerateTimeoutMinutes, '0', 'a positive number of minutes'],
+    [Inputs.GenerateTimeoutMinutes, '1h', 'got "1h"'],
+    [Inputs.GenerateTimeoutMinutes, '20000', 'at most 10080'],
     [Inputs.Confidence, '0', 'got "0"'],
     [Inputs.Confidence, '95%', 'got "95%"'],
     [Inputs.RegressionTolerance, '2', 'Input "regression-tolerance" must be a number in [0, 1)'],
