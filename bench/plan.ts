@@ -37,6 +37,7 @@ try {
   const url = `${hub.url}/datasets/${REPO}/resolve/main/data.zip`;
   const [archive, fetchMs] = await time(() =>
     fetchCachedArchive({
+      dataset: 'dreambench-plus',
       tool: 'dreambench-plus',
       revision: 'main',
       url,

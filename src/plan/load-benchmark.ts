@@ -52,6 +52,7 @@ export async function loadDreamBenchPlus(options: LoadBenchmarkOptions): Promise
   const revision = options.revision || 'main';
   const url = `${endpoint}/datasets/${HF_DATASET_REPO}/resolve/${encodeURIComponent(revision)}/${HF_DATASET_FILE}`;
   const archive = await fetchCachedArchive({
+    dataset: 'dreambench-plus',
     tool: 'dreambench-plus',
     revision,
     url,
@@ -76,6 +77,7 @@ export async function loadDreamBenchPreset(options: LoadBenchmarkOptions): Promi
     !options.revision || options.revision === 'main' ? DREAMBOOTH_PINNED_COMMIT : options.revision;
   const url = `${base}/${DREAMBOOTH_REPO}/archive/${encodeURIComponent(ref)}.zip`;
   const archive = await fetchCachedArchive({
+    dataset: 'dreambench',
     tool: 'dreambench',
     revision: ref,
     url,
