@@ -218,6 +218,7 @@ describe('generate-timeout-minutes', () => {
         'generate-timeout-minutes': '0.005', // 300 ms
         'generate-command': 'echo warming up; sleep 100000',
       },
+      env: { HF_TOKEN },
     });
     expect(r.exitCode).toBe(1);
     expect(r.annotations).toContainEqual({

@@ -129,7 +129,8 @@ describe('what came back is not a dataset archive', () => {
     const page = Buffer.from('<!DOCTYPE html><html><body>Hub maintenance</body></html>');
     const error = await load(page);
     expect(error).toBeInstanceOf(DatasetArchiveError);
-    const url = `${hub!.url}/datasets/${REPO}/resolve/main/data.zip`;
+    const commit = hub!.commitOf(`${REPO}@main`)!;
+    const url = `${hub!.url}/datasets/${REPO}/resolve/${commit}/data.zip`;
     expect((error as Error).message).toBe(
       `dataset "dreambench-plus": ${url} returned ${page.length} bytes that are not a zip archive, ` +
         'beginning "<!DOCTYPE html><html><body>Hub maintenance</body></html>"',
@@ -141,7 +142,7 @@ describe('what came back is not a dataset archive', () => {
     const error = await load(zip({}));
     expect(error).toBeInstanceOf(DatasetArchiveError);
     expect((error as Error).message).toMatch(
-      /^dataset "dreambench-plus": http:\/\/127\.0\.0\.1:\d+\/datasets\/yuangpeng\/dreambench_plus\/resolve\/main\/data\.zip returned a zip archive with no files \(22 bytes\)$/,
+      /^dataset "dreambench-plus": http:\/\/127\.0\.0\.1:\d+\/datasets\/yuangpeng\/dreambench_plus\/resolve\/[0-9a-f]{40}\/data\.zip returned a zip archive with no files \(22 bytes\)$/,
     );
     expectNothingKept();
   });

@@ -51,7 +51,7 @@ afterAll(() => {
 let hub: HubServer | undefined;
 
 describe('dreambench-plus from the hub', () => {
-  it('downloads through one redirect, parses the layout, and a second load makes no request', async () => {
+  it('resolves the revision, downloads through one redirect, parses the layout, and a second load only resolves', async () => {
     hub = await startHubServer({
       files: { [`${REPO}@v1.0/data.zip`]: dataZip },
       token: 'hf_secret',
@@ -63,11 +63,16 @@ describe('dreambench-plus from the hub', () => {
       hfToken: 'hf_secret',
     };
     const first = await loadBenchmark(options);
+    const commit = hub.commitOf(`${REPO}@v1.0`);
     expect(hub.requests.map((r) => r.path)).toEqual([
-      `/datasets/${REPO}/resolve/v1.0/data.zip`,
+      `/api/datasets/${REPO}/revision/v1.0`,
+      `/datasets/${REPO}/resolve/${commit}/data.zip`,
       '/cdn/0',
     ]);
-    expect(hub.requests[0]!.authorization).toBe('Bearer hf_secret');
+    expect(hub.requests.slice(0, 2).map((r) => r.authorization)).toEqual([
+      'Bearer hf_secret',
+      'Bearer hf_secret',
+    ]);
     expect(first.name).toBe('dreambench-plus');
     expect(first.revision).toBe('v1.0');
     expect(first.concepts.map((c) => c.id)).toEqual([
@@ -104,7 +109,9 @@ describe('dreambench-plus from the hub', () => {
 
     const before = hub.requests.length;
     const second = await loadBenchmark(options);
-    expect(hub.requests.length).toBe(before);
+    expect(hub.requests.slice(before).map((r) => r.path)).toEqual([
+      `/api/datasets/${REPO}/revision/v1.0`,
+    ]);
     expect(second).toEqual(first);
   });
 
@@ -203,21 +210,22 @@ describe('dreambench-plus from the hub', () => {
 });
 
 describe('dreambench preset from a GitHub-style archive', () => {
+  it('downloads a branch of google/dreambooth every run and never caches it', async () => {
+    const zip = await dreamboothArchive('feature');
+    hub = await startHubServer({ raw: { '/google/dreambooth/archive/feature.zip': zip } });
+    const options = { dataset: 'dreambench', revision: 'feature', githubBaseUrl: hub.url };
+    const first = await loadBenchmark(options);
+    const second = await loadBenchmark(options);
+    expect(second.concepts.map((c) => c.id)).toEqual(first.concepts.map((c) => c.id));
+    expect(hub.requests.map((r) => r.path)).toEqual([
+      '/google/dreambooth/archive/feature.zip',
+      '/google/dreambooth/archive/feature.zip',
+    ]);
+    expect(existsSync(path.join(process.env.RUNNER_TOOL_CACHE!, 'dreambench'))).toBe(false);
+  });
+
   it('downloads the pinned commit for revision main and maps the DreamBooth set', async () => {
-    const top = `dreambooth-${DREAMBOOTH_PINNED_COMMIT}/dataset`;
-    const templates = (extra: string) =>
-      Array.from(
-        { length: 25 },
-        (_, i) => `'a {0} {1} ${extra} ${i}'.format(unique_token, class_token),`,
-      ).join('\n');
-    const prompts = `Classes\n\nsubject_name,class\ncat2,cat\nvase,vase\n\nPrompts\n\nObject Prompts\n\nprompt_list = [\n${templates('object')}\n]\n\nLive Subject Prompts\n\nprompt_list = [\n${templates('live')}\n]\n`;
-    const zip = zipFiles({
-      [`${top}/prompts_and_classes.txt`]: Buffer.from(prompts),
-      [`${top}/cat2/00.jpg`]: await makeJpeg(1),
-      [`${top}/cat2/01.jpg`]: await makeJpeg(2),
-      [`${top}/vase/00.jpg`]: await makeJpeg(3),
-      [`dreambooth-${DREAMBOOTH_PINNED_COMMIT}/README.md`]: Buffer.from('readme'),
-    });
+    const zip = await dreamboothArchive(DREAMBOOTH_PINNED_COMMIT);
     hub = await startHubServer({
       raw: { [`/google/dreambooth/archive/${DREAMBOOTH_PINNED_COMMIT}.zip`]: zip },
     });
@@ -240,3 +248,21 @@ describe('dreambench preset from a GitHub-style archive', () => {
     });
   });
 });
+
+/** A google/dreambooth GitHub archive of `ref`: two subjects. */
+async function dreamboothArchive(ref: string): Promise<Buffer> {
+  const top = `dreambooth-${ref}/dataset`;
+  const templates = (extra: string) =>
+    Array.from(
+      { length: 25 },
+      (_, i) => `'a {0} {1} ${extra} ${i}'.format(unique_token, class_token),`,
+    ).join('\n');
+  const prompts = `Classes\n\nsubject_name,class\ncat2,cat\nvase,vase\n\nPrompts\n\nObject Prompts\n\nprompt_list = [\n${templates('object')}\n]\n\nLive Subject Prompts\n\nprompt_list = [\n${templates('live')}\n]\n`;
+  return zipFiles({
+    [`${top}/prompts_and_classes.txt`]: Buffer.from(prompts),
+    [`${top}/cat2/00.jpg`]: await makeJpeg(1),
+    [`${top}/cat2/01.jpg`]: await makeJpeg(2),
+    [`${top}/vase/00.jpg`]: await makeJpeg(3),
+    [`dreambooth-${ref}/README.md`]: Buffer.from('readme'),
+  });
+}
