@@ -1,6 +1,7 @@
 // The report as an ordered list of sections, shared by the PR comment and the job summary; the
 // two differ only in style (how much detail, collapsed or expanded) and in their size limit.
 import type { Pairing } from '../compare/index.ts';
+import { leftOutLine } from './baseline-note.ts';
 import { absoluteBreakdown, comparedBreakdown, type BreakdownTables } from './breakdown-tables.ts';
 import { escapeMarkdown, truncate } from './escape.ts';
 import { failuresSection } from './failures.ts';
@@ -87,6 +88,7 @@ function viewSections(input: ReportInput, style: ReportStyle): Section[] {
           '<br>\n',
         ),
       ),
+      fixed(leftOutLine(view)),
       fixed(historyChart(input.history)),
       breakdownSection(comparedBreakdown(c), style),
       ...(style.full ? [oneSideSection(c.pairing)] : []),

@@ -1,8 +1,12 @@
 // Damaged inputs, end to end on dist/index.js: each ends in a clear message, and a run never loses
 // its own results to someone else's damage.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredArtifact } from '../harness/servers/artifact-store.ts';
 import { buildDataZip, buildLayoutFiles, zipFiles } from '../harness/servers/hub.ts';
-import { pushEvent, startStack, type Stack } from './stack.ts';
+import { pullRequestEvent, pushEvent, startStack, type Stack } from './stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -29,5 +33,124 @@ describe("a self-hosted runner's tool cache", () => {
     const fixed = await stack.run({ runId: 9102, event: pushEvent(), inputs: { samples: '12' } });
     expect(fixed.exitCode).toBe(0);
     expect(fixed.outputs['samples-scored']).toBe('12');
+  });
+});
+
+/** results.json of a real baseline run, damaged by `damage`, as the artifact a PR run downloads. */
+function damageBaseline(artifact: StoredArtifact, damage: (results: Record<string, any>) => void) {
+  const store = stack.actions.store;
+  const files = unzipSync((original ??= store.blobContent(artifact)!));
+  const results = JSON.parse(Buffer.from(files['results.json']!).toString('utf8'));
+  damage(results);
+  files['results.json'] = Buffer.from(JSON.stringify(results));
+  const zip = zipSync(files);
+  store.replaceContent(artifact, zip);
+  // As if the baseline run had uploaded these bytes: the digest check passes.
+  artifact.digest = `sha256:${createHash('sha256').update(zip).digest('hex')}`;
+}
+let original: Buffer | undefined;
+
+/** The comment's text as a reader sees it: without markdown escapes and HTML entities. */
+const visible = (body: string) =>
+  body
+    .replace(/\\/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+
+describe('a malformed baseline', () => {
+  let baseline: StoredArtifact;
+  beforeAll(async () => {
+    const push = pushEvent();
+    const r = await stack.run({ runId: 9201, event: push, inputs: { samples: '12' } });
+    expect(r.exitCode).toBe(0);
+    stack.finishRun(9201, push);
+    baseline = stack.actions.store.artifacts.find((a) => a.runId === 9201)!;
+    expect(JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8')).history).toHaveLength(1);
+  });
+
+  // Each of these ended the PR run in exit 1 with no comment, no outputs and no artifact.
+  const cases: [string, (results: Record<string, any>) => void, RegExp][] = [
+    [
+      'a null record',
+      (r) => (r.records[0] = null),
+      /1 unusable entry .* left out \(record 0 is null\)/,
+    ],
+    [
+      'a score of 400',
+      (r) => (r.records[1].cp.score = 400),
+      /1 unusable entry .* left out \(record 1 \([^)]+\): cp\.score is 400\)/,
+    ],
+    [
+      'a duplicate id',
+      (r) => r.records.push(structuredClone(r.records[2])),
+      /2 unusable entries .* left out \(record [^:]+: the id appears 2 times/,
+    ],
+    [
+      "a category that is not this run's",
+      (r) => {
+        const concept = r.records[3].concept;
+        for (const x of r.records)
+          if (x.concept === concept) x.category = x.category === 'style' ? 'object' : 'style';
+      },
+      /unusable entr(y|ies) .* left out \(record [^:]+: category "\w+" is not this run's "\w+"/,
+    ],
+    [
+      'a numeric sha in history',
+      (r) => (r.history[0].sha = 1234567),
+      /history point 0: sha is 1234567/,
+    ],
+    ['history: {}', (r) => (r.history = {}), /history is \{\}, not a list/],
+  ];
+  it.each(cases)(
+    'with %s: its bad entries are left out and counted, the run reports as usual',
+    async (_, damage, line) => {
+      damageBaseline(baseline, damage);
+      const number = 70 + cases.findIndex((c) => c[1] === damage);
+      const runId = 9210 + number;
+      const r = await stack.run({
+        runId,
+        event: pullRequestEvent({ number }),
+        inputs: { samples: '12' },
+      });
+      expect(r.exitCode).toBe(0);
+      expect(r.outputs.verdict).toBe('pass');
+      expect(r.outputs['samples-scored']).toBe('12');
+      const [comment] = stack.actions.github.state.commentsOf(stack.actions.repository, number);
+      expect(visible(comment!.body)).toMatch(line);
+      expect(stack.actions.store.artifacts.some((a) => a.runId === runId)).toBe(true);
+    },
+  );
+
+  it('whose bytes do not match their recorded digest is refused, and the run reports absolute numbers', async () => {
+    damageBaseline(baseline, (r) => (r.summary.cp = 0.99));
+    baseline.digest = `sha256:${'0'.repeat(64)}`; // what the baseline run recorded, say
+    const r = await stack.run({
+      runId: 9231,
+      event: pullRequestEvent({ number: 81 }),
+      inputs: { samples: '12' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('no-baseline');
+    const [comment] = stack.actions.github.state.commentsOf(stack.actions.repository, 81);
+    expect(comment!.body).toMatch(
+      /No baseline to compare with: Baseline artifact \d+ does not match its recorded digest/,
+    );
+  });
+
+  it('with fingerprint: null is refused with the reason, and the run reports absolute numbers', async () => {
+    damageBaseline(baseline, (r) => (r.fingerprint = null));
+    const r = await stack.run({
+      runId: 9230,
+      event: pullRequestEvent({ number: 80 }),
+      inputs: { samples: '12' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('no-baseline');
+    const [comment] = stack.actions.github.state.commentsOf(stack.actions.repository, 80);
+    expect(comment!.body).toContain(
+      'No baseline to compare with: the baseline&#39;s results.json (run 9201) is not usable: its fingerprint is null, not an object.',
+    );
+    expect(stack.actions.store.artifacts.some((a) => a.runId === 9230)).toBe(true);
   });
 });

@@ -64,6 +64,18 @@ describe('comparisonView', () => {
     expect(v.comparison.pairing).toMatchObject({ paired: 60, pairedConcepts: 20 });
   });
 
+  it('leaves out, and counts, baseline records that name a sample of this run as another one', () => {
+    // Concept object_00_x is "style" in the baseline and "object" in this run: three records.
+    const base = specs().map((x, i) => (i < 3 ? { ...x, category: 'style' as const } : x));
+    const v = comparisonView(config, baseline(base), current(specs()));
+    if (v.kind !== 'compared') throw new Error(`expected a comparison, got ${v.kind}`);
+    expect(v.comparison.pairing).toMatchObject({ paired: 57, pairedConcepts: 19 });
+    expect(v.baseline.leftOut?.count).toBe(3);
+    expect(v.baseline.leftOut?.examples[0]).toBe(
+      'record object_00_x-p0: category "style" is not this run\'s "object"',
+    );
+  });
+
   it('falls back to absolute numbers when fewer than two reference images pair', () => {
     const one = specs().slice(0, 3);
     const v = comparisonView(config, baseline(one), current(one));
