@@ -74,9 +74,9 @@ export const ArtifactFiles = {
   Results: 'results.json',
   Report: 'report.md',
   ContactSheet: 'contact-sheet.jpg',
-  /** Judge-size generated images, `<sample id>.jpg`. */
+  /** Judge-size generated images, `<sample id>.jpg` (fileStemOf: safe names for odd ids). */
   Images: 'images',
-  /** Judge-size reference images, `<concept id>.jpg`. */
+  /** Judge-size reference images, `<concept id>.jpg` (likewise). */
   References: 'references',
 } as const;
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { largestChanges, type Comparison } from '../compare/index.ts';
 import { buildContactSheet, type ContactSheetRow } from '../report/index.ts';
 import { ArtifactFiles } from '../constants.ts';
+import { fileStemOf } from '../file-names.ts';
 
 const ROWS = 8;
 const CELL = 256;
@@ -20,9 +21,11 @@ export function contactSheetRows(
   return largestChanges(drops, ROWS, 'either', 1).map((d) => ({
     id: d.id,
     label: `${d.id}  CP ${d.cp.base}→${d.cp.pr}  PF ${d.pf.base}→${d.pf.pr}`,
-    reference: path.join(resultsDir, ArtifactFiles.References, `${d.concept}.jpg`),
-    baseline: baselineDir ? path.join(baselineDir, ArtifactFiles.Images, `${d.id}.jpg`) : undefined,
-    pr: path.join(resultsDir, ArtifactFiles.Images, `${d.id}.jpg`),
+    reference: path.join(resultsDir, ArtifactFiles.References, `${fileStemOf(d.concept)}.jpg`),
+    baseline: baselineDir
+      ? path.join(baselineDir, ArtifactFiles.Images, `${fileStemOf(d.id)}.jpg`)
+      : undefined,
+    pr: path.join(resultsDir, ArtifactFiles.Images, `${fileStemOf(d.id)}.jpg`),
   }));
 }
 

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { judgeApiKey, type Config } from '../config.ts';
 import { ArtifactFiles } from '../constants.ts';
+import { fileStemOf } from '../file-names.ts';
 import type { CollectedImages } from '../generate/index.ts';
 import { restoreJudgeCache, saveJudgeCache } from '../score/cache-persist.ts';
 import { FolderJudgeCache } from '../score/judge-cache.ts';
@@ -42,7 +43,7 @@ function imageKeeper(resultsDir: string) {
   return async (e: PreparedEvent): Promise<void> => {
     const sub = e.role === 'generated' ? ArtifactFiles.Images : ArtifactFiles.References;
     await mkdir(path.join(resultsDir, sub), { recursive: true });
-    await writeFile(path.join(resultsDir, sub, `${e.id}.jpg`), e.image.bytes);
+    await writeFile(path.join(resultsDir, sub, `${fileStemOf(e.id)}.jpg`), e.image.bytes);
   };
 }
 

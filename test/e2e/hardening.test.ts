@@ -2,10 +2,18 @@
 // its own results to someone else's damage.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredArtifact } from '../harness/servers/artifact-store.ts';
-import { buildDataZip, buildLayoutFiles, zipFiles } from '../harness/servers/hub.ts';
+import { tempDir } from '../harness/temp.ts';
+import {
+  buildDataZip,
+  buildLayoutFiles,
+  makeJpeg,
+  writeTree,
+  zipFiles,
+} from '../harness/servers/hub.ts';
 import { pullRequestEvent, pushEvent, startStack, type Stack } from './stack.ts';
 
 let stack: Stack;
@@ -152,5 +160,48 @@ describe('a malformed baseline', () => {
       'No baseline to compare with: the baseline&#39;s results.json (run 9201) is not usable: its fingerprint is null, not an object.',
     );
     expect(stack.actions.store.artifacts.some((a) => a.runId === 9230)).toBe(true);
+  });
+});
+
+describe('sample ids that make poor file names', () => {
+  it('give the artifact files safe names derived from them, and keep the ids in results.json', async () => {
+    const workspace = tempDir('dreambench-odd-ids-');
+    const files = await buildLayoutFiles({ perCategory: 2, prefix: '' });
+    const prompts = Array.from({ length: 9 }, (_, i) => `a teapot, take ${i}`).join('\n');
+    // A file stem with every character artifact uploads refuse, and a 280-character subject.
+    const stem = 'odd: what? *|"<>';
+    files[`images/object/${stem}.jpg`] = await makeJpeg(7);
+    files[`captions/object/${stem}.txt`] = Buffer.from(`Teapot\n${prompts}\n`);
+    files['images/object/07.jpg'] = await makeJpeg(8);
+    files['captions/object/07.txt'] = Buffer.from(
+      `${'very long subject '.repeat(16)}\n${prompts}\n`,
+    );
+    await writeTree(path.join(workspace, 'concepts'), files);
+    const push = pushEvent();
+    const r = await stack.run({
+      runId: 9301,
+      event: push,
+      workspace,
+      inputs: { dataset: 'concepts', samples: 'all', 'artifact-name': 'odd-ids' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs['samples-failed']).toBe('0');
+    const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
+    const ids: string[] = results.records.map((x: { id: string }) => x.id);
+    const odd = ids.filter((id) => id.startsWith('object_odd: what? *|"<>_teapot-p'));
+    const long = ids.filter((id) => id.length > 250);
+    expect(odd).toHaveLength(9);
+    expect(long).toHaveLength(9);
+
+    const artifact = stack.actions.store.artifacts.find((a) => a.runId === 9301)!;
+    const names = Object.keys(unzipSync(stack.actions.store.blobContent(artifact)!));
+    const images = names.filter((n) => n.startsWith('images/'));
+    expect(images).toHaveLength(ids.length);
+    for (const name of names) {
+      expect(name).toMatch(/^[A-Za-z0-9._/-]+$/);
+      expect(path.basename(name).length).toBeLessThanOrEqual(120);
+    }
+    // Ids that were good names stay as they were, so older baselines' images are still found.
+    expect(images).toContain('images/object_00_red_teapot_0-p0.jpg');
   });
 });
