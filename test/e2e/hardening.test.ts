@@ -1,7 +1,7 @@
 // Damaged inputs, end to end on dist/index.js: each ends in a clear message, and a run never loses
 // its own results to someone else's damage.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -203,5 +203,28 @@ describe('sample ids that make poor file names', () => {
     }
     // Ids that were good names stay as they were, so older baselines' images are still found.
     expect(images).toContain('images/object_00_red_teapot_0-p0.jpg');
+  });
+});
+
+describe('a damaged event file', () => {
+  // @actions/github parses GITHUB_EVENT_PATH as it loads: a bare stack, before run() could speak.
+  it.each([
+    ['not JSON', '{"action": "synchronize", ', /is not valid JSON \(/],
+    ['JSON but no object', '[1, 2]', /holds no JSON object \(an array\)/],
+  ])('(%s) fails the step with a clear message, not a stack trace', async (_, text, why) => {
+    const dir = tempDir('dreambench-event-');
+    const file = path.join(dir, 'event.json');
+    writeFileSync(file, text);
+    const r = await stack.run({
+      runId: 9401,
+      event: pullRequestEvent(),
+      env: { GITHUB_EVENT_PATH: file },
+    });
+    expect(r.exitCode).toBe(1);
+    const errors = r.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain(`The event file GITHUB_EVENT_PATH (${file}) `);
+    expect(errors[0]!.message).toMatch(why);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { absoluteReport } from '../../src/compare/index.ts';
 import { parseConfig } from '../../src/config.ts';
 import { comparisonView, type BaselineFound } from '../../src/pipeline/baseline.ts';
-import { readRunContext } from '../../src/pipeline/context.ts';
+import { EventPayloadError, readRunContext } from '../../src/pipeline/context.ts';
 import { gateFailure, healthFailure, outputsOf } from '../../src/pipeline/outputs.ts';
 import { scoredSamplesOf } from '../../src/results/parse.ts';
 import { inputDefaults } from '../harness/action-yml.ts';
@@ -172,6 +172,20 @@ describe('readRunContext', () => {
       ...extra,
     });
   }
+
+  it('names the event file when it is damaged, and takes none as an empty payload', () => {
+    const dir = tempDir('dreambench-ctx-');
+    const file = path.join(dir, 'event.json');
+    writeFileSync(file, '{"pull_request": ');
+    expect(() => readRunContext({ GITHUB_EVENT_PATH: file })).toThrow(EventPayloadError);
+    expect(() => readRunContext({ GITHUB_EVENT_PATH: file })).toThrow(
+      new RegExp(`^The event file GITHUB_EVENT_PATH \\(${file}\\) is not valid JSON \\(`),
+    );
+    expect(() => readRunContext({ GITHUB_EVENT_PATH: path.join(dir, 'gone.json') })).toThrow(
+      /cannot be read \(ENOENT/,
+    );
+    expect(readRunContext({}).pullRequest).toBeUndefined();
+  });
 
   it('reads the PR, its base branch and the workflow file', () => {
     const ctx = contextFor(pullRequestEvent({ number: 12, baseRef: 'release' }));
