@@ -228,3 +228,23 @@ describe('a damaged event file', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });
+
+describe('noise', () => {
+  // unzip-stream (inside @actions/artifact's download) still calls the Buffer() constructor, and
+  // Node warns for calls outside node_modules, which every call in a bundle is.
+  it('a run that downloads a baseline prints no DEP0005 Buffer() deprecation warning', async () => {
+    const push = pushEvent();
+    const base = await stack.run({ runId: 9501, event: push, inputs: { samples: '12' } });
+    expect(base.exitCode).toBe(0);
+    stack.finishRun(9501, push);
+    const r = await stack.run({
+      runId: 9502,
+      event: pullRequestEvent({ number: 90 }),
+      inputs: { samples: '12' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Baseline: run 9501');
+    expect(r.stderr).not.toContain('DEP0005');
+    expect(r.stderr).not.toContain('DeprecationWarning');
+  });
+});
