@@ -1,10 +1,9 @@
 // Damaged and hostile dataset archives, through the real @actions/tool-cache download path
 // against a loopback hub: each ends in a named error and leaves nothing in the tool cache.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ArchiveTooLargeError,
   DatasetArchiveError,
@@ -16,26 +15,19 @@ import { firstInvalidUtf8 } from '../../src/plan/text-file.ts';
 import { extractZip } from '../../src/plan/zip-extract.ts';
 import { buildLayoutFiles, startHubServer, type HubServer } from '../harness/servers/hub.ts';
 import { lieAboutSize, renameEntry, unicodePathField, zip } from './zip-craft.ts';
+import { useScratchRunner } from './scratch-runner.ts';
 
 const REPO = 'yuangpeng/dreambench_plus';
-let scratch: string;
+const scratch = useScratchRunner('archive-test-');
 let hub: HubServer | undefined;
 let layout: Record<string, Uint8Array>;
 
 beforeAll(async () => {
   layout = await buildLayoutFiles({ perCategory: 1 });
 });
-beforeEach(async () => {
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'archive-test-'));
-  process.env.RUNNER_TOOL_CACHE = path.join(scratch, 'tool-cache');
-  process.env.RUNNER_TEMP = path.join(scratch, 'temp');
-});
 afterEach(async () => {
   await hub?.close();
   hub = undefined;
-  await rm(scratch, { recursive: true, force: true });
-  delete process.env.RUNNER_TOOL_CACHE;
-  delete process.env.RUNNER_TEMP;
 });
 
 async function load(archive: Buffer, maxArchiveBytes?: number) {
@@ -73,8 +65,8 @@ describe('zip bombs', () => {
   });
 
   it('writes no byte past what the entry declares', async () => {
-    const file = path.join(scratch, 'bomb.zip');
-    const dest = path.join(scratch, 'out');
+    const file = path.join(scratch(), 'bomb.zip');
+    const dest = path.join(scratch(), 'out');
     await mkdir(dest);
     const big = zip({ 'filler.bin': new Uint8Array(16 * 1024 * 1024) });
     await writeFile(file, lieAboutSize(big, 'filler.bin', 5000));
@@ -105,7 +97,7 @@ describe('entry names', () => {
     const error = await load(archive);
     expect(error).toBeInstanceOf(UnsafeArchiveEntryError);
     expect((error as UnsafeArchiveEntryError).entry).toBe('../../escape.txt');
-    expect(existsSync(path.join(scratch, 'escape.txt'))).toBe(false);
+    expect(existsSync(path.join(scratch(), 'escape.txt'))).toBe(false);
     expectNothingKept();
   });
 

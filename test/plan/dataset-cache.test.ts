@@ -2,10 +2,9 @@
 // is resolved to its commit on every run, only validated archives are cached, by commit, and a
 // damaged cache entry is downloaded again.
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetFormatError, loadBenchmark } from '../../src/plan/index.ts';
 import {
   buildDataZip,
@@ -15,10 +14,11 @@ import {
   zipFiles,
   type HubServer,
 } from '../harness/servers/hub.ts';
+import { useScratchRunner } from './scratch-runner.ts';
 
 const REPO = 'yuangpeng/dreambench_plus';
 const KEY = `${REPO}@main/data.zip`;
-let scratch: string;
+useScratchRunner('dataset-cache-');
 let hub: HubServer | undefined;
 let good: Buffer;
 let bigger: Buffer;
@@ -34,17 +34,9 @@ beforeAll(async () => {
   );
   broken = zipFiles(files);
 });
-beforeEach(async () => {
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'dataset-cache-'));
-  process.env.RUNNER_TOOL_CACHE = path.join(scratch, 'tool-cache');
-  process.env.RUNNER_TEMP = path.join(scratch, 'temp');
-});
 afterEach(async () => {
   await hub?.close();
   hub = undefined;
-  await rm(scratch, { recursive: true, force: true });
-  delete process.env.RUNNER_TOOL_CACHE;
-  delete process.env.RUNNER_TEMP;
 });
 
 const warnings: string[] = [];

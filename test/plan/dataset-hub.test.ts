@@ -1,10 +1,8 @@
 // dreambench-plus through the real @actions/tool-cache path against a loopback hub.
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ArchiveTooLargeError,
   DatasetAuthError,
@@ -22,30 +20,19 @@ import {
   zipFiles,
 } from '../harness/servers/hub.ts';
 import type { HubServer } from '../harness/servers/hub.ts';
+import { useScratchRunner } from './scratch-runner.ts';
 
 const REPO = 'yuangpeng/dreambench_plus';
-let scratch: string;
+const scratch = useScratchRunner('hub-test-');
 let dataZip: Buffer;
 
 beforeAll(async () => {
   dataZip = await buildDataZip({ perCategory: { animal: 2, human: 1, object: 3, style: 2 } });
 });
 
-beforeEach(async () => {
-  // tool-cache v4 reads these per call; a fresh cache per test keeps tests independent.
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'hub-test-'));
-  process.env.RUNNER_TOOL_CACHE = path.join(scratch, 'tool-cache');
-  process.env.RUNNER_TEMP = path.join(scratch, 'temp');
-});
-
 afterEach(async () => {
   await hub?.close();
   hub = undefined;
-  await rm(scratch, { recursive: true, force: true });
-});
-afterAll(() => {
-  delete process.env.RUNNER_TOOL_CACHE;
-  delete process.env.RUNNER_TEMP;
 });
 
 let hub: HubServer | undefined;
@@ -101,7 +88,7 @@ describe('dreambench-plus from the hub', () => {
     expect(path.isAbsolute(teapot.referenceImages[0]!)).toBe(true);
     expect(existsSync(teapot.referenceImages[0]!)).toBe(true);
     expect(teapot.referenceImages[0]!.startsWith(process.env.RUNNER_TOOL_CACHE!)).toBe(true);
-    const zipFile = path.join(scratch, 'copy.zip');
+    const zipFile = path.join(scratch(), 'copy.zip');
     await (await import('node:fs/promises')).writeFile(zipFile, dataZip);
     expect(first.sha256).toBe(await sha256File(zipFile));
     // And independently of the helper the code under test uses:
@@ -185,7 +172,7 @@ describe('dreambench-plus from the hub', () => {
       expect(error.entry).toBe(evil);
       expect(existsSync(path.join(process.env.RUNNER_TOOL_CACHE!, 'dreambench-plus'))).toBe(false);
     }
-    expect(existsSync(path.join(scratch, 'escape.txt'))).toBe(false);
+    expect(existsSync(path.join(scratch(), 'escape.txt'))).toBe(false);
   });
 
   it('refuses an archive whose declared size passes the bound', async () => {
