@@ -2,7 +2,8 @@
 // from a loopback hub, starts loopback GitHub (REST + artifacts) and judge servers, then runs the
 // committed dist/index.js twice under the runner emulation: a push to main with a good toy model
 // (publishes the baseline) and a pull request with a worse one (comments and fails the check).
-// Writes what a user would look at to demo-output/ (or DEMO_OUTPUT_DIR).
+// Writes what a user would look at to demo-output/ (or DEMO_OUTPUT_DIR). The real judge only with
+// `--real-judge` (npm run demo -- --real-judge), never because OPENAI_API_KEY happens to be set.
 //
 // Exit code: 0 when everything behaved as designed — including the PR check failing, which is the
 // point — and 1 when something unexpected happened.
@@ -19,7 +20,14 @@ import { startHubServer } from '../test/harness/servers/hub.ts';
 import { buildDemoBenchmark, zipBenchmark, type DemoBenchmark } from './benchmark.ts';
 import { formatReport } from './console-report.ts';
 import { OUTPUT_FILES, unexpectedOutcomes } from './expectations.ts';
-import { startDemoJudge, type DemoJudge } from './judge.ts';
+import {
+  chooseDemoJudge,
+  DemoUsageError,
+  REAL_JUDGE_FLAG,
+  startDemoJudge,
+  type DemoJudge,
+  type JudgeChoice,
+} from './judge.ts';
 
 const BASELINE_QUALITY = '0.9';
 const PR_QUALITY = '0.6';
@@ -46,10 +54,10 @@ interface Servers {
   close(): Promise<void>;
 }
 
-async function startServers(zip: Buffer): Promise<Servers> {
+async function startServers(zip: Buffer, choice: JudgeChoice): Promise<Servers> {
   const actions = await startActionsStack();
   const hub = await startHubServer({ files: { 'yuangpeng/dreambench_plus@main/data.zip': zip } });
-  const judge = await startDemoJudge(process.env);
+  const judge = await startDemoJudge(choice);
   const toolCache = mkdtempSync(path.join(os.tmpdir(), 'dreambench-demo-toolcache-'));
   return {
     actions,
@@ -163,10 +171,14 @@ function writeOutputs(s: Servers, baseline: RunResult, pr: RunResult) {
 }
 
 async function main(): Promise<number> {
+  const choice = chooseDemoJudge(process.argv.slice(2), process.env);
   prepareOutputDir();
   const benchmark = await buildDemoBenchmark(existsSync(photosDir) ? photosDir : undefined);
-  const servers = await startServers(zipBenchmark(benchmark));
+  const servers = await startServers(zipBenchmark(benchmark), choice);
   console.log(`judge: ${servers.judge.label}`);
+  if (choice.kind === 'stand-in' && choice.keyIgnored) {
+    console.log(`OPENAI_API_KEY is set and not used: only ${REAL_JUDGE_FLAG} spends it.`);
+  }
   console.log(`benchmark: ${benchmarkLabel(benchmark)}`);
   const runnerTemps: string[] = [];
   try {
@@ -208,7 +220,8 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error('demo failed:', error);
+    if (error instanceof DemoUsageError) console.error(`demo: ${error.message}`);
+    else console.error('demo failed:', error);
     process.exitCode = 1;
   },
 );

@@ -54,9 +54,9 @@ function leaksIn(text: string): string[] {
   return SECRETS.filter((s) => text.includes(s));
 }
 
-/** The log as the runner would receive it, minus the lines that register the masks. */
+/** The log as the runner would receive it (debug lines too), minus the lines that register the masks. */
 function logWithoutMaskCommands(r: RunResult): string {
-  return (r.stdout + r.stderr)
+  return (r.stdout + r.debug + r.stderr)
     .split('\n')
     .filter((l) => !l.startsWith('::add-mask::'))
     .join('\n');
@@ -98,6 +98,9 @@ describe('the judge key and HF_TOKEN', () => {
       expect(run.stdout).toContain(`::add-mask::${API_KEY}`);
       expect(run.stdout).toContain(`::add-mask::${HF_TOKEN}`);
       expect(leaksIn(logWithoutMaskCommands(run)), 'log').toEqual([]);
+      // That covered the debug lines too (request headers and bodies): there are some.
+      expect(run.debug).toContain('::debug::');
+      expect(run.stdout).not.toContain('::debug::');
       expect(leaksIn(JSON.stringify(run.outputs)), 'GITHUB_OUTPUT').toEqual([]);
       expect(leaksIn(run.summary), 'step summary').toEqual([]);
       const results = readFileSync(run.outputs['results-file']!, 'utf8');

@@ -84,8 +84,8 @@ describe('renderComment: compared numbers', () => {
     );
   });
 
-  it('marks CP·PF diagnostic and not gated', () => {
-    expect(rows[4]![0]).toContain('diagnostic');
+  it('names CP·PF the summary product, not gated', () => {
+    expect(rows[4]![0]).toBe('**CP·PF** summary product');
     expect(rows[4]![5]).toBe('—');
     expect(rows[4]![6]).toBe('not gated');
     expect(rows[4]![3]).toBe(minus(c.cpPf.delta.toFixed(3)));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipAllIf, withoutPhotos } from '../harness/skip.ts';
 import { ContactSheetImageError, ContactSheetOptionError } from '../../src/report/errors.ts';
 import { buildContactSheet, contactSheetLayout } from '../../src/report/index.ts';
 
@@ -149,7 +150,8 @@ const photoSubjects = existsSync(photos)
       .filter((p) => existsSync(p))
   : [];
 
-describe.skipIf(photoSubjects.length < 3)('buildContactSheet on real photographs', () => {
+describe('buildContactSheet on real photographs', () => {
+  skipAllIf(withoutPhotos(photos, photoSubjects.length >= 3));
   it('renders each photo letterboxed into its cell', async () => {
     const [a, b, c] = photoSubjects as [string, string, string];
     const sheet = await buildContactSheet(
