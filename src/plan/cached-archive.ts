@@ -119,7 +119,9 @@ async function fromCache<T>(
   if (!dir) return undefined;
   const record = await readRecord(dir);
   let problem =
-    record === undefined ? `${RECORD_FILE} is missing or unreadable` : await damageIn(dir, record);
+    record === undefined
+      ? `${RECORD_FILE} is missing or unreadable: damaged, or cached by an earlier version`
+      : await damageIn(dir, record);
   if (problem === undefined) {
     try {
       return {

@@ -5,7 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
@@ -28,28 +28,30 @@ export async function extractZip(
   maxBytes: number,
   label: string = archive,
 ): Promise<ZipSummary> {
-  const file = label;
-  const zip = await openZip(archive, file);
+  const zip = await openZip(archive, label);
+  // yauzl reports errors on the ZipFile only in answer to readEntry, where nextEntry rejects with
+  // them; this listener keeps an unexpected later one from crashing the process instead.
+  zip.on('error', () => undefined);
   const seen = new Map<string, string>();
   let declared = 0;
   let written = 0;
   let files = 0;
   try {
-    for (let entry = await nextEntry(zip, file); entry; entry = await nextEntry(zip, file)) {
-      const name = checkedName(file, entry, seen);
+    for (let entry = await nextEntry(zip, label); entry; entry = await nextEntry(zip, label)) {
+      const name = checkedName(label, entry, seen);
       if (name.endsWith('/')) {
         await mkdir(path.join(dest, name), { recursive: true });
         continue;
       }
       declared += entry.uncompressedSize;
-      if (declared > maxBytes) throw new ArchiveTooLargeError(file, declared, maxBytes);
-      written += await writeEntry(zip, entry, name, path.join(dest, name), file);
+      if (declared > maxBytes) throw new ArchiveTooLargeError(label, declared, maxBytes);
+      written += await writeEntry(zip, entry, name, path.join(dest, name), label);
       files += 1;
     }
   } finally {
     zip.close();
   }
-  if (files === 0) throw new ArchiveContentError(file, 'holds no files');
+  if (files === 0) throw new ArchiveContentError(label, 'holds no files');
   return { entries: files, bytes: written };
 }
 
@@ -128,11 +130,12 @@ async function writeEntry(
         `inflates past the ${entry.uncompressedSize} bytes the archive declares for it (a zip bomb)`,
       ),
   );
-  await mkdir(path.dirname(target), { recursive: true });
   try {
+    await mkdir(path.dirname(target), { recursive: true });
     // 'wx': never through an existing file (or a link an earlier entry could not have made).
     await pipeline(source, counter, createWriteStream(target, { flags: 'wx' }));
   } catch (error) {
+    (source as Readable).destroy(); // a no-op after pipeline, which destroys what it fails on
     if (error instanceof UnsafeArchiveEntryError) throw error;
     throw new ArchiveContentError(
       file,
