@@ -14,6 +14,7 @@ export const Inputs = {
   SampleSeed: 'sample-seed',
   Categories: 'categories',
   GenerateCommand: 'generate-command',
+  GenerateTimeoutMinutes: 'generate-timeout-minutes',
   ImagesDir: 'images-dir',
   ImageSize: 'image-size',
   PromptsDir: 'prompts-dir',
@@ -73,9 +74,9 @@ export const commentMarker = (commentId: string): string =>
 export const ArtifactFiles = {
   Results: 'results.json',
   Report: 'report.md',
-  /** Judge-size generated images, `<sample id>.jpg`. */
+  /** Judge-size generated images, `<sample id>.jpg` (fileStemOf: safe names for odd ids). */
   Images: 'images',
-  /** Judge-size reference images, `<concept id>.jpg`. */
+  /** Judge-size reference images, `<concept id>.jpg` (likewise). */
   References: 'references',
 } as const;
 

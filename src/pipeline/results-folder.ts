@@ -3,13 +3,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactFiles } from '../constants.ts';
+import { fileStemOf } from '../file-names.ts';
 import { parseResults } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
 
-/** The judge-size image a results folder keeps: a sample's generated image, or a reference. */
+/**
+ * The judge-size image a results folder keeps: a sample's generated image, or a reference, under
+ * a file name that is safe for any id (fileStemOf).
+ */
 export function judgeImageFile(dir: string, role: 'generated' | 'reference', id: string): string {
   const sub = role === 'generated' ? ArtifactFiles.Images : ArtifactFiles.References;
-  return path.join(dir, sub, `${id}.jpg`);
+  return path.join(dir, sub, `${fileStemOf(id)}.jpg`);
 }
 
 /** Writes results.json, the first thing a judged run keeps; returns its path. */

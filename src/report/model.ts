@@ -51,6 +51,8 @@ export interface BaselineView {
   readonly runId: number;
   readonly runUrl: string;
   readonly sha: string;
+  /** Malformed entries of its results.json that were left out, and the first few reasons. */
+  readonly leftOut?: { readonly count: number; readonly examples: readonly string[] };
 }
 
 export type ComparisonView =

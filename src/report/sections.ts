@@ -1,6 +1,7 @@
 // The report as an ordered list of sections, shared by the PR comment and the job summary; the
 // two differ only in style (how much detail, collapsed or expanded) and in their size limit.
 import type { Pairing } from '../compare/index.ts';
+import { leftOutLine } from './baseline-note.ts';
 import { absoluteBreakdown, comparedBreakdown, type BreakdownTables } from './breakdown-tables.ts';
 import { escapeMarkdown, truncate } from './escape.ts';
 import { failuresSection } from './failures.ts';
@@ -103,6 +104,7 @@ export function numbersBlocks(input: ReportInput): string[] {
       [m.pairingLine(c, input.planned), m.mdeLine(c), m.absoluteLine(input.absolute)].join(
         '<br>\n',
       ),
+      leftOutLine(view) ?? '',
     ];
   }
   const intro = view.kind === 'none' ? noBaselineLine(input, view.reason) : undefined;

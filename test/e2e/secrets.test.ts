@@ -187,4 +187,60 @@ describe('the judge key and HF_TOKEN', () => {
     expect(seen).not.toContain(API_KEY);
     expect(seen).not.toMatch(/^(INPUT_|ACTIONS_RUNTIME_TOKEN=)/m);
   });
+
+  // The parent of the command is a clean intermediate: `tr '\0' '\n' < /proc/$PPID/environ` used
+  // to print INPUT_OPENAI-API-KEY, INPUT_GITHUB-TOKEN and ACTIONS_RUNTIME_TOKEN.
+  it("is not in the environment of the command's parent process, and every token is masked", async () => {
+    stack.judge.set({});
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dreambench-ppid-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dump = path.join(dir, 'parent-env.txt');
+    const oidc = 'oidc-request-token-Zk3Lq9';
+    const r = await stack.run({
+      runId: 8004,
+      event: pullRequestEvent({ number: 63 }),
+      inputs: {
+        ...inputs,
+        'artifact-name': 'ppid',
+        'generate-command': `tr '\\0' '\\n' < /proc/$PPID/environ > ${dump} && node ${GENERATOR} {manifest}`,
+      },
+      env: { ...env, ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc },
+    });
+    expect(r.exitCode).toBe(0);
+    const parent = readFileSync(dump, 'utf8');
+    const runtimeToken = stack.actions.env(8004).ACTIONS_RUNTIME_TOKEN;
+    expect(parent).toContain('DREAMBENCH_MANIFEST=');
+    for (const secret of [API_KEY, 'ghs_test_token', runtimeToken, oidc]) {
+      expect(parent).not.toContain(secret);
+      // Registered with the runner before anything else is printed.
+      expect(r.stdout).toContain(`::add-mask::${secret}`);
+    }
+    expect(parent).not.toMatch(/^INPUT_/m);
+  });
+});
+
+describe('generate-timeout-minutes', () => {
+  it('stops a command that runs too long and fails the step with its last lines', async () => {
+    stack.judge.set({});
+    const before = stack.judge.requests.length;
+    const r = await stack.run({
+      runId: 8005,
+      event: pullRequestEvent({ number: 64 }),
+      inputs: {
+        samples: '12',
+        'artifact-name': 'timeout',
+        'generate-timeout-minutes': '0.005', // 300 ms
+        'generate-command': 'echo warming up; sleep 100000',
+      },
+      env: { HF_TOKEN },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations).toContainEqual({
+      level: 'error',
+      message:
+        'generate-command ran longer than 0.005 minutes (generate-timeout-minutes) and was ' +
+        'stopped; its last 1 lines:\nwarming up',
+    });
+    expect(stack.judge.requests.length).toBe(before);
+  });
 });
