@@ -54,8 +54,8 @@ export function jpegSize(bytes: Buffer): { width: number; height: number } | und
   return undefined;
 }
 
-/** Text characters / 4, images by their size, plus the output limit times `n`. */
-export function estimateCharge(body: ChatRequestBody): number {
+/** Text characters / 4 and images by their size: the prompt part of the charge. */
+export function estimatePromptTokens(body: ChatRequestBody): number {
   let chars = 0;
   let images = 0;
   for (const message of body.messages ?? []) {
@@ -77,9 +77,14 @@ export function estimateCharge(body: ChatRequestBody): number {
       }
     }
   }
+  return Math.ceil(chars / 4) + images;
+}
+
+/** The prompt estimate plus the output limit times `n`. */
+export function estimateCharge(body: ChatRequestBody): number {
   const output = Number(body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_OUTPUT_LIMIT);
   const n = Number(body.n ?? 1);
-  return Math.ceil(chars / 4) + images + output * n;
+  return estimatePromptTokens(body) + output * n;
 }
 
 /** Go's time.Duration text, as the API writes reset times: `0s`, `350ms`, `1.5s`, `6m0s`, `1h2m3s`. */

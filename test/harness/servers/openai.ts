@@ -61,6 +61,8 @@ export interface OpenAIServerOptions {
   model?: string;
   systemFingerprint?: string;
   cachedTokens?: number;
+  /** `usage.prompt_tokens` of a reply; default 120 + 255 per image. */
+  promptTokens?: (request: RecordedRequest) => number;
   /** Enforce account limits (token and request buckets), with the x-ratelimit-* headers. */
   rateLimits?: RateLimitOptions;
   /** Behave as a reasoning model (o-series, gpt-5): its parameter rules and hidden tokens. */
@@ -329,8 +331,8 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
     const spent = withinLimit(behavior.text, limit, reasoning);
     const text = behavior.kind === 'reply' ? spent.text : null;
     const wantLogprobs = body.logprobs === true && (options.logprobs ?? true) && text !== null;
-    const images = imagesInRequest(body).length;
-    const promptTokens = 120 + 255 * images;
+    const promptTokens =
+      options.promptTokens?.(request) ?? 120 + 255 * imagesInRequest(body).length;
     return {
       id: `chatcmpl-test-${n}`,
       object: 'chat.completion',
