@@ -19,9 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createOpenAIJudge, type JudgeTransport } from '../src/score/judge-client.ts';
+import type { JudgeTransport } from '../src/score/transport/judge-transport.ts';
+import { createOpenAIJudge } from '../src/score/transport/openai-client.ts';
 import { scoreSamples } from '../src/score/score-samples.ts';
-import { loadTemplates } from '../src/score/templates.ts';
+import { loadTemplates } from '../src/score/judgment/templates.ts';
 import {
   itemsFrom,
   makeFiles,

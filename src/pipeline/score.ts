@@ -6,10 +6,10 @@ import path from 'node:path';
 import { judgeApiKey, type Config } from '../config.ts';
 import { ArtifactFiles } from '../constants.ts';
 import type { CollectedImages } from '../generate/index.ts';
-import { restoreJudgeCache, saveJudgeCache } from '../score/cache-persist.ts';
-import { FolderJudgeCache } from '../score/judge-cache.ts';
-import { endpointOptions } from '../score/endpoint.ts';
-import { createOpenAIJudge } from '../score/judge-client.ts';
+import { restoreJudgeCache, saveJudgeCache } from '../score/judgment/cache-persist.ts';
+import { FolderJudgeCache } from '../score/judgment/judge-cache.ts';
+import { endpointOptions } from '../score/transport/endpoint.ts';
+import { createOpenAIJudge } from '../score/transport/openai-client.ts';
 import { DEFAULT_PRICES, parsePriceOverrides } from '../score/pricing.ts';
 import {
   scoreSamples,
@@ -17,7 +17,7 @@ import {
   type ScoreItem,
   type ScoreResult,
 } from '../score/score-samples.ts';
-import { loadTemplates, type Templates } from '../score/templates.ts';
+import { loadTemplates, type Templates } from '../score/judgment/templates.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
 import type { Planned } from './plan.ts';

@@ -7,7 +7,7 @@ import {
   prepareImage,
   type PreparedImage,
 } from './prepare-image.ts';
-import type { PreparedEvent, ScoreItem } from './score-samples.ts';
+import type { PreparedEvent, ScoreItem } from './items.ts';
 
 export interface ImageSupplyOptions {
   readonly size: number;

@@ -1,5 +1,6 @@
 // What judge calls cost: a price table per model, a user override, and the cost of a usage.
 import { PriceTableError } from './errors.ts';
+import type { TokenUsage } from './transport/judge-transport.ts';
 
 /** US dollars per 1M tokens. */
 export interface ModelPrice {
@@ -89,22 +90,6 @@ export function priceFor(
   }
   return best === undefined ? undefined : table[best];
 }
-
-export interface TokenUsage {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly cachedTokens: number;
-}
-
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    cachedTokens: a.cachedTokens + b.cachedTokens,
-  };
-}
-
-export const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
 
 export function costUsd(usage: TokenUsage, price: ModelPrice): number {
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);

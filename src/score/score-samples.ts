@@ -4,42 +4,35 @@
 import type { JudgeScoring } from '../constants.ts';
 import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
 import { Budget, type BudgetHold } from './budget.ts';
-import { RateGate, systemClock, type Clock } from './clock.ts';
+import { UnknownModelPriceError } from './errors.ts';
 import { ImageSupply } from './image-supply.ts';
-import { judgmentCacheKey, type JudgeCache } from './judge-cache.ts';
-import {
-  judgeOnce,
-  type CallContext,
-  type Judgment,
-  type JudgmentError,
-  type Logger,
-} from './judge-call.ts';
-import type { JudgeTransport } from './judge-client.ts';
-import { buildMessages, INPUT_TURN_PROTOCOL, templateKindFor } from './messages.ts';
+import type { PreparedEvent, ScoreItem } from './items.ts';
+import { judgeOnce, type CallContext } from './judge-once.ts';
+import { judgmentCacheKey, type JudgeCache } from './judgment/judge-cache.ts';
+import type { Judgment, JudgmentError } from './judgment/judgment.ts';
+import { buildMessages, INPUT_TURN_PROTOCOL, templateKindFor } from './judgment/messages.ts';
+import { SharedJudgments } from './judgment/shared-judgments.ts';
+import type { TemplateKind, Templates } from './judgment/templates.ts';
 import { toDataUrl, type PreparedImage } from './prepare-image.ts';
 import {
-  addUsage,
   DEFAULT_PRICES,
   estimateCallUsage,
   costUsd,
-  NO_USAGE,
   priceFor,
   type ModelPrice,
-  type TokenUsage,
 } from './pricing.ts';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './retry-policy.ts';
-import { redact } from './redact.ts';
-import { SharedJudgments } from './shared-judgments.ts';
-import type { TemplateKind, Templates } from './templates.ts';
-import { UnknownModelPriceError } from './errors.ts';
+import { RateGate, systemClock, type Clock } from './transport/clock.ts';
+import {
+  addUsage,
+  NO_USAGE,
+  type JudgeTransport,
+  type Logger,
+  type TokenUsage,
+} from './transport/judge-transport.ts';
+import { redact } from './transport/redact.ts';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './transport/retry-policy.ts';
 
-export interface ScoreItem {
-  readonly sample: Sample;
-  /** The generated image. */
-  readonly imagePath: string;
-  /** The reference image the judge compares against (normally `sample.referenceImages[0]`). */
-  readonly referencePath: string;
-}
+export type { PreparedEvent, ScoreItem } from './items.ts';
 
 export interface ScoreOptions {
   readonly model: string;
@@ -71,14 +64,6 @@ export interface ScoreOptions {
    * of the cache key, so judgments of another endpoint are not reused. Default `'default'`.
    */
   readonly endpoint?: string;
-}
-
-export interface PreparedEvent {
-  readonly role: 'generated' | 'reference';
-  /** Sample id for generated images, concept id for references. */
-  readonly id: string;
-  readonly path: string;
-  readonly image: PreparedImage;
 }
 
 export interface ScoreDeps {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpointOptions } from '../../src/score/endpoint.ts';
-import { createOpenAIJudge } from '../../src/score/judge-client.ts';
+import { endpointOptions } from '../../src/score/transport/endpoint.ts';
+import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
 
 describe('endpointOptions', () => {

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { tempDir as makeTempDir } from '../harness/temp.ts';
 import sharp from 'sharp';
 import type { Category, Sample } from '../../src/types.ts';
-import type { Clock } from '../../src/score/clock.ts';
+import type { Clock } from '../../src/score/transport/clock.ts';
 import type { ScoreItem } from '../../src/score/score-samples.ts';
-import type { CachedJudgment, JudgeCache } from '../../src/score/judge-cache.ts';
+import type { CachedJudgment, JudgeCache } from '../../src/score/judgment/judge-cache.ts';
 
 /** Virtual time: `sleep(ms)` resolves on the next turn with the clock moved to at least start + ms. */
 export function fakeClock(): Clock & { sleeps: number[] } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Budget } from '../../src/score/budget.ts';
-import { RateGate } from '../../src/score/clock.ts';
+import { RateGate } from '../../src/score/transport/clock.ts';
 import { PriceTableError } from '../../src/score/errors.ts';
 import {
   costUsd,
@@ -9,8 +9,8 @@ import {
   parsePriceOverrides,
   priceFor,
 } from '../../src/score/pricing.ts';
-import { redact } from '../../src/score/redact.ts';
-import { backoffDelayMs, parseRetryAfter } from '../../src/score/retry-policy.ts';
+import { redact } from '../../src/score/transport/redact.ts';
+import { backoffDelayMs, parseRetryAfter } from '../../src/score/transport/retry-policy.ts';
 import { fakeClock } from './helpers.ts';
 
 const opts = { baseMs: 100, capMs: 1000, maxRetryAfterMs: 10_000 };

@@ -2,36 +2,8 @@
 // caller owns retries, backoff and the shared 429 pause) and errors classified for that caller.
 import OpenAI from 'openai';
 import { JudgeTransportError } from './errors.ts';
-import type { JudgeMessage } from './messages.ts';
-import type { TokenLogprob } from './parse-reply.ts';
-import type { TokenUsage } from './pricing.ts';
+import type { JudgeReply, JudgeTransport } from './judge-transport.ts';
 import { parseRetryAfter } from './retry-policy.ts';
-
-export interface JudgeRequest {
-  readonly model: string;
-  readonly messages: readonly JudgeMessage[];
-  readonly temperature: number;
-  readonly maxTokens: number;
-  /** Ask for the top alternatives of each token (`judge-scoring: expected`). */
-  readonly topLogprobs?: number;
-}
-
-export interface JudgeReply {
-  readonly content: string | null;
-  /** OpenAI's structured refusal (`message.refusal`). */
-  readonly refusal: string | null;
-  readonly finishReason: string | null;
-  readonly logprobs: readonly TokenLogprob[] | null;
-  /** The snapshot that served the call, and its backend configuration. */
-  readonly model: string | null;
-  readonly systemFingerprint: string | null;
-  readonly usage: TokenUsage | null;
-}
-
-/** What the score stage needs from a judge: one call. Throws `JudgeTransportError`. */
-export interface JudgeTransport {
-  complete(request: JudgeRequest): Promise<JudgeReply>;
-}
 
 export interface OpenAIJudgeOptions {
   readonly apiKey: string;

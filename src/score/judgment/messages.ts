@@ -1,6 +1,7 @@
 // Builds the judge conversation (pure): instruction turn, restating assistant turn, input turn.
 import { createHash } from 'node:crypto';
-import type { Category, Metric } from '../types.ts';
+import type { Category, Metric } from '../../types.ts';
+import type { ChatMessage, ImagePart, TextPart } from '../transport/judge-transport.ts';
 import type { TemplateKind, Templates } from './templates.ts';
 
 /** A base64 `data:` URL of a prepared JPEG. */
@@ -15,12 +16,7 @@ export interface MessageInputs {
   readonly prompt?: string;
 }
 
-type TextPart = { type: 'text'; text: string };
-type ImagePart = { type: 'image_url'; image_url: { url: string; detail: 'high' } };
-
-export type JudgeMessage =
-  | { role: 'user'; content: string | Array<TextPart | ImagePart> }
-  | { role: 'assistant'; content: string };
+export type JudgeMessage = ChatMessage;
 
 /** CP uses the style criteria for the style category and the subject criteria otherwise. */
 export function templateKindFor(metric: Metric, category: Category): TemplateKind {

@@ -1,54 +1,25 @@
 // One judgment (sample x metric x repeat) through the transport: the shared 429 pause, the
 // budget, backoff for transport failures, and up to `maxContentTries` replies for a usable score.
 import type { JudgeScoring } from '../constants.ts';
-import type { Clock, RateGate } from './clock.ts';
 import type { Budget, BudgetHold } from './budget.ts';
-import { JudgeTransportError } from './errors.ts';
-import type { JudgeReply, JudgeRequest, JudgeTransport } from './judge-client.ts';
-import { expectedScore, looksLikeRefusal, parseScore } from './parse-reply.ts';
-import { addUsage, costUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './pricing.ts';
-import { redact } from './redact.ts';
-import { backoffDelayMs, type BackoffOptions } from './retry-policy.ts';
+import { interpret } from './judgment/interpret.ts';
+import { REPLY_LIMIT, type Judgment, type JudgmentError } from './judgment/judgment.ts';
+import { costUsd, type ModelPrice } from './pricing.ts';
+import type { Clock, RateGate } from './transport/clock.ts';
+import { JudgeTransportError } from './transport/errors.ts';
+import {
+  addUsage,
+  NO_USAGE,
+  type JudgeReply,
+  type JudgeRequest,
+  type JudgeTransport,
+  type Logger,
+} from './transport/judge-transport.ts';
+import { redact } from './transport/redact.ts';
+import { backoffDelayMs, type BackoffOptions } from './transport/retry-policy.ts';
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
-export const REPLY_LIMIT = 2000;
-
-export interface JudgmentError {
-  /** `unparseable`, `refused`, `timeout`, `rate-limit`, `server`, `network`, `auth`, `quota`, `client`, `budget`, `image`, `internal`. */
-  readonly kind: string;
-  readonly reason: string;
-}
-
-/** One judgment as recorded in the results. */
-export interface Judgment {
-  readonly repeat: number;
-  readonly sampled: number | null;
-  /** Probability-weighted score over 0-4, when log-probabilities were available. */
-  readonly expected: number | null;
-  /** The value that counts: `expected` under expected scoring when available, else `sampled`. */
-  readonly value: number | null;
-  readonly scoring: JudgeScoring;
-  /** The last reply text, trimmed to 2000 characters. */
-  readonly reply: string | null;
-  readonly model: string | null;
-  readonly systemFingerprint: string | null;
-  /** HTTP calls made (0 for a cache hit). */
-  readonly attempts: number;
-  /** Duration of the last call, ms. */
-  readonly latencyMs: number;
-  /** Summed over all attempts. */
-  readonly usage: TokenUsage;
-  /** This run's spend for this judgment (0 for a cache hit); `null` when the model has no price. */
-  readonly costUsd: number | null;
-  readonly cached: boolean;
-  /** Refusal replies among the attempts (a later attempt may still have scored). */
-  readonly refusals: number;
-  readonly error: JudgmentError | null;
-}
+export type { Judgment, JudgmentError } from './judgment/judgment.ts';
+export type { Logger } from './transport/judge-transport.ts';
 
 /** State shared by all workers of one run. */
 export interface CallContext {
@@ -81,9 +52,6 @@ export interface CallSubject {
   /** The sample's share of the budget; `undefined` when the budget refused it. */
   readonly hold: BudgetHold | undefined;
 }
-
-type Interpreted =
-  { ok: true; sampled: number; expected: number | null } | { ok: false; error: JudgmentError };
 
 export async function judgeOnce(
   ctx: CallContext,
@@ -260,35 +228,4 @@ async function afterTransportError(
   if (error.kind === 'rate-limit') ctx.gate.pauseFor(delay);
   else await ctx.clock.sleep(delay);
   return 'retry';
-}
-
-/** Refusal field or content filter first; then a valid score; then refusal-like text; else unparseable. */
-export function interpret(reply: JudgeReply): Interpreted {
-  if (reply.refusal)
-    return {
-      ok: false,
-      error: { kind: 'refused', reason: `the judge refused: ${quote(reply.refusal)}` },
-    };
-  if (reply.finishReason === 'content_filter') {
-    return {
-      ok: false,
-      error: { kind: 'refused', reason: 'the reply was stopped by the content filter' },
-    };
-  }
-  const text = reply.content ?? '';
-  const parsed = parseScore(text);
-  if (parsed.ok) {
-    const expected = reply.logprobs
-      ? (expectedScore(reply.logprobs, text, parsed.index) ?? null)
-      : null;
-    return { ok: true, sampled: parsed.score, expected };
-  }
-  if (looksLikeRefusal(text))
-    return { ok: false, error: { kind: 'refused', reason: `the judge refused: ${quote(text)}` } };
-  return { ok: false, error: { kind: 'unparseable', reason: `${parsed.reason}: ${quote(text)}` } };
-}
-
-function quote(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length > 160 ? `${flat.slice(0, 160)}…` : flat);
 }

@@ -1,11 +1,11 @@
 // Judgments reused for byte-identical inputs: the key (pure), the store interface, and a folder
 // store (one small JSON file per key, written atomically).
-import type { JudgeScoring } from '../constants.ts';
+import type { JudgeScoring } from '../../constants.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Metric } from '../types.ts';
-import type { TokenUsage } from './pricing.ts';
+import type { Metric } from '../../types.ts';
+import type { TokenUsage } from '../transport/judge-transport.ts';
 import type { TemplateKind } from './templates.ts';
 
 export interface CacheKeyParts {
