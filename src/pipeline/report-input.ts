@@ -1,4 +1,5 @@
 // Pure: the report's view model from what the stages produced.
+import type { JudgeScoring } from '../constants.ts';
 import type { Fingerprint, Metric } from '../types.ts';
 import type { Config } from '../config.ts';
 import type { JudgeView, ReportInput, SampleView } from '../report/model.ts';
@@ -52,6 +53,7 @@ export function judgeView(
   fingerprint: Fingerprint,
   stats: ScoreStats,
   maxCostUsd: number | undefined,
+  scoringAsked?: JudgeScoring,
 ): JudgeView {
   return {
     model: fingerprint.judgeModel,
@@ -70,6 +72,11 @@ export function judgeView(
     refusalsByCategory: stats.refusalsByCategory,
     budgetStopped: (stats.failuresByKind.budget ?? 0) > 0,
     maxCostUsd,
+    ...(scoringAsked ? { scoringAsked } : {}),
+    refusedParameters: Object.keys(stats.refusedParameters ?? {}),
+    rateLimited: stats.rateLimited ?? 0,
+    lengthRetries: stats.lengthRetries ?? 0,
+    timeBudgetStops: stats.timeBudgetStops ?? 0,
   };
 }
 
@@ -84,7 +91,7 @@ export function reportInput(p: ReportParts): ReportInput {
     planned: p.samples.length,
     failures: p.failures,
     samples: sampleViews(p.samples, p.records, p.baselineRecords),
-    judge: judgeView(p.fingerprint, p.stats, p.config.judge.maxCostUsd),
+    judge: judgeView(p.fingerprint, p.stats, p.config.judge.maxCostUsd, p.config.judge.scoring),
     fingerprint: p.fingerprint,
     links: p.artifactUrl ? { run: p.runUrl, artifact: p.artifactUrl } : { run: p.runUrl },
     history: p.history,

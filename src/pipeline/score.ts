@@ -74,7 +74,7 @@ export async function score(
     {
       transport: createOpenAIJudge({
         apiKey,
-        ...endpointOptions(config.judge.baseUrl, apiKey),
+        ...endpointOptions(config.judge.baseUrl),
         timeoutMs: REQUEST_TIMEOUT_MS,
       }),
       cache,
@@ -89,6 +89,7 @@ export async function score(
       imageSize: config.generation.imageSize,
       templates,
       maxCostUsd: config.judge.maxCostUsd,
+      timeBudgetMs: config.judge.timeBudgetMinutes * 60_000,
       prices: { ...DEFAULT_PRICES, ...parsePriceOverrides(io.env.DREAMBENCH_PRICES) },
       secrets: [apiKey],
       // Another endpoint (an Azure deployment, a proxy) may serve another model: not the same judgment.
@@ -97,9 +98,11 @@ export async function score(
   );
   if (persist) await saveJudgeCache(cache.dir, config.judge.model, runKey, io.log);
   const s = result.stats;
+  const waited = s.rateLimited > 0 ? `; ${s.rateLimited} answers 429 waited out` : '';
+  const cut = s.lengthRetries > 0 ? `; ${s.lengthRetries} replies cut short asked again` : '';
   io.log.info(
     `Judged ${s.scored}/${s.samples} samples: ${s.calls} calls, ${s.cacheHits} cache hits, ` +
-      `$${s.costUsd.toFixed(4)} estimated`,
+      `$${s.costUsd.toFixed(4)} estimated${waited}${cut}`,
   );
   return result;
 }

@@ -1,46 +1,33 @@
-// One judgment (sample x metric x repeat) through the transport: the shared 429 pause, the
-// budget, backoff for transport failures, and up to `maxContentTries` replies for a usable score.
+// One judgment (sample x metric x repeat): the budget held per call, the ask handed to the
+// dispatcher (which paces, retries and shapes it for the model), a reply cut short asked again
+// with a larger limit, and up to `maxContentTries` replies for a usable score.
 import type { JudgeScoring } from '../constants.ts';
+import type { Metric } from '../types.ts';
 import type { Budget, BudgetHold } from './budget.ts';
 import { interpret } from './judgment/interpret.ts';
 import { REPLY_LIMIT, type Judgment, type JudgmentError } from './judgment/judgment.ts';
+import type { OutputLimits } from './judgment/output-limits.ts';
 import { costUsd, type ModelPrice } from './pricing.ts';
-import type { Clock, RateGate } from './transport/clock.ts';
-import { JudgeTransportError } from './transport/errors.ts';
-import {
-  addUsage,
-  NO_USAGE,
-  type JudgeReply,
-  type JudgeRequest,
-  type JudgeTransport,
-  type Logger,
-} from './transport/judge-transport.ts';
-import { redact } from './transport/redact.ts';
-import { backoffDelayMs, type BackoffOptions } from './transport/retry-policy.ts';
+import type { Clock } from './transport/clock.ts';
+import type { Ask, Dispatcher } from './transport/dispatcher.ts';
+import { addUsage, NO_USAGE, type JudgeReply, type Logger } from './transport/judge-transport.ts';
 
 export type { Judgment, JudgmentError } from './judgment/judgment.ts';
 export type { Logger } from './transport/judge-transport.ts';
 
 /** State shared by all workers of one run. */
 export interface CallContext {
-  readonly transport: JudgeTransport;
+  readonly dispatcher: Dispatcher;
   readonly clock: Clock;
-  readonly rng: () => number;
-  readonly gate: RateGate;
   readonly budget: Budget;
   readonly log: Logger;
-  readonly backoff: BackoffOptions;
-  readonly maxTransportAttempts: number;
   readonly maxContentTries: number;
   readonly price: (model: string) => ModelPrice | undefined;
-  readonly secrets: readonly string[];
   readonly scoring: JudgeScoring;
   readonly topLogprobs: number;
-  /** Flipped off for the whole run when the endpoint rejects `logprobs`. */
-  logprobsSupported: boolean;
-  /** Set by an error that will fail every call (bad key): later calls fail at once. */
-  fatal: JudgmentError | null;
-  counters: { calls: number; retries: number };
+  readonly outputLimits: OutputLimits;
+  /** Judgments asked again because a reply was cut short (`finish_reason: length`). */
+  counters: { lengthRetries: number };
   /** A reply without usage (or price) was booked at its estimate: said once per run. */
   warnedUnbilled: boolean;
 }
@@ -48,7 +35,8 @@ export interface CallContext {
 export interface CallSubject {
   /** For log lines: `<sample id> cp#0`. */
   readonly label: string;
-  readonly request: Omit<JudgeRequest, 'topLogprobs'>;
+  readonly metric: Metric;
+  readonly request: Pick<Ask, 'model' | 'messages' | 'temperature'>;
   /** The sample's share of the budget; `undefined` when the budget refused it. */
   readonly hold: BudgetHold | undefined;
 }
@@ -59,7 +47,6 @@ export async function judgeOnce(
   repeat: number,
 ): Promise<Judgment> {
   let attempts = 0;
-  let transportFailures = 0;
   let contentTries = 0;
   let refusals = 0;
   let usage = NO_USAGE;
@@ -76,7 +63,7 @@ export async function judgeOnce(
       expected,
       value: result ? (expected ?? result.sampled) : null,
       scoring: expected !== null ? 'expected' : 'sampled',
-      reply: last ? redact(replyText(last.reply), ctx.secrets).slice(0, REPLY_LIMIT) : null,
+      reply: last ? replyText(last.reply).slice(0, REPLY_LIMIT) : null,
       model: last?.reply.model ?? null,
       systemFingerprint: last?.reply.systemFingerprint ?? null,
       attempts,
@@ -85,40 +72,31 @@ export async function judgeOnce(
       costUsd: cost,
       cached: false,
       refusals,
-      error: error ? { kind: error.kind, reason: redact(error.reason, ctx.secrets) } : null,
+      error,
     };
   };
 
   for (;;) {
-    if (ctx.fatal) return done(ctx.fatal);
-    await ctx.gate.pass();
+    const fatal = ctx.dispatcher.fatal;
+    if (fatal) return done(fatal);
     const hold = subject.hold;
     const reservation = hold ? ctx.budget.beginCall(hold) : undefined;
     if (hold === undefined || reservation === undefined) return done(budgetError(ctx.budget));
-    const useLogprobs = ctx.scoring === 'expected' && ctx.logprobsSupported;
-    const request: JudgeRequest = useLogprobs
-      ? { ...subject.request, topLogprobs: ctx.topLogprobs }
-      : subject.request;
-    attempts += 1;
-    ctx.counters.calls += 1;
-    if (attempts > 1) ctx.counters.retries += 1;
+    const ask: Ask = {
+      ...subject.request,
+      outputTokens: ctx.outputLimits.get(subject.metric),
+      ...(ctx.scoring === 'expected' ? { topLogprobs: ctx.topLogprobs } : {}),
+    };
     const started = ctx.clock.now();
-    let reply: JudgeReply;
-    try {
-      reply = await ctx.transport.complete(request);
-    } catch (caught) {
+    const delivery = await ctx.dispatcher.send(ask, subject.label);
+    attempts += delivery.calls;
+    if (!delivery.ok) {
+      // Unbilled: a failed call returns no reply.
       ctx.budget.endCall(hold, reservation, undefined);
-      const next = await afterTransportError(
-        ctx,
-        subject.label,
-        caught,
-        useLogprobs,
-        transportFailures + 1,
-      );
-      if (next === 'retry') transportFailures += 1;
-      if (next === 'retry' || next === 'retry-without-logprobs') continue;
-      return done(next);
+      if (delivery.error.kind === 'refused') refusals += 1;
+      return done(delivery.error);
     }
+    const reply = delivery.reply;
     const callCost = bill(ctx, subject, reply, hold, reservation);
     last = { reply, latencyMs: ctx.clock.now() - started };
     usage = addUsage(usage, reply.usage ?? NO_USAGE);
@@ -126,6 +104,12 @@ export async function judgeOnce(
 
     const verdict = interpret(reply);
     if (verdict.ok) return done(null, verdict);
+    if (reply.finishReason === 'length') {
+      // Not the judge's fault: no content try spent, a larger limit instead.
+      const cut = cutShort(ctx, subject, ask.outputTokens, delivery.cutBy);
+      if (cut) return done(cut);
+      continue;
+    }
     if (verdict.error.kind === 'refused') refusals += 1;
     contentTries += 1;
     if (contentTries >= ctx.maxContentTries) {
@@ -135,9 +119,35 @@ export async function judgeOnce(
       });
     }
     ctx.log.warn(
-      `judge: ${subject.label}: ${verdict.error.kind}: ${redact(verdict.error.reason, ctx.secrets)}; asking again`,
+      `judge: ${subject.label}: ${verdict.error.kind}: ${verdict.error.reason}; asking again`,
     );
   }
+}
+
+/** A reply cut short: raise the limit that ran out and ask again, or fail at the ceiling. */
+function cutShort(
+  ctx: CallContext,
+  subject: CallSubject,
+  limit: number,
+  cutBy: 'reasoning' | 'output' | undefined,
+): JudgmentError | undefined {
+  ctx.counters.lengthRetries += 1;
+  if (cutBy === 'reasoning') {
+    ctx.log.warn(
+      `judge: ${subject.label}: hidden reasoning used up the output limit; asking again with more room for it`,
+    );
+    return undefined;
+  }
+  if (!ctx.outputLimits.grow(subject.metric, limit)) {
+    return {
+      kind: 'unparseable',
+      reason: `the reply was cut short at ${limit} tokens (finish_reason "length"), the largest limit`,
+    };
+  }
+  ctx.log.warn(
+    `judge: ${subject.label}: the reply was cut short at ${limit} tokens; asking again with ${ctx.outputLimits.get(subject.metric)}`,
+  );
+  return undefined;
 }
 
 function budgetError(budget: Budget): JudgmentError {
@@ -182,50 +192,4 @@ function bill(
 
 function replyText(reply: JudgeReply): string {
   return reply.content ?? reply.refusal ?? '';
-}
-
-/**
- * What follows a failed call: retry (after the backoff, or after the shared pause on a 429), retry
- * without log-probabilities where the endpoint rejects them, or give up with the error.
- */
-async function afterTransportError(
-  ctx: CallContext,
-  label: string,
-  caught: unknown,
-  useLogprobs: boolean,
-  failures: number,
-): Promise<'retry' | 'retry-without-logprobs' | JudgmentError> {
-  const error =
-    caught instanceof JudgeTransportError
-      ? caught
-      : new JudgeTransportError('network', String(caught));
-  const message = redact(error.message, ctx.secrets);
-  if (error.kind === 'auth') {
-    ctx.fatal = { kind: 'auth', reason: `${message}; check openai-api-key and openai-base-url` };
-    return ctx.fatal;
-  }
-  if (error.kind === 'quota') {
-    ctx.fatal = {
-      kind: 'quota',
-      reason: `${message}; the account of openai-api-key has exhausted its quota (insufficient_quota): add credit or billing to it, or use another key`,
-    };
-    return ctx.fatal;
-  }
-  if (error.kind === 'client') {
-    if (!useLogprobs || !/logprob/i.test(error.message)) return { kind: 'client', reason: message };
-    ctx.logprobsSupported = false;
-    ctx.log.warn(
-      `judge: the endpoint rejects logprobs (${message}); falling back to sampled scoring`,
-    );
-    return 'retry-without-logprobs';
-  }
-  if (failures >= ctx.maxTransportAttempts) {
-    return { kind: error.kind, reason: `${message} (gave up after ${failures} failed calls)` };
-  }
-  const delay = backoffDelayMs(failures, ctx.rng, ctx.backoff, error.retryAfterMs);
-  ctx.log.warn(`judge: ${label}: ${message}; retrying in ${Math.round(delay)} ms`);
-  // A rate limit concerns every worker: pause them all. Other failures back off alone.
-  if (error.kind === 'rate-limit') ctx.gate.pauseFor(delay);
-  else await ctx.clock.sleep(delay);
-  return 'retry';
 }

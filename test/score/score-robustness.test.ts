@@ -256,7 +256,12 @@ describe('the judgment cache key', () => {
       (await runWith(cache, { endpoint: 'https://a.example/v1?api-version=2' })).stats.calls,
     ).toBe(4);
     expect(
-      (await runWith(cache, { endpoint: 'https://a.example/v1', maxTokens: 300 })).stats.calls,
+      (
+        await runWith(cache, {
+          endpoint: 'https://a.example/v1',
+          outputTokens: { cp: 32, pf: 300 },
+        })
+      ).stats.calls,
     ).toBe(4);
     const expected = { endpoint: 'https://a.example/v1', scoring: 'expected' } as const;
     expect((await runWith(cache, { ...expected, topLogprobs: 5 })).stats.calls).toBe(4);

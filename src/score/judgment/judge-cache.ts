@@ -23,6 +23,7 @@ export interface CacheKeyParts {
   readonly prompt: string | null;
   readonly repeat: number;
   readonly temperature: number;
+  /** The metric's visible output limit as configured (what a run learns on top is not part of it). */
   readonly maxTokens: number;
   /** Alternatives asked for under expected scoring; `null` under sampled scoring. */
   readonly topLogprobs: number | null;
@@ -35,7 +36,7 @@ export interface CacheKeyParts {
 /** Everything that changes the request, hashed. Bump `v` when the record's meaning changes. */
 export function judgmentCacheKey(parts: CacheKeyParts): string {
   const canonical = JSON.stringify({
-    v: 2,
+    v: 3,
     model: parts.model,
     scoring: parts.scoring,
     templates: parts.templatesSha256,

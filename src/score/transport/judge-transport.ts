@@ -44,13 +44,31 @@ export interface TokenLogprob {
   readonly top_logprobs: readonly TopLogprob[];
 }
 
+/** One chat-completions request, with every wire decision made (see model-params.ts). */
 export interface JudgeRequest {
   readonly model: string;
   readonly messages: readonly ChatMessage[];
-  readonly temperature: number;
+  /** Left out for models that take only their default. */
+  readonly temperature?: number;
+  /** The output limit, hidden reasoning tokens included. */
   readonly maxTokens: number;
+  /** How the limit is named: `max_tokens` (default) or `max_completion_tokens` (reasoning models). */
+  readonly tokenLimitParam?: 'max_tokens' | 'max_completion_tokens';
   /** Ask for the top alternatives of each token (`judge-scoring: expected`). */
   readonly topLogprobs?: number;
+}
+
+/** What one answer said about the account's limits (x-ratelimit-*, retry-after). */
+export interface RateLimitHeaders {
+  readonly limitTokens?: number;
+  readonly remainingTokens?: number;
+  /** Until the token bucket is full again, ms. */
+  readonly resetTokensMs?: number;
+  readonly limitRequests?: number;
+  readonly remainingRequests?: number;
+  readonly resetRequestsMs?: number;
+  /** What a 429 asked for: `retry-after-ms`, `retry-after`, or "try again in" in its message. */
+  readonly retryAfterMs?: number;
 }
 
 export interface JudgeReply {
@@ -63,9 +81,13 @@ export interface JudgeReply {
   readonly model: string | null;
   readonly systemFingerprint: string | null;
   readonly usage: TokenUsage | null;
+  /** Hidden reasoning tokens among the completion tokens (reasoning models), when reported. */
+  readonly reasoningTokens?: number | null;
+  /** The account's limits as this answer reported them. */
+  readonly rateLimits?: RateLimitHeaders;
 }
 
-/** What the score stage needs from a judge: one call. Throws `JudgeTransportError`. */
+/** One call to a judge. Throws `JudgeTransportError`. */
 export interface JudgeTransport {
   complete(request: JudgeRequest): Promise<JudgeReply>;
 }
