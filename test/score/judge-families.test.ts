@@ -1,6 +1,7 @@
 // What goes on the wire for each judge: right-sized output limits, the parameters each model
 // family takes (learned from its first refusal of each), reasoning models' hidden tokens, Azure's
-// one key header and content filter, and an endpoint that is not a chat-completions API.
+// one key header and content filter, an endpoint that is not a chat-completions API, and the
+// endpoint's own strings kept free of secrets.
 import { describe, expect, it } from 'vitest';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
 import { endpointOptions } from '../../src/score/transport/endpoint.ts';
@@ -225,5 +226,17 @@ describe('an endpoint that is not a chat-completions API', () => {
     const { failures } = await run(fx.items.slice(0, 1), { concurrency: 1 });
     expect(failures[0]!.kind).toBe('endpoint');
     expect(failures[0]!.reason).toMatch(/no "choices"/);
+  });
+});
+
+describe("the endpoint's own strings", () => {
+  it('are redacted like every reply: a key echoed in the served model and system_fingerprint goes nowhere', async () => {
+    fx.server.set({ model: `gpt-4o-proxy-${API_KEY}`, systemFingerprint: `fp_${API_KEY}` });
+    const result = await run(fx.items.slice(0, 2));
+    expect(result.failures).toEqual([]);
+    const everything = JSON.stringify(result);
+    expect(everything).not.toContain(API_KEY);
+    expect(Object.keys(result.stats.servedModels)).toEqual(['gpt-4o-proxy-***']);
+    expect(Object.keys(result.stats.systemFingerprints)).toEqual(['fp_***']);
   });
 });

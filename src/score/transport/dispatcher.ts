@@ -1,8 +1,9 @@
 // The base of every judging mode: takes what the judgment side asks for, shapes it for the model
 // (model-params.ts), has the mode deliver it, learns from parameter refusals and asks again, and
-// hands back the reply or the failure, replies and error messages redacted of the key. Modes:
-// realtime/ (calls paced by the account's limits); a batch mode (the Batch API) delivers the same
-// asks another way.
+// hands back the reply or the failure. It is the one place where the endpoint's words enter the
+// stage, so every string that came from the endpoint (reply, refusal, served model, system
+// fingerprint, error messages) is redacted here. Modes: realtime/ (calls paced by the account's
+// limits); a batch mode (the Batch API) delivers the same asks another way.
 import { JudgeTransportError } from './errors.ts';
 import type { JudgeReply, JudgeRequest, Logger } from './judge-transport.ts';
 import { ModelParams, type Ask, type Refusable } from './model-params.ts';
@@ -132,7 +133,14 @@ export abstract class Dispatcher {
 
   #clean(reply: JudgeReply): JudgeReply {
     const clean = (s: string | null) => (s === null ? null : this.redact(s));
-    return { ...reply, content: clean(reply.content), refusal: clean(reply.refusal) };
+    // Log-probability tokens are read for the expected score and never kept.
+    return {
+      ...reply,
+      content: clean(reply.content),
+      refusal: clean(reply.refusal),
+      model: clean(reply.model),
+      systemFingerprint: clean(reply.systemFingerprint),
+    };
   }
 
   #failure(error: JudgeTransportError): Failure {
