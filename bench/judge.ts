@@ -21,6 +21,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { JudgeTransport } from '../src/score/transport/judge-transport.ts';
 import { createOpenAIJudge } from '../src/score/transport/openai-client.ts';
+import { keepYoungGenerationSmall } from '../src/score/memory.ts';
 import { scoreSamples } from '../src/score/score-samples.ts';
 import { loadTemplates } from '../src/score/judgment/templates.ts';
 import {
@@ -60,6 +61,7 @@ const CASES: Record<string, Case> = {
     server: 'fast',
   },
   full: { samples: 1350, concurrency: 32, latencyMs: 200, inputs: 'realistic', server: 'fast' },
+  'full-tiny': { samples: 1350, concurrency: 32, latencyMs: 200, inputs: 'tiny', server: 'fast' },
 };
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -80,6 +82,7 @@ interface Setup {
 }
 
 async function runCase(name: string, c: Case): Promise<void> {
+  keepYoungGenerationSmall(); // as the action's score stage does
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-judge-'));
   try {
     const templates = await loadTemplates(path.join(repoRoot, 'prompts'));
@@ -99,6 +102,13 @@ async function runCase(name: string, c: Case): Promise<void> {
     );
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
+    const memory = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      for (const key of Object.keys(memory) as Array<keyof typeof memory>)
+        memory[key] = Math.max(memory[key], m[key]);
+    }, 100);
+    const rssBefore = process.memoryUsage().rss;
     const cpu0 = process.cpuUsage();
     const started = performance.now();
     const { stats, failures } = await scoreSamples(
@@ -116,6 +126,7 @@ async function runCase(name: string, c: Case): Promise<void> {
     const wallMs = performance.now() - started;
     const clientCpu = process.cpuUsage(cpu0);
     loopDelay.disable();
+    clearInterval(sampler);
     child.send('report');
     const [server] = (await once(child, 'message')) as [ServerReport];
     child.disconnect();
@@ -161,7 +172,10 @@ async function runCase(name: string, c: Case): Promise<void> {
       `[${name}] CPU: client ${cpuS(clientCpu)} (sharp threads included), judge ${cpuS(server.cpu)}; ${(transport.busyMs / wallMs).toFixed(1)} calls in flight on average; event-loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms; load average ${os.loadavg()[0]!.toFixed(1)}`,
     );
     const rssMb = process.resourceUsage().maxRSS / 1024;
-    console.log(`[${name}] peak RSS ${rssMb.toFixed(0)} MB (target < 300 MB), judge excluded`);
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    console.log(
+      `[${name}] peak RSS ${rssMb.toFixed(0)} MB (target < 300 MB; ${mb(rssBefore)} before judging), judge excluded; sampled peaks: JS heap ${mb(memory.heapTotal)} (used ${mb(memory.heapUsed)}), external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)})`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@ import { restoreJudgeCache, saveJudgeCache } from '../score/judgment/cache-persi
 import { FolderJudgeCache } from '../score/judgment/judge-cache.ts';
 import { endpointOptions } from '../score/transport/endpoint.ts';
 import { createOpenAIJudge } from '../score/transport/openai-client.ts';
+import { keepYoungGenerationSmall } from '../score/memory.ts';
 import { DEFAULT_PRICES, parsePriceOverrides } from '../score/pricing.ts';
 import {
   scoreSamples,
@@ -69,6 +70,7 @@ export async function score(
   if (persist) await restoreJudgeCache(cache.dir, config.judge.model, runKey, io.log);
 
   const log = { info: (m: string) => io.log.info(m), warn: (m: string) => io.log.warning(m) };
+  keepYoungGenerationSmall();
   const result = await scoreSamples(
     items,
     {

@@ -11,11 +11,9 @@ import {
 } from '../../src/score/transport/rate-limits.ts';
 import { AccountMirror } from '../../src/score/transport/realtime/account-mirror.ts';
 import { RateScheduler } from '../../src/score/transport/realtime/scheduler.ts';
-import {
-  estimatePromptTokens,
-  imageTokens,
-  jpegSize,
-} from '../../src/score/transport/request-charge.ts';
+import { chatBody } from '../../src/score/transport/chat-body.ts';
+import { DataUrl, jpegSize } from '../../src/score/transport/data-url.ts';
+import { estimatePromptTokens, imageTokens } from '../../src/score/transport/request-charge.ts';
 import sharp from 'sharp';
 import { fakeClock, seededRng } from './helpers.ts';
 
@@ -96,6 +94,48 @@ describe('the charge of a request', () => {
       },
     ]);
     expect(tokens).toBe(110 + imageTokens(1024, 600));
+  });
+});
+
+describe('the request body', () => {
+  it('parses to what the SDK would send, images copied in from their bytes', async () => {
+    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: 'blue' } })
+      .jpeg()
+      .toBuffer();
+    const url = DataUrl.jpeg(jpeg);
+    const messages = (image: string | DataUrl) => [
+      { role: 'user' as const, content: 'Judge "this" \\ please\n' },
+      { role: 'assistant' as const, content: 'I will.' },
+      {
+        role: 'user' as const,
+        content: [
+          { type: 'text' as const, text: 'Reference image:' },
+          { type: 'image_url' as const, image_url: { url: image, detail: 'high' as const } },
+          {
+            type: 'image_url' as const,
+            image_url: { url: 'https://example.com/a.png', detail: 'high' as const },
+          },
+        ],
+      },
+    ];
+    const body = chatBody({
+      model: 'gpt-4o',
+      messages: messages(url),
+      temperature: 1,
+      maxTokens: 64,
+      tokenLimitParam: 'max_completion_tokens',
+      topLogprobs: 5,
+    });
+    expect(JSON.parse(body.toString('utf8'))).toEqual({
+      messages: messages(`data:image/jpeg;base64,${jpeg.toString('base64')}`),
+      model: 'gpt-4o',
+      temperature: 1,
+      max_completion_tokens: 64,
+      logprobs: true,
+      top_logprobs: 5,
+    });
+    expect([url.width, url.height]).toEqual([64, 64]);
+    expect(JSON.stringify({ url })).toBe(JSON.stringify({ url: url.toString() }));
   });
 });
 

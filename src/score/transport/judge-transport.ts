@@ -3,9 +3,11 @@
 // today; the wire types here are the API's, so judgment code builds them and any transport
 // carries them.
 
-/** A text or image part of a user turn. */
+import type { DataUrl } from './data-url.ts';
+
+/** A text or image part of a user turn; an image's URL may be held as bytes (data-url.ts). */
 export type TextPart = { type: 'text'; text: string };
-export type ImagePart = { type: 'image_url'; image_url: { url: string; detail: 'high' } };
+export type ImagePart = { type: 'image_url'; image_url: { url: string | DataUrl; detail: 'high' } };
 
 export type ChatMessage =
   | { role: 'user'; content: string | Array<TextPart | ImagePart> }

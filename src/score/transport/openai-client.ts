@@ -2,6 +2,7 @@
 // for Azure endpoints), with SDK retries off (the dispatcher owns retries and pacing), the
 // x-ratelimit-* headers of every answer read, and errors classified for the dispatcher.
 import OpenAI, { AzureOpenAI } from 'openai';
+import { chatBody, wireParameters } from './chat-body.ts';
 import { EndpointError, JudgeTransportError } from './errors.ts';
 import type { EndpointOptions } from './endpoint.ts';
 import type { JudgeReply, JudgeRequest, JudgeTransport } from './judge-transport.ts';
@@ -15,11 +16,22 @@ export interface OpenAIJudgeOptions extends EndpointOptions {
 
 export function createOpenAIJudge(options: OpenAIJudgeOptions): JudgeTransport {
   const client = sdkClient(options);
+  const send = (request: JudgeRequest) =>
+    // The SDK's Azure client routes by the body's model, so it takes the body as an object;
+    // elsewhere the body goes as bytes (chat-body.ts), through the same client.
+    options.azure
+      ? client.chat.completions.create(wireBody(request)).withResponse()
+      : client
+          .post('/chat/completions', {
+            body: chatBody(request),
+            headers: { 'content-type': 'application/json' },
+          })
+          .withResponse();
   return {
     async complete(request) {
       let answer: { data: unknown; response: Response };
       try {
-        answer = await client.chat.completions.create(wireBody(request)).withResponse();
+        answer = await send(request);
       } catch (error) {
         throw classify(error, Date.now());
       }
@@ -56,13 +68,9 @@ function sdkClient(options: OpenAIJudgeOptions): OpenAI {
 
 function wireBody(request: JudgeRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
   return {
-    model: request.model,
+    // DataUrl parts serialise through their toJSON.
     messages: request.messages as OpenAI.Chat.ChatCompletionMessageParam[],
-    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-    [request.tokenLimitParam ?? 'max_tokens']: request.maxTokens,
-    ...(request.topLogprobs !== undefined
-      ? { logprobs: true, top_logprobs: request.topLogprobs }
-      : {}),
+    ...(wireParameters(request) as { model: string }),
   };
 }
 

@@ -4,6 +4,7 @@
 // arrival, before the reply exists; the scheduler calibrates it against what the answers report.
 // https://platform.openai.com/docs/guides/rate-limits ("reduce the max_tokens to match the size of
 // your completions"); images: https://platform.openai.com/docs/guides/images-vision (calculating costs).
+import { DataUrl, jpegSize } from './data-url.ts';
 import type { ChatMessage, JudgeRequest } from './judge-transport.ts';
 
 /** `detail: high`: fit in 2048 px, shortest side to 768 px, then 170 per 512 px tile plus 85. */
@@ -14,25 +15,11 @@ export function imageTokens(width: number, height: number): number {
   return 85 + 170 * tiles;
 }
 
-/** Width and height from a JPEG's start-of-frame marker; `undefined` for anything else. */
-export function jpegSize(bytes: Uint8Array): { width: number; height: number } | undefined {
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 2; i + 9 < bytes.length;) {
-    if (bytes[i] !== 0xff) return undefined;
-    const marker = bytes[i + 1]!;
-    // SOF0-SOF15, except DHT (C4), JPG (C8) and DAC (CC).
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-      return { height: view.getUint16(i + 5), width: view.getUint16(i + 7) };
-    i += 2 + view.getUint16(i + 2);
-  }
-  return undefined;
-}
-
 /** Our images carry no metadata: the frame header is within the first few hundred bytes. */
 const HEADER_BASE64_CHARS = 4096;
 
-function dataUrlImageTokens(url: string): number {
+function dataUrlImageTokens(url: string | DataUrl): number {
+  if (url instanceof DataUrl) return imageTokens(url.width ?? 512, url.height ?? 512);
   const comma = url.indexOf(',');
   const head = Buffer.from(url.slice(comma + 1, comma + 1 + HEADER_BASE64_CHARS), 'base64');
   const size = jpegSize(head) ?? { width: 512, height: 512 };
