@@ -30,6 +30,8 @@ export const Inputs = {
   CommentId: 'comment-id',
   Cache: 'cache',
   GithubToken: 'github-token',
+  JudgeBatch: 'judge-batch',
+  JudgeBatchWaitMinutes: 'judge-batch-wait-minutes',
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 
