@@ -12,6 +12,7 @@ import { fingerprintOf } from './fingerprint.ts';
 import { generate } from './generate.ts';
 import type { RunIO } from './io.ts';
 import { gateFailure, healthFailure, SKIPPED, type Outcome } from './outputs.ts';
+import { isPending, reportPending } from './pending-outcome.ts';
 import { plan } from './plan.ts';
 import { publish } from './publish.ts';
 import { reportInput, reportSamples } from './report-input.ts';
@@ -51,6 +52,9 @@ export async function runPipeline(
   const scored = await io.log.group('Score: ask the judge', () =>
     score(config, ctx, planned, collected, templates, resultsDir, io),
   );
+  // Batches still running: recorded for the next run; nothing is published from half a run.
+  if (isPending(scored))
+    return reportPending(config, ctx, io, mode, planned.samples.length, scored);
   const measured: Measured = {
     samples: planned.samples.map(plannedSample),
     records: scored.records,

@@ -5,6 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { judgeApiKey, type Config } from '../config.ts';
 import type { CollectedImages } from '../generate/index.ts';
+import { plannedSample } from '../results/build.ts';
+import type { BatchJudging } from '../score/options.ts';
+import { createOpenAIBatchApi } from '../score/transport/batch/batch-api.ts';
+import { batchMetadata } from '../score/transport/batch/metadata.ts';
 import { restoreJudgeCache, saveJudgeCache } from '../score/judgment/cache-persist.ts';
 import { FolderJudgeCache } from '../score/judgment/judge-cache.ts';
 import { endpointOptions } from '../score/transport/endpoint.ts';
@@ -20,6 +24,7 @@ import {
 import { loadTemplates, type Templates } from '../score/judgment/templates.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
+import { pendingStore } from './pending-batches.ts';
 import type { Planned } from './plan.ts';
 import { judgeImageFile } from './results-folder.ts';
 
@@ -69,19 +74,27 @@ export async function score(
   const runKey = `${ctx.runId}-${ctx.runAttempt}`;
   if (persist) await restoreJudgeCache(cache.dir, config.judge.model, runKey, io.log);
 
+  // Batches an earlier run of this configuration left running: collected, not asked again.
+  const pending = pendingStore(config, ctx, io, templates.sha256);
+  const adopted = (await pending.restore())?.batches ?? [];
+  const endpoint = {
+    apiKey,
+    ...endpointOptions(config.judge.baseUrl),
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  };
+  const batched = config.judge.batch || adopted.length > 0;
+
   const log = { info: (m: string) => io.log.info(m), warn: (m: string) => io.log.warning(m) };
   keepYoungGenerationSmall();
   const result = await scoreSamples(
     items,
     {
-      transport: createOpenAIJudge({
-        apiKey,
-        ...endpointOptions(config.judge.baseUrl),
-        timeoutMs: REQUEST_TIMEOUT_MS,
-      }),
+      transport: createOpenAIJudge(endpoint),
       cache,
       log,
       onPrepared: imageKeeper(resultsDir),
+      ...(batched ? { batchApi: createOpenAIBatchApi(endpoint), pendingBatches: adopted } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
     },
     {
       model: config.judge.model,
@@ -96,15 +109,48 @@ export async function score(
       secrets: [apiKey],
       // Another endpoint (an Azure deployment, a proxy) may serve another model: not the same judgment.
       endpoint: config.judge.baseUrl ?? 'default',
+      ...(config.judge.batch ? { batch: batchJudging(config, ctx, pending.key) } : {}),
     },
   );
+  // What is still running is recorded first; a record that was collected is superseded.
+  if (result.pending.length > 0 || adopted.length > 0)
+    await pending.save(result.pending, planned.samples.map(plannedSample), resultsDir);
   if (persist) await saveJudgeCache(cache.dir, config.judge.model, runKey, io.log);
-  const s = result.stats;
+  io.log.info(closingLine(result));
+  return result;
+}
+
+function closingLine({ stats: s }: ScoreResult): string {
   const waited = s.rateLimited > 0 ? `; ${s.rateLimited} answers 429 waited out` : '';
   const cut = s.lengthRetries > 0 ? `; ${s.lengthRetries} replies cut short asked again` : '';
-  io.log.info(
+  const b = s.batch;
+  const batches = b
+    ? `; Batch API: ${b.batches} batch(es) of ${b.requests} requests, ${(b.bytesUploaded / 1e6).toFixed(1)} MB uploaded, ` +
+      `${b.followUpBatches} follow-up batch(es), ${b.realtimeFollowUps} asked again in realtime, ${b.collected} collected from an earlier run's batches`
+    : '';
+  const prices = s.judgingMode === 'batch' ? ' at Batch API prices (half the realtime price)' : '';
+  return (
     `Judged ${s.scored}/${s.samples} samples: ${s.calls} calls, ${s.cacheHits} cache hits, ` +
-      `$${s.costUsd.toFixed(4)} estimated${waited}${cut}`,
+    `$${s.costUsd.toFixed(4)} estimated${prices}${batches}${waited}${cut}`
   );
-  return result;
+}
+
+/** `judge-batch: true`: how long to wait, where input files go, and what names the batches. */
+function batchJudging(config: Config, ctx: RunContext, configurationKey: string): BatchJudging {
+  return {
+    waitMs: config.judge.batchWaitMinutes * 60_000,
+    spoolDir: path.join(ctx.workDir, 'batch-input'),
+    metadata: batchMetadata({
+      source: 'dreambench-action',
+      repository: `${ctx.repository.owner}/${ctx.repository.repo}`,
+      run: ctx.runUrl,
+      workflow: ctx.workflowFile ?? ctx.workflow,
+      ref: ctx.ref,
+      sha: ctx.sha,
+      event: ctx.eventName,
+      judge_model: config.judge.model,
+      configuration: configurationKey,
+      artifact: config.artifactName,
+    }),
+  };
 }

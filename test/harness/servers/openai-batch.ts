@@ -487,7 +487,11 @@ export function mountBatchApi(answer: (request: RecordedRequest) => Promise<Line
     let form: FormData;
     try {
       const headers = { 'content-type': String(req.headers['content-type'] ?? '') };
-      form = await new Request('http://loopback/', { method: 'POST', headers, body: new Uint8Array(body) }).formData();
+      form = await new Request('http://loopback/', {
+        method: 'POST',
+        headers,
+        body: new Uint8Array(body),
+      }).formData();
     } catch {
       return sendJson(res, 400, invalid('The request body must be multipart/form-data.'));
     }

@@ -41,6 +41,8 @@ export interface BatchApi {
   content(fileId: string): Promise<string>;
 }
 
+const UPLOAD_TIMEOUT_MS = 30 * 60_000;
+
 export const TERMINAL_STATES: readonly BatchState[] = [
   'completed',
   'failed',
@@ -80,7 +82,9 @@ export function createOpenAIBatchApi(options: OpenAIJudgeOptions): BatchApi {
         const stream = toStreamingFile(createReadStream(file), path.basename(file), {
           type: 'application/jsonl',
         });
-        return (await client.files.create({ file: stream, purpose: 'batch' })).id;
+        // Up to 200 MB: far longer than a chat call may take.
+        const options = { timeout: UPLOAD_TIMEOUT_MS };
+        return (await client.files.create({ file: stream, purpose: 'batch' }, options)).id;
       }),
     create: (inputFileId, metadata) =>
       call(async () =>
