@@ -135,6 +135,7 @@ describe('batch judging', () => {
       'judge: batch B: in_progress, 1/16 completed, 0 failed', // 1 s after submission
       'judge: batch B: in_progress, 8/16 completed, 0 failed', // t = 3 s
       'judge: batch B: completed, 16/16 completed, 0 failed', // t = 7 s
+      'judge: batch B: read 16 replies and 0 failed lines',
     ]);
     expect(
       lines.some((l) => /submitted batch batch_\w+ \(round 1, file 1 of 1\): 16 requests/.test(l)),
@@ -227,7 +228,7 @@ describe('batch judging', () => {
     expect(stats.scoringUsed.sampled).toBe(16);
     const last = fx.server.batch.batches.at(-1)!;
     expect(
-      last.lines.every((l) => l.body.max_completion_tokens !== undefined && !l.body.logprobs),
+      last.lines.every((l) => l.body?.max_completion_tokens !== undefined && !l.body?.logprobs),
     ).toBe(true);
   });
 

@@ -3,7 +3,7 @@
 // pending record read back, batch prices, and the idle gate.
 import { describe, expect, it } from 'vitest';
 import { BATCH_PRICE_FACTOR, costUsd, DEFAULT_PRICES, priceVia } from '../../src/score/pricing.ts';
-import { inputLine, readResultLines } from '../../src/score/transport/batch/batch-lines.ts';
+import { inputLineParts, readResultLines } from '../../src/score/transport/batch/batch-lines.ts';
 import { BATCH_FILE_LIMITS, FilePacker } from '../../src/score/transport/batch/file-packer.ts';
 import { IdleGate } from '../../src/score/transport/batch/idle-gate.ts';
 import { batchMetadata } from '../../src/score/transport/batch/metadata.ts';
@@ -34,7 +34,7 @@ const request: JudgeRequest = {
 describe('batch input lines', () => {
   it('wrap the very body a realtime call sends, as one JSON line', () => {
     const body = chatBody(request);
-    const line = inputLine('r1-7', body);
+    const line = Buffer.concat(inputLineParts('r1-7', [body]));
     expect(line.at(-1)).toBe(0x0a);
     expect(line.subarray(0, -1).includes(0x0a)).toBe(false);
     const parsed = JSON.parse(line.toString('utf8'));

@@ -39,6 +39,8 @@ export interface BatchApiOptions {
   readonly enqueuedTokenLimit?: number;
   /** The completion window, ms; default 24 h. */
   readonly completionWindowMs?: number;
+  /** Keep each line's request once answered (`lines`, default true); `false` frees them (benchmarks). */
+  readonly keepLines?: boolean;
   /** An HTTP error for a Files or Batches call instead of its answer (e.g. a 500 on one poll). */
   readonly fail?: (method: string, route: string) => { status: number; body?: unknown } | undefined;
 }
@@ -63,7 +65,8 @@ interface BatchErrorEntry {
 
 interface Line {
   readonly customId: string;
-  readonly body: ChatRequestBody;
+  /** Dropped once answered when `keepLines` is false. */
+  body: ChatRequestBody | undefined;
   answer?: LineAnswer;
 }
 
@@ -389,7 +392,10 @@ export function mountBatchApi(answer: (request: RecordedRequest) => Promise<Line
   const enqueuedTokens = (model: string) =>
     batches
       .filter((b) => b.model === model && !TERMINAL.includes(statusAt(b, options, now())))
-      .reduce((sum, b) => sum + b.lines.reduce((n, l) => n + estimatePromptTokens(l.body), 0), 0);
+      .reduce(
+        (sum, b) => sum + b.lines.reduce((n, l) => n + estimatePromptTokens(l.body ?? {}), 0),
+        0,
+      );
 
   const createBatch = (body: Record<string, unknown>, res: http.ServerResponse) => {
     const fileId = body.input_file_id;
@@ -435,7 +441,7 @@ export function mountBatchApi(answer: (request: RecordedRequest) => Promise<Line
     const errors = [...parsed.errors];
     const limit = options.enqueuedTokenLimit;
     if (errors.length === 0 && limit !== undefined && parsed.model) {
-      const tokens = parsed.lines.reduce((n, l) => n + estimatePromptTokens(l.body), 0);
+      const tokens = parsed.lines.reduce((n, l) => n + estimatePromptTokens(l.body ?? {}), 0);
       if (enqueuedTokens(parsed.model) + tokens > limit) {
         errors.push({
           code: 'token_limit_exceeded',
@@ -475,11 +481,13 @@ export function mountBatchApi(answer: (request: RecordedRequest) => Promise<Line
         method: 'POST',
         url: '/v1/chat/completions',
         headers: {},
-        body: line.body,
+        body: line.body!,
         batchLine: { batchId, customId: line.customId },
       };
-      lines.push(request);
+      const keep = options.keepLines ?? true;
+      if (keep) lines.push(request);
       line.answer = await answer(request);
+      if (!keep) line.body = undefined;
     }
   };
 

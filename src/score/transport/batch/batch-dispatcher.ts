@@ -12,7 +12,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
-import { chatBody } from '../chat-body.ts';
+import { chatBody, chatBodyParts } from '../chat-body.ts';
 import {
   asTransportError,
   Dispatcher,
@@ -26,7 +26,7 @@ import type { RealtimeDispatcher } from '../realtime/realtime-dispatcher.ts';
 import type { BackoffOptions } from '../retry-policy.ts';
 import { withRetries, type RetryContext } from './api-retry.ts';
 import type { BatchApi } from './batch-api.ts';
-import { inputLine } from './batch-lines.ts';
+import { inputLineParts } from './batch-lines.ts';
 import {
   BatchTracker,
   Deferred,
@@ -106,6 +106,8 @@ class Round {
   readonly files: RoundFile[] = [];
   readonly #packer: FilePacker;
   readonly #dir: string;
+  /** Lines are made and written one at a time, so no line waits in memory for the disk. */
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(n: number, dir: string, limits: FileLimits) {
     this.n = n;
@@ -117,9 +119,17 @@ class Round {
     return `r${this.n}-${this.lines.length + 1}`;
   }
 
-  /** Writes the line into its file; `undefined` when no input file could hold it. */
-  add(model: string, bytes: Buffer, line: RoundLine): Promise<void> | undefined {
-    const at = this.#packer.place(model, bytes.length);
+  /** Runs `make` after every line before it was written. */
+  exclusive<T>(make: () => Promise<T>): Promise<T> {
+    const turn = this.#tail.then(make);
+    this.#tail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Writes the line (its parts, in order) into its file; `undefined` when no input file could hold it. */
+  add(model: string, parts: readonly Buffer[], line: RoundLine): Promise<void> | undefined {
+    const bytes = parts.reduce((n, p) => n + p.length, 0);
+    const at = this.#packer.place(model, bytes);
     if (at === undefined) return undefined;
     const file = (this.files[at] ??= {
       path: path.join(this.#dir, `round-${this.n}-file-${at + 1}.jsonl`),
@@ -129,10 +139,16 @@ class Round {
       bytes: 0,
     });
     file.lines.push(line);
-    file.bytes += bytes.length;
+    file.bytes += bytes;
     this.lines.push(line);
+    const last = parts.length - 1;
     return new Promise((resolve, reject) =>
-      file.stream.write(bytes, (error) => (error ? reject(error) : resolve())),
+      parts.forEach((part, i) =>
+        file.stream.write(
+          part,
+          i === last ? (error) => (error ? reject(error) : resolve()) : undefined,
+        ),
+      ),
     );
   }
 
@@ -231,9 +247,7 @@ export class BatchDispatcher extends Dispatcher {
   ): Promise<Delivered> {
     await this.#looked;
     const request = build();
-    const body = chatBody(request);
-    const sha = createHash('sha256').update(body).digest('hex');
-    const slot = this.#claim(sha);
+    const slot = this.#slots.size > 0 ? this.#claim(bodySha256(request)) : undefined;
     if (slot) {
       this.#counts.collected += 1;
       const outcome = await this.#o.gate.park(slot.outcome.promise);
@@ -242,9 +256,12 @@ export class BatchDispatcher extends Dispatcher {
     }
     if (!this.#o.submit || this.probing) return this.#o.realtime.deliverNow(build, label);
     for (let failures = slot ? 1 : 0; ; failures++) {
-      const outcome = await this.#ask(request, body, sha, label, again, build);
+      // Built again: what was learned since (a refused parameter, hidden reasoning) applies.
+      const asked = failures === 0 ? request : build();
+      const queued = await this.#enqueue(asked, label, again, build);
+      const outcome = 'error' in queued ? queued : await this.#o.gate.park(queued.promise);
       if (!this.#retriable(outcome) || failures + 1 >= this.#o.maxTransportAttempts)
-        return delivered(outcome, request);
+        return delivered(outcome, asked);
       again = true;
     }
   }
@@ -263,15 +280,16 @@ export class BatchDispatcher extends Dispatcher {
     return line;
   }
 
-  /** Puts the ask in the round being gathered and waits for its answer. */
-  async #ask(
+  /**
+   * Writes the ask into the round being gathered; its answer to come. The body's bytes go to the
+   * file and are not kept: 2,700 of them would be most of the stage's memory.
+   */
+  async #enqueue(
     request: JudgeRequest,
-    body: Buffer,
-    sha: string,
     label: string,
     again: boolean,
     build: () => JudgeRequest,
-  ): Promise<LineOutcome> {
+  ): Promise<Deferred<LineOutcome> | { error: JudgeTransportError }> {
     if (this.#o.signal?.aborted) {
       return {
         error: new JudgeTransportError('cancelled', 'the job was cancelled before this was asked'),
@@ -283,26 +301,31 @@ export class BatchDispatcher extends Dispatcher {
       this.#o.spoolDir,
       this.#o.limits ?? BATCH_FILE_LIMITS,
     ));
-    const line: RoundLine = {
-      customId: round.nextId,
-      bodySha256: sha,
-      label,
-      again,
-      build,
-      outcome: new Deferred<LineOutcome>(),
-    };
-    const written = round.add(request.model, inputLine(line.customId, body), line);
-    if (written === undefined) {
-      const mb = (body.length / 1e6).toFixed(1);
-      return {
-        error: new JudgeTransportError(
-          'client',
-          `the request is ${mb} MB, more than a Batch API input file holds; use a smaller image-size`,
-        ),
+    return round.exclusive(async () => {
+      const body = chatBodyParts(request);
+      const hash = createHash('sha256');
+      for (const part of body) hash.update(part);
+      const line: RoundLine = {
+        customId: round.nextId,
+        bodySha256: hash.digest('hex'),
+        label,
+        again,
+        build,
+        outcome: new Deferred<LineOutcome>(),
       };
-    }
-    await written;
-    return this.#o.gate.park(line.outcome.promise);
+      const written = round.add(request.model, inputLineParts(line.customId, body), line);
+      if (written === undefined) {
+        const mb = (body.reduce((n, p) => n + p.length, 0) / 1e6).toFixed(1);
+        return {
+          error: new JudgeTransportError(
+            'client',
+            `the request is ${mb} MB, more than a Batch API input file holds; use a smaller image-size`,
+          ),
+        };
+      }
+      await written;
+      return line.outcome;
+    });
   }
 
   /** Every judgment in flight waits: the round gathered so far goes. */
@@ -396,6 +419,11 @@ export class BatchDispatcher extends Dispatcher {
       await rm(file.path, { force: true });
     }
   }
+}
+
+/** sha256 of the body a request goes out with: how an identical request is recognised. */
+function bodySha256(request: JudgeRequest): string {
+  return createHash('sha256').update(chatBody(request)).digest('hex');
 }
 
 /** A line's outcome as the delivery of `request`. */

@@ -13,10 +13,13 @@ import type { JudgeReply } from '../judge-transport.ts';
 
 export const BATCH_ENDPOINT = '/v1/chat/completions';
 
-/** One input line: the request's body bytes inside the line's envelope, newline-terminated. */
-export function inputLine(customId: string, body: Buffer): Buffer {
+/**
+ * One input line, newline-terminated: the envelope's parts around the body's own parts (no
+ * image is copied on the way to the file).
+ */
+export function inputLineParts(customId: string, body: readonly Buffer[]): Buffer[] {
   const head = `{"custom_id":${JSON.stringify(customId)},"method":"POST","url":"${BATCH_ENDPOINT}","body":`;
-  return Buffer.concat([Buffer.from(head, 'utf8'), body, Buffer.from('}\n', 'utf8')]);
+  return [Buffer.from(head, 'utf8'), ...body, Buffer.from('}\n', 'utf8')];
 }
 
 export type LineResult = { readonly reply: JudgeReply } | { readonly error: JudgeTransportError };

@@ -180,14 +180,18 @@ export class BatchTracker {
         lost = `could not download ${fileId} (${(error as Error).message})`;
       }
     }
+    let replies = 0;
     for (const line of b.lines) {
       const reason = lost ?? 'its output and error files have no line for this request';
-      line.outcome.resolve(
-        results.get(line.customId) ?? {
-          error: new JudgeTransportError('server', `batch ${b.id} ${s.status}, but ${reason}`),
-        },
-      );
+      const result = results.get(line.customId) ?? {
+        error: new JudgeTransportError('server', `batch ${b.id} ${s.status}, but ${reason}`),
+      };
+      if ('reply' in result) replies += 1;
+      line.outcome.resolve(result);
     }
+    this.#o.log.info(
+      `judge: batch ${this.#say(b.id)}: read ${replies} replies and ${b.lines.length - replies} failed lines${lost ? ` (${this.#say(lost)})` : ''}`,
+    );
   }
 
   #giveUp(): void {
