@@ -10,7 +10,6 @@
 // judge-size images those requests were built from, and the configuration.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { ArtifactFiles } from '../constants.ts';
@@ -81,18 +80,20 @@ export interface PendingStore {
   ): Promise<void>;
 }
 
+/** `localDir`: where records live off a runner (beside the judge cache). */
 export function pendingStore(
   config: Config,
   ctx: RunContext,
   io: RunIO,
   templatesSha256: string,
+  localDir: string,
 ): PendingStore {
   const configuration = configurationOf(config, ctx, templatesSha256);
   const key = configurationKey(configuration);
   const onRunner = ctx.isGitHubActions;
   const dir = onRunner
     ? path.join(ctx.workDir, 'pending-batches')
-    : path.join(os.homedir(), '.cache', 'dreambench-action', 'batches', key);
+    : path.join(localDir, 'pending-batches', key);
   const prefix = `dreambench-batch-v${RECORD_VERSION}-${key}--`;
   const what = 'pending batches';
   return {

@@ -75,7 +75,7 @@ export async function score(
   if (persist) await restoreJudgeCache(cache.dir, config.judge.model, runKey, io.log);
 
   // Batches an earlier run of this configuration left running: collected, not asked again.
-  const pending = pendingStore(config, ctx, io, templates.sha256);
+  const pending = pendingStore(config, ctx, io, templates.sha256, cacheDir(ctx, io.env));
   const adopted = (await pending.restore())?.batches ?? [];
   const endpoint = {
     apiKey,

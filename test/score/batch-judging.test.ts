@@ -313,6 +313,33 @@ describe('a batch that outlasts the wait', () => {
     expect(next.pending).toEqual([]);
   });
 
+  it('stays pending, carried on and never batched twice, while it outlasts the next wait too', async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 30_000 } });
+    const next = await run({
+      batch: { waitMs: 30_000 },
+      deps: { pendingBatches: first.pending },
+      clock: first.clock,
+    });
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(next.failures.every((f) => f.kind === 'pending')).toBe(true);
+    expect(next.pending.map((b) => b.id)).toEqual([first.pending[0]!.id]);
+  });
+
+  it('asks afresh what a recorded batch the key cannot read would have answered', async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 } });
+    const unknown: PendingBatch = { ...first.pending[0]!, id: 'batch_of_another_org' };
+    batchServer = {};
+    const { failures, stats, lines } = await run({ deps: { pendingBatches: [unknown] } });
+    expect(failures).toEqual([]);
+    expect(stats.batch).toMatchObject({ batches: 1, requests: 16, collected: 0 });
+    expect(fx.server.batch.batches).toHaveLength(2);
+    expect(lines.some((l) => /batch batch_of_another_org cannot be read \(.*404/.test(l))).toBe(
+      true,
+    );
+  });
+
   it('is collected by a realtime run once finished, and kept while still running', async () => {
     batchServer = { hold: true };
     const first = await run({ batch: { waitMs: 0 } });

@@ -85,6 +85,8 @@ export interface BatchCounters {
 
 export const DEFAULT_REALTIME_FOLLOW_UPS = 20;
 const RETRIED_LINES = new Set(['server', 'timeout', 'network']);
+/** What an adopted line's failure stays: still running, or cancelled with the job. */
+const KEPT = new Set(['pending', 'cancelled']);
 
 interface RoundLine extends TrackedLine {
   readonly again: boolean;
@@ -222,9 +224,13 @@ export class BatchDispatcher extends Dispatcher {
     return { ...this.#counts, ...this.#tracker.counters };
   }
 
-  /** Batches still running: to record for the next run. */
+  /** Batches still running: to record for the next run (their ids are the endpoint's words). */
   override get pending(): PendingBatch[] {
-    return this.#tracker.pending;
+    return this.#tracker.pending.map((b) => ({
+      ...b,
+      id: this.redact(b.id),
+      inputFileId: this.redact(b.inputFileId),
+    }));
   }
 
   override async close(): Promise<void> {
@@ -237,7 +243,8 @@ export class BatchDispatcher extends Dispatcher {
         `judge: ${unused} answers of the collected batches matched no request of this run (its images or settings differ)`,
       );
     }
-    await rm(this.#o.spoolDir, { recursive: true, force: true });
+    // Only a folder this dispatcher made (a run that only collects writes no input file).
+    if (this.#spool) await rm(this.#o.spoolDir, { recursive: true, force: true });
   }
 
   protected async deliver(
@@ -249,13 +256,15 @@ export class BatchDispatcher extends Dispatcher {
     const request = build();
     const slot = this.#slots.size > 0 ? this.#claim(bodySha256(request)) : undefined;
     if (slot) {
-      this.#counts.collected += 1;
+      // An earlier run's batch gives its answer, or stays pending (carried on, never batched
+      // twice); a line it failed is asked afresh.
       const outcome = await this.#o.gate.park(slot.outcome.promise);
-      if (!this.#retriable(outcome)) return delivered(outcome, request);
-      again = true;
+      const kept = !('error' in outcome) || KEPT.has(outcome.error.kind);
+      if (kept) this.#counts.collected += 'error' in outcome ? 0 : 1;
+      if (kept) return delivered(outcome, request);
     }
     if (!this.#o.submit || this.probing) return this.#o.realtime.deliverNow(build, label);
-    for (let failures = slot ? 1 : 0; ; failures++) {
+    for (let failures = 0; ; failures++) {
       // Built again: what was learned since (a refused parameter, hidden reasoning) applies.
       const asked = failures === 0 ? request : build();
       const queued = await this.#enqueue(asked, label, again, build);

@@ -3,7 +3,7 @@
 // each line handed to the request that waits for it, by custom_id. When the wait ends
 // (`judge-batch-wait-minutes`) the unfinished batches are left running and kept as pending for
 // the next run; when the job is cancelled they are cancelled (OpenAI bills only what completed).
-import type { Delivered } from '../dispatcher.ts';
+import { asTransportError, type Delivered } from '../dispatcher.ts';
 import { JudgeTransportError } from '../errors.ts';
 import { withRetries, type RetryContext } from './api-retry.ts';
 import { TERMINAL_STATES, type BatchApi, type BatchState, type BatchStatus } from './batch-api.ts';
@@ -51,6 +51,8 @@ export interface TrackerOptions extends RetryContext {
   readonly signal?: AbortSignal;
 }
 
+/** Failures of a status read that pass: the next poll asks again. */
+const PASSING = new Set(['server', 'timeout', 'network', 'rate-limit']);
 const FIRST_POLL_MS = 1000;
 const MAX_POLL_MS = 30_000;
 
@@ -138,11 +140,21 @@ export class BatchTracker {
     try {
       this.counters.polls += 1;
       s = await withRetries(`batch ${b.id}: status`, () => this.#o.api.retrieve(b.id), this.#o);
-    } catch (error) {
-      const why = this.#say((error as Error).message);
+    } catch (caught) {
+      const error = asTransportError(caught);
+      const why = this.#say(error.message);
+      if (PASSING.has(error.kind)) {
+        this.#o.log.warn(
+          `judge: batch ${this.#say(b.id)}: cannot read its status (${why}); the next poll asks again`,
+        );
+        return;
+      }
+      // Unknown to this key (another organisation, a deleted batch): waiting will not help.
+      this.#open.delete(b);
       this.#o.log.warn(
-        `judge: batch ${this.#say(b.id)}: cannot read its status (${why}); the next poll asks again`,
+        `judge: batch ${this.#say(b.id)} cannot be read (${why}); its requests are asked again`,
       );
+      for (const line of b.lines) line.outcome.resolve({ error });
       return;
     }
     b.status = s.status;
