@@ -13,6 +13,7 @@
 // keeps batches in progress until `release`.
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
+import type OpenAI from 'openai';
 import { estimatePromptTokens } from './openai-limits.ts';
 import type { ChatRequestBody, RecordedRequest } from './openai.ts';
 
@@ -227,15 +228,8 @@ function timeline(b: StoredBatch, o: BatchApiOptions) {
   };
 }
 
-type Status =
-  | 'validating'
-  | 'failed'
-  | 'in_progress'
-  | 'finalizing'
-  | 'completed'
-  | 'expired'
-  | 'cancelling'
-  | 'cancelled';
+/** The Batch object's statuses, as the spec (and so the SDK) lists them. */
+type Status = OpenAI.Batch['status'];
 
 function statusAt(b: StoredBatch, o: BatchApiOptions, now: number): Status {
   const t = timeline(b, o);

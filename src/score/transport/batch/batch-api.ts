@@ -8,15 +8,8 @@ import { toStreamingFile } from 'openai';
 import { classify, sdkClient, type OpenAIJudgeOptions } from '../openai-client.ts';
 import { BATCH_ENDPOINT } from './batch-lines.ts';
 
-export type BatchState =
-  | 'validating'
-  | 'failed'
-  | 'in_progress'
-  | 'finalizing'
-  | 'completed'
-  | 'expired'
-  | 'cancelling'
-  | 'cancelled';
+/** validating, in_progress, finalizing, completed; or failed, expired, cancelling, cancelled. */
+export type BatchState = OpenAI.Batch['status'];
 
 /** What a batch is doing, as the API reports it. */
 export interface BatchStatus {
