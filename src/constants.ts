@@ -28,6 +28,7 @@ export const Inputs = {
   CommentId: 'comment-id',
   Cache: 'cache',
   GithubToken: 'github-token',
+  MaxServiceFailures: 'max-service-failures',
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 

@@ -81,11 +81,18 @@ function viewSections(input: ReportInput, style: ReportStyle): Section[] {
   if (view.kind === 'compared') {
     const c = view.comparison;
     return [
-      fixed(blocks(m.comparedTable(c), m.gateLine(c, input.gate.failOnRegression))),
       fixed(
-        [m.pairingLine(c, input.planned), m.mdeLine(c), m.absoluteLine(input.absolute)].join(
-          '<br>\n',
-        ),
+        blocks(m.comparedTable(c), m.intervalLine(c), m.gateLine(c, input.gate.failOnRegression)),
+      ),
+      fixed(
+        [
+          m.pairingLine(c, input.planned),
+          m.countedLine(c),
+          m.mdeLine(c),
+          m.absoluteLine(input.absolute),
+        ]
+          .filter((line) => line !== undefined)
+          .join('<br>\n'),
       ),
       fixed(historyChart(input.history)),
       breakdownSection(comparedBreakdown(c), style),
@@ -100,7 +107,7 @@ function viewSections(input: ReportInput, style: ReportStyle): Section[] {
   }
   const intro = view.kind === 'none' ? noBaselineLine(input, view.reason) : undefined;
   return [
-    fixed(blocks(intro, m.absoluteTable(input.absolute))),
+    fixed(blocks(intro, m.absoluteTable(input.absolute), m.absoluteCountedLine(input.absolute))),
     fixed(view.kind === 'incompatible' ? differencesSection(view.differences) : undefined),
     fixed(historyChart(input.history)),
     breakdownSection(absoluteBreakdown(input.absolute), style),

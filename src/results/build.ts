@@ -74,7 +74,7 @@ export function buildResultsFile(p: ResultsParts): ResultsFile {
     fingerprint: p.fingerprint,
     summary: {
       planned: p.samples.length,
-      scored: p.aggregate.scored,
+      scored: p.records.filter((r) => r.scored).length,
       failed: failures.length,
       cp: overall.cp,
       pf: overall.pf,

@@ -15,10 +15,11 @@ const specs = [
 ];
 
 describe('parseResults', () => {
-  it('reads back what it wrote and yields only fully scored samples', () => {
+  it('reads back what it wrote and yields each metric with an outcome, CP and PF separately', () => {
     const r = parseResults(JSON.stringify(results(specs)), 'results.json');
     expect(scoredSamplesOf(r).map((s) => [s.id, s.cp, s.pf])).toEqual([
       ['object_00_teapot-p0', 3, 4],
+      ['object_00_teapot-p5', 2, null],
       ['object_01_vase-p8', 1, 2],
     ]);
   });
@@ -58,7 +59,9 @@ describe('buildResultsFile', () => {
       expect.objectContaining({ id: 'object_00_teapot-p5', kind: 'unaccounted' }),
     ]);
     expect(built.summary).toMatchObject({ planned: 3, scored: 2, failed: 1 });
-    expect(built.summary.cp).toBeCloseTo((3 + 1) / 2 / 4, 12);
+    // CP counts the sample whose PF has no outcome: per-metric accounting.
+    expect(built.summary.cp).toBeCloseTo((3 + 2 + 1) / 3 / 4, 12);
+    expect(built.summary.pf).toBeCloseTo((4 + 2) / 2 / 4, 12);
   });
 
   it('lists the failures in plan order, the lost one among them', () => {
