@@ -80,8 +80,10 @@ export const ArtifactFiles = {
   References: 'references',
 } as const;
 
-/** Bump when results.json changes shape incompatibly. */
-export const RESULTS_SCHEMA_VERSION = 1;
+/** Bump when results.json changes shape incompatibly (history in src/results/schema.ts). */
+export const RESULTS_SCHEMA_VERSION = 2;
+/** The results.json versions this action reads as baselines and shards. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export const HF_DATASET_REPO = 'yuangpeng/dreambench_plus';
 export const HF_DATASET_FILE = 'data.zip';

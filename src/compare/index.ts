@@ -19,6 +19,12 @@ export type { ConfidenceBound, OneSided } from './gate.ts';
 export { InsufficientPairsError, InvalidOptionError, InvalidSampleError } from './errors.ts';
 export { fingerprintDiff, type FingerprintDifference } from './fingerprint.ts';
 export type { CountedFailures, MetricPairing, Pairing } from './pairing.ts';
+export {
+  comparisonRecord,
+  GATE_METHOD,
+  type ComparisonRecord,
+  type GatedMetricRecord,
+} from './record.ts';
 export { largestChanges, type SampleDelta, type ScoreChange } from './sample-deltas.ts';
 export type { StatOptions } from './validate.ts';
 export type { ComparisonVerdict, MetricVerdict } from './verdict.ts';

@@ -97,6 +97,7 @@ export async function report(
     ...m,
     aggregate: a.absolute.aggregate,
     history: a.history,
+    comparison: a.comparison,
   });
   const input = (artifactUrl: string | undefined) =>
     reportInput({
