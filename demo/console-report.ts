@@ -1,4 +1,5 @@
 // The short report the demo prints at the end (pure: text from the runs' outputs).
+import { pathToFileURL } from 'node:url';
 
 export interface ReportInput {
   readonly judgeLabel: string;
@@ -11,6 +12,8 @@ export interface ReportInput {
   readonly prExitCode: number | null;
   /** Label -> absolute path, in display order. */
   readonly files: ReadonlyArray<readonly [string, string]>;
+  /** The HTML report to open in a browser, when the PR run uploaded one. */
+  readonly open?: string;
   readonly seconds: number;
   readonly problems: readonly string[];
 }
@@ -51,6 +54,9 @@ export function formatReport(input: ReportInput): string {
     '',
     '  files:',
     ...input.files.map(([label, file]) => `    ${label.padEnd(width)}  ${file}`),
+    ...(input.open
+      ? ['', `  open the visual report in a browser: ${pathToFileURL(input.open).href}`]
+      : []),
     '',
     `  took ${input.seconds.toFixed(1)} s`,
   ];

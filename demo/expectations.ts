@@ -1,5 +1,5 @@
 // What the demo expects of its two runs (pure). A failed PR check is the point of the demo; a
-// failed baseline, a missing comment or a missing contact sheet is not, and makes the demo exit 1.
+// failed baseline, a missing comment, report or contact sheet is not, and makes the demo exit 1.
 
 export interface RunView {
   readonly exitCode: number | null;
@@ -14,6 +14,8 @@ export interface DemoOutcome {
   readonly comment: string | undefined;
   readonly marker: string;
   readonly contactSheet: boolean;
+  /** The PR run uploaded its HTML report. */
+  readonly report: boolean;
 }
 
 /** Everything that went other than planned, one sentence each; empty when all is well. */
@@ -46,12 +48,14 @@ export function unexpectedOutcomes(o: DemoOutcome): string[] {
   else if (!o.comment.startsWith(o.marker))
     problems.push(`the PR comment does not start with the marker ${o.marker}`);
   if (!o.contactSheet && verdict === 'regression')
-    problems.push("the PR run's artifact holds no contact-sheet.jpg");
+    problems.push('the PR run uploaded no contact sheet');
+  if (!o.report) problems.push('the PR run uploaded no HTML report');
   return problems;
 }
 
 /** The files a demo run leaves in its output folder. */
 export const OUTPUT_FILES = [
+  'report.html',
   'comment.md',
   'summary.md',
   'results.json',

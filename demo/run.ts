@@ -2,7 +2,8 @@
 // from a loopback hub, starts loopback GitHub (REST + artifacts) and judge servers, then runs the
 // committed dist/index.js twice under the runner emulation: a push to main with a good toy model
 // (publishes the baseline) and a pull request with a worse one (comments and fails the check).
-// Writes what a user would look at to demo-output/ (or DEMO_OUTPUT_DIR).
+// Writes what a user would look at to demo-output/ (or DEMO_OUTPUT_DIR). The real judge only with
+// `--real-judge` (npm run demo -- --real-judge), never because OPENAI_API_KEY happens to be set.
 //
 // Exit code: 0 when everything behaved as designed — including the PR check failing, which is the
 // point — and 1 when something unexpected happened.
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { unzipSync } from 'fflate';
+import { contactSheetArtifact, htmlReportArtifact } from '../src/constants.ts';
 import { repoRoot } from '../test/harness/action-yml.ts';
 import { pullRequestEvent, pushEvent, type GithubEvent } from '../test/harness/events.ts';
 import { cleanupShippedAction, runAction, type RunResult } from '../test/harness/runner.ts';
@@ -19,7 +20,14 @@ import { startHubServer } from '../test/harness/servers/hub.ts';
 import { buildDemoBenchmark, zipBenchmark, type DemoBenchmark } from './benchmark.ts';
 import { formatReport } from './console-report.ts';
 import { OUTPUT_FILES, unexpectedOutcomes } from './expectations.ts';
-import { startDemoJudge, type DemoJudge } from './judge.ts';
+import {
+  chooseDemoJudge,
+  DemoUsageError,
+  REAL_JUDGE_FLAG,
+  startDemoJudge,
+  type DemoJudge,
+  type JudgeChoice,
+} from './judge.ts';
 
 const BASELINE_QUALITY = '0.9';
 const PR_QUALITY = '0.6';
@@ -46,10 +54,10 @@ interface Servers {
   close(): Promise<void>;
 }
 
-async function startServers(zip: Buffer): Promise<Servers> {
+async function startServers(zip: Buffer, choice: JudgeChoice): Promise<Servers> {
   const actions = await startActionsStack();
   const hub = await startHubServer({ files: { 'yuangpeng/dreambench_plus@main/data.zip': zip } });
-  const judge = await startDemoJudge(process.env);
+  const judge = await startDemoJudge(choice);
   const toolCache = mkdtempSync(path.join(os.tmpdir(), 'dreambench-demo-toolcache-'));
   return {
     actions,
@@ -88,11 +96,10 @@ function runToy(
   });
 }
 
-/** The PR run's contact sheet, from its uploaded artifact zip (what a user would download). */
-function contactSheetOf(actions: Actions, runId: number): Uint8Array | undefined {
-  const artifact = actions.store.artifacts.find((a) => a.name === ARTIFACT && a.runId === runId);
-  const zip = artifact && actions.store.blobContent(artifact);
-  return zip ? unzipSync(zip)['contact-sheet.jpg'] : undefined;
+/** An unzipped artifact of the PR run (the HTML report, the contact sheet), as GitHub serves it. */
+function uploadedFile(actions: Actions, runId: number, name: string): Buffer | undefined {
+  const artifact = actions.store.artifacts.find((a) => a.name === name && a.runId === runId);
+  return artifact && actions.store.blobContent(artifact);
 }
 
 function logOf(title: string, r: RunResult): string {
@@ -144,7 +151,7 @@ async function runBoth(s: Servers, runnerTemps: string[]) {
 
 const out = (name: string) => path.join(outDir, name);
 
-/** Writes demo-output/; returns the comment and whether the contact sheet was found. */
+/** Writes demo-output/; returns the comment and whether the contact sheet and report were found. */
 function writeOutputs(s: Servers, baseline: RunResult, pr: RunResult) {
   const comment = s.actions.github.state
     .commentsOf(s.actions.repository, PR_NUMBER)
@@ -153,20 +160,26 @@ function writeOutputs(s: Servers, baseline: RunResult, pr: RunResult) {
   writeFileSync(out('summary.md'), pr.summary);
   copyResults(pr, out('results.json'));
   copyResults(baseline, out('baseline-results.json'));
-  const sheet = contactSheetOf(s.actions, 2001);
+  const sheet = uploadedFile(s.actions, 2001, contactSheetArtifact(ARTIFACT));
   if (sheet) writeFileSync(out('contact-sheet.jpg'), sheet);
+  const report = uploadedFile(s.actions, 2001, htmlReportArtifact(ARTIFACT));
+  if (report) writeFileSync(out('report.html'), report);
   writeFileSync(
     out('log.txt'),
     logOf('push to main (baseline)', baseline) + logOf('pull request', pr),
   );
-  return { comment, contactSheet: sheet !== undefined };
+  return { comment, contactSheet: sheet !== undefined, report: report !== undefined };
 }
 
 async function main(): Promise<number> {
+  const choice = chooseDemoJudge(process.argv.slice(2), process.env);
   prepareOutputDir();
   const benchmark = await buildDemoBenchmark(existsSync(photosDir) ? photosDir : undefined);
-  const servers = await startServers(zipBenchmark(benchmark));
+  const servers = await startServers(zipBenchmark(benchmark), choice);
   console.log(`judge: ${servers.judge.label}`);
+  if (choice.kind === 'stand-in' && choice.keyIgnored) {
+    console.log(`OPENAI_API_KEY is set and not used: only ${REAL_JUDGE_FLAG} spends it.`);
+  }
   console.log(`benchmark: ${benchmarkLabel(benchmark)}`);
   const runnerTemps: string[] = [];
   try {
@@ -190,6 +203,7 @@ async function main(): Promise<number> {
         pr: pr.outputs,
         prExitCode: pr.exitCode,
         files: OUTPUT_FILES.filter((f) => existsSync(out(f))).map((f) => [f, out(f)] as const),
+        ...(written.report ? { open: out('report.html') } : {}),
         seconds: (performance.now() - started) / 1000,
         problems,
       }),
@@ -208,7 +222,8 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error('demo failed:', error);
+    if (error instanceof DemoUsageError) console.error(`demo: ${error.message}`);
+    else console.error('demo failed:', error);
     process.exitCode = 1;
   },
 );

@@ -3,6 +3,7 @@
 // runner needs no install step. Usage: node scripts/build.mjs [--outdir DIR] [--skip-typecheck]
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -32,6 +33,43 @@ function typecheck() {
   });
 }
 
+// DEP0005. Some dependencies still call the deprecated Buffer() constructor: unzip-stream 0.3.4
+// (the newest; @actions/artifact extracts downloads with it) and the `binary` and `buffers` it
+// loads, tunnel (proxy authentication), and yauzl's fallback for Node < 4.5. Node warns only when
+// the caller lives outside node_modules, which in a bundle every caller does, so every run that
+// downloaded a baseline printed the warning. The constructor's meanings map exactly onto the
+// methods that replace it: a size onto Buffer.alloc (zero-filled, as the constructor has been since
+// Node 8), anything else onto Buffer.from with the same arguments.
+const LEGACY_BUFFER = /\bnew Buffer\(/g;
+const LEGACY_BUFFER_SHIM =
+  'var __dreambenchBuffer = (value, encodingOrOffset, length) => typeof value === "number" ? ' +
+  'Buffer.alloc(value) : Buffer.from(value, encodingOrOffset, length);\n';
+
+const legacyBuffer = {
+  name: 'legacy-buffer',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.[cm]?js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('new Buffer(')) return undefined; // esbuild loads it as usual
+      return {
+        contents: LEGACY_BUFFER_SHIM + source.replace(LEGACY_BUFFER, '__dreambenchBuffer('),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/** A bundle that would still print DEP0005 is a build error, not a warning on every run. */
+function refuseLegacyBuffer(file) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const left = lines.flatMap((line, i) => (line.includes('new Buffer(') ? [i + 1] : []));
+  if (left.length > 0) {
+    throw new Error(
+      `${path.relative(root, file)} still calls the deprecated Buffer() constructor at lines ${left.join(', ')}`,
+    );
+  }
+}
+
 async function bundle() {
   await esbuild.build({
     entryPoints: [path.join(root, 'src/index.ts')],
@@ -43,6 +81,7 @@ async function bundle() {
     external: ['sharp'],
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [legacyBuffer],
     // CommonJS dependencies call require(); give the ESM bundle one.
     banner: {
       js: "import { createRequire as __dreambenchCreateRequire } from 'node:module'; const require = __dreambenchCreateRequire(import.meta.url);",
@@ -86,6 +125,7 @@ function copyRuntime() {
 if (!args.includes('--skip-typecheck')) typecheck();
 mkdirSync(outdir, { recursive: true });
 await bundle();
+refuseLegacyBuffer(path.join(outdir, 'index.js'));
 const packages = copyRuntime();
 writeFileSync(
   path.join(outdir, 'RUNTIME.md'),

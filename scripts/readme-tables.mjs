@@ -1,6 +1,9 @@
-// Writes the inputs and outputs tables of README.md from action.yml (between the markers), or with
-// --check fails when README.md is out of date. action.yml is the source of truth.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Writes the inputs and outputs tables of README.md from action.yml (between the markers) and the
+// example workflows from examples/ (between `<!-- example:<file>:start/end -->`), or with --check
+// fails when README.md is out of date. action.yml and the files are the source of truth. --check
+// also fails when an example is not shown, or an environment variable src/ reads is not in the
+// table of environment variables.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { parse } from 'yaml';
@@ -26,6 +29,40 @@ export function outputsTable() {
   return ['| output | meaning |', '| --- | --- |', ...rows].join('\n');
 }
 
+const EXAMPLE_BLOCK = /<!-- example:(\S+?):start -->[\s\S]*?<!-- example:\1:end -->/g;
+
+/** Every `<!-- example:<file>:start -->` … `end` block again holds that file as a yaml block. */
+function replaceExamples(text) {
+  return text.replace(EXAMPLE_BLOCK, (_, file) => {
+    const body = readFileSync(path.join(root, file), 'utf8').trimEnd();
+    return `<!-- example:${file}:start -->\n\n\`\`\`yaml\n${body}\n\`\`\`\n\n<!-- example:${file}:end -->`;
+  });
+}
+
+/** The example workflows README.md does not show. */
+function unshownExamples(text) {
+  const shown = new Set([...text.matchAll(EXAMPLE_BLOCK)].map((m) => m[1]));
+  return readdirSync(path.join(root, 'examples'), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .filter((file) => !shown.has(file));
+}
+
+/** Variables the runner sets for every job: documented as a group, not one by one. */
+const RUNNER_SET = /^(GITHUB|RUNNER|ACTIONS)_/;
+
+/** The environment variables src/ reads by name (`env.NAME`) that the env table leaves out. */
+function undocumentedEnv(text) {
+  const table = text.slice(text.indexOf('<!-- env:start -->'), text.indexOf('<!-- env:end -->'));
+  const names = new Set();
+  for (const e of readdirSync(path.join(root, 'src'), { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !e.name.endsWith('.ts')) continue;
+    const source = readFileSync(path.join(e.parentPath, e.name), 'utf8');
+    for (const m of source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1]);
+  }
+  return [...names].filter((n) => !RUNNER_SET.test(n) && !table.includes(`\`${n}\``)).sort();
+}
+
 function replaceBetween(text, name, body) {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
@@ -38,15 +75,30 @@ function replaceBetween(text, name, body) {
 const current = readFileSync(readmePath, 'utf8');
 // Format as `npm run lint` will check it, so the two never disagree.
 const next = await prettier.format(
-  replaceBetween(replaceBetween(current, 'inputs', inputsTable()), 'outputs', outputsTable()),
+  replaceExamples(
+    replaceBetween(replaceBetween(current, 'inputs', inputsTable()), 'outputs', outputsTable()),
+  ),
   { ...(await prettier.resolveConfig(readmePath)), filepath: readmePath },
 );
 if (process.argv.includes('--check')) {
+  const problems = [];
   if (next !== current) {
-    console.error('README.md inputs/outputs tables differ from action.yml: run "npm run readme"');
+    problems.push('its inputs/outputs tables or examples differ from action.yml and examples/');
+  }
+  const unshown = unshownExamples(current);
+  if (unshown.length > 0)
+    problems.push(`it shows no <!-- example:… --> block of ${unshown.join(', ')}`);
+  const undocumented = undocumentedEnv(current);
+  if (undocumented.length > 0) {
+    problems.push(`its environment variables table lacks ${undocumented.join(', ')}, read in src/`);
+  }
+  if (problems.length > 0) {
+    console.error(
+      `README.md: ${problems.join('; ')} (run "npm run readme" for the generated parts)`,
+    );
     process.exit(1);
   }
-  console.log('README.md tables match action.yml');
+  console.log('README.md tables match action.yml, examples match examples/, env table is complete');
 } else {
   writeFileSync(readmePath, next);
 }

@@ -44,6 +44,8 @@ export interface Config {
     readonly command: string | undefined;
     readonly imagesDir: string | undefined;
     readonly imageSize: number;
+    /** `generate-timeout-minutes` in milliseconds; undefined: no limit. */
+    readonly timeoutMs: number | undefined;
   };
   readonly promptsDir: string | undefined;
   readonly mode: ModeInput;
@@ -106,6 +108,7 @@ export function parseConfig(read: InputReader, workspace: string): Config {
       command,
       imagesDir,
       imageSize: integer(Inputs.ImageSize, get(Inputs.ImageSize), 64, 2048),
+      timeoutMs: optionalMinutes(Inputs.GenerateTimeoutMinutes, get(Inputs.GenerateTimeoutMinutes)),
     },
     promptsDir: optionalPath(Inputs.PromptsDir),
     mode: oneOf(Inputs.Mode, get(Inputs.Mode), MODES),
@@ -190,6 +193,18 @@ function optionalPositive(name: InputName, raw: string): number | undefined {
   });
 }
 
+function optionalMinutes(name: InputName, raw: string): number | undefined {
+  if (raw === '') return undefined;
+  const minutes = number(name, raw, {
+    min: 0,
+    // A week: beyond any job's timeout-minutes; also keeps the milliseconds a valid timer delay.
+    max: 7 * 24 * 60,
+    minExclusive: true,
+    allowed: 'empty (no limit) or a positive number of minutes, at most 10080 (a week)',
+  });
+  return Math.round(minutes * 60_000);
+}
+
 // The YAML 1.2 core schema booleans, as @actions/core.getBooleanInput accepts them.
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -243,11 +258,25 @@ function parseShare(name: InputName, raw: string): number {
 
 function parseUrl(name: InputName, raw: string): string | undefined {
   if (raw === '') return undefined;
-  const protocol = URL.canParse(raw) ? new URL(raw).protocol : '';
-  if (protocol !== 'https:' && protocol !== 'http:') {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
     throw new InputError(name, raw, 'empty or an http(s) URL such as "https://api.openai.com/v1"');
   }
+  // The SDK would send every request with these and fail as "Connection error"; and a user name
+  // may be the token itself, so neither part is repeated in the message.
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(
+      name,
+      withoutCredentials(raw),
+      'an http(s) URL without credentials (the judge key goes in "openai-api-key")',
+    );
+  }
   return raw.replace(/\/+$/, '');
+}
+
+/** `https://user:pass@host/…` as `https://***@host/…`, keeping the rest as written. */
+function withoutCredentials(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 }
 
 function parseDataset(raw: string, workspace: string): DatasetSource {

@@ -14,6 +14,7 @@ export const Inputs = {
   SampleSeed: 'sample-seed',
   Categories: 'categories',
   GenerateCommand: 'generate-command',
+  GenerateTimeoutMinutes: 'generate-timeout-minutes',
   ImagesDir: 'images-dir',
   ImageSize: 'image-size',
   PromptsDir: 'prompts-dir',
@@ -46,6 +47,7 @@ export const Outputs = {
   ResultsFile: 'results-file',
   ReportFile: 'report-file',
   CommentUrl: 'comment-url',
+  ReportUrl: 'report-url',
   /** Not in the contract's list: `mode: plan` needs to hand the manifest path to the next step. */
   ManifestFile: 'manifest-file',
 } as const;
@@ -73,12 +75,19 @@ export const commentMarker = (commentId: string): string =>
 export const ArtifactFiles = {
   Results: 'results.json',
   Report: 'report.md',
-  ContactSheet: 'contact-sheet.jpg',
-  /** Judge-size generated images, `<sample id>.jpg`. */
+  /** Judge-size generated images, `<sample id>.jpg` (fileStemOf: safe names for odd ids). */
   Images: 'images',
-  /** Judge-size reference images, `<concept id>.jpg`. */
+  /** Judge-size reference images, `<concept id>.jpg` (likewise). */
   References: 'references',
 } as const;
+
+/**
+ * The artifacts uploaded unzipped beside the results (GitHub names such an artifact after its
+ * file, and a browser opens it from the run's page): the HTML report and the contact sheet.
+ */
+export const htmlReportArtifact = (artifactName: string): string => `${artifactName}.html`;
+export const contactSheetArtifact = (artifactName: string): string =>
+  `${artifactName}-contact-sheet.jpg`;
 
 /** Bump when results.json changes shape incompatibly (history in src/results/schema.ts). */
 export const RESULTS_SCHEMA_VERSION = 2;

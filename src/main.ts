@@ -9,10 +9,27 @@ import { InputConflictError } from './errors.ts';
 import { decideMode, type RunMode } from './mode.ts';
 import { readRunContext, withoutSecrets, type RunContext } from './pipeline/context.ts';
 import type { RunIO } from './pipeline/io.ts';
-import { runMerge } from './pipeline/merge.ts';
 import { outputsOf, SKIPPED, type Outcome } from './pipeline/outputs.ts';
-import { verifiedContext } from './pipeline/pull-request.ts';
-import { runPipeline, type ActionInfo } from './pipeline/run.ts';
+import type { ActionInfo } from './pipeline/run.ts';
+import { secretValues } from './pipeline/secrets.ts';
+
+/**
+ * The stages that reach GitHub. `@actions/github` (also inside `@actions/artifact`) parses
+ * GITHUB_EVENT_PATH as it loads and throws a bare SyntaxError on a damaged file; loaded only once
+ * readRunContext has read that file, such a file is a clear error instead.
+ */
+const stages = async () => {
+  const [run, merge, pr] = await Promise.all([
+    import('./pipeline/run.ts'),
+    import('./pipeline/merge.ts'),
+    import('./pipeline/pull-request.ts'),
+  ]);
+  return {
+    runPipeline: run.runPipeline,
+    runMerge: merge.runMerge,
+    verifiedContext: pr.verifiedContext,
+  };
+};
 
 export const FORK_NOTICE =
   'Skipped: GitHub gives this pull request no secrets (openai-api-key is empty): it comes from a ' +
@@ -53,13 +70,10 @@ function runnerIO(): RunIO {
   };
 }
 
+/** Before anything is printed: a generator or an error that quotes one shows `***`. */
 function maskSecrets(): void {
-  for (const secret of [
-    core.getInput(Inputs.OpenaiApiKey),
-    process.env.OPENAI_API_KEY,
-    process.env.HF_TOKEN,
-  ]) {
-    if (secret) core.setSecret(secret);
+  for (const secret of secretValues((name) => core.getInput(name), process.env)) {
+    core.setSecret(secret);
   }
 }
 
@@ -116,6 +130,7 @@ export async function run(): Promise<void> {
       core.notice(skip);
       return setOutputs(SKIPPED);
     }
+    const { runPipeline, runMerge, verifiedContext } = await stages();
     const ctx = await verifiedContext(config, rawCtx);
     core.info(`dreambench-action ${pkg.version}: mode ${decision.mode} (${decision.why})`);
     const action: ActionInfo = {

@@ -8,6 +8,7 @@ import type { Sample, SampleFailure } from '../types.ts';
 import { forEachLimited } from '../concurrency.ts';
 import { sniffImageFile } from '../plan/image-file.ts';
 import { IMAGE_EXTENSIONS } from '../plan/image-format.ts';
+import { fileStemOf } from '../file-names.ts';
 import { outputImageOf } from './manifest.ts';
 
 const CHECK_CONCURRENCY = 4;
@@ -73,7 +74,8 @@ function outputDirLocator(folder: string): Locate {
 }
 
 /**
- * Images of an earlier step, found as `<id>.<ext>` with the extension in any case (`.PNG` too). The
+ * Images of an earlier step, found as `<id>.<ext>` with the extension in any case (`.PNG` too), or
+ * under the manifest's name for an id that is no safe file name (file-names.ts). The
  * folder is listed once, so the match is the same on case-sensitive and case-insensitive file
  * systems; two candidates for one id are ambiguous, never a silent pick.
  */
@@ -98,8 +100,13 @@ async function imagesDirLocator(folder: string): Promise<Locate> {
   }
   const pattern = `<${IMAGE_EXTENSIONS.join('|')}> (any case)`;
   return async (id) => {
-    const files = byId.get(id) ?? [];
-    if (files.length === 0) return fail('missing', `no image ${id}.${pattern} in ${folder}`);
+    // `<id>.<ext>`, or the name the manifest gave an id that is no safe file name.
+    const stem = fileStemOf(id);
+    const files = [...(byId.get(id) ?? []), ...(stem === id ? [] : (byId.get(stem) ?? []))];
+    if (files.length === 0) {
+      const or = stem === id ? '' : ` (nor ${stem}.<ext>)`;
+      return fail('missing', `no image ${id}.${pattern}${or} in ${folder}`);
+    }
     if (files.length > 1) {
       return fail(
         'ambiguous',

@@ -21,3 +21,20 @@ export class GenerateCancelledError extends Error {
     this.name = 'GenerateCancelledError';
   }
 }
+
+/** The command outlived `generate-timeout-minutes`; its process group was stopped. */
+export class GenerateTimeoutError extends Error {
+  readonly timeoutMs: number;
+  /** The command's last output lines, at most 30. */
+  readonly lastLines: readonly string[];
+  constructor(timeoutMs: number, lastLines: readonly string[]) {
+    const minutes = Number((timeoutMs / 60_000).toPrecision(6));
+    super(
+      `generate-command ran longer than ${minutes} minutes (generate-timeout-minutes) and was ` +
+        `stopped; its last ${lastLines.length} lines:\n${lastLines.join('\n')}`,
+    );
+    this.name = 'GenerateTimeoutError';
+    this.timeoutMs = timeoutMs;
+    this.lastLines = lastLines;
+  }
+}

@@ -2,6 +2,7 @@
 // these fields in this order.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileStemOf } from '../file-names.ts';
 import type { Category, PromptClass, Sample } from '../types.ts';
 
 export interface ManifestLine {
@@ -17,9 +18,10 @@ export interface ManifestLine {
   readonly seed: number;
 }
 
-/** Where the command must write a sample's image: `<absolute output dir>/<id>.png`. */
+/** Where the command must write a sample's image: `<absolute output dir>/<id>.png`, the id made a
+ * safe file name where it is none (file-names.ts). */
 export function outputImageOf(outputDir: string, id: string): string {
-  return path.join(path.resolve(outputDir), `${id}.png`);
+  return path.join(path.resolve(outputDir), `${fileStemOf(id)}.png`);
 }
 
 export function manifestLine(sample: Sample, outputDir: string): ManifestLine {

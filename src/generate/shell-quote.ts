@@ -7,12 +7,17 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Replaces `{manifest}` and `{output_dir}` with shell-quoted paths. */
+/**
+ * Replaces `{manifest}` and `{output_dir}` with shell-quoted paths, in one pass and through a
+ * function: a replacement *string* would read `$&`, `$$`, `` $` `` and `$'` in a path (a
+ * RUNNER_TEMP can hold them) as patterns, and a second pass would substitute inside the first's
+ * result.
+ */
 export function substituteCommand(
   command: string,
   values: { manifest: string; outputDir: string },
 ): string {
-  return command
-    .replaceAll('{manifest}', shellQuote(values.manifest))
-    .replaceAll('{output_dir}', shellQuote(values.outputDir));
+  return command.replace(/\{(manifest|output_dir)\}/g, (_, name: string) =>
+    shellQuote(name === 'manifest' ? values.manifest : values.outputDir),
+  );
 }

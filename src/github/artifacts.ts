@@ -1,9 +1,10 @@
-// Artifact edge: upload this run's results folder, and find + download the baseline's.
+// Artifact edge: upload this run's results folder (zipped) and its report files (unzipped), and
+// find + download the baseline's.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import type { Octokit } from './comment.ts';
-import { BaselineDigestMismatchError } from './errors.ts';
+import { ArtifactNameTakenError, BaselineDigestMismatchError } from './errors.ts';
 import { baselineArtifactCandidates, baselineRunRejection } from './baseline-selection.ts';
 import { Permission, withPermission } from './permissions.ts';
 
@@ -16,11 +17,24 @@ export interface UploadResultsOptions {
 
 export interface UploadedArtifact {
   id: number;
+  /** The artifact's name (an unzipped one is named after its file). */
+  name: string;
   size: number;
   /** Relative paths uploaded, sorted. */
   files: string[];
 }
 
+/** The results service refuses a second artifact of a name in one run: 409 "already exists". */
+async function guardName<T>(name: string, upload: () => Promise<T>): Promise<T> {
+  try {
+    return await upload();
+  } catch (error) {
+    if (/\(409\)/.test((error as Error).message)) throw new ArtifactNameTakenError(name, error);
+    throw error;
+  }
+}
+
+/** Uploads a folder as one zipped artifact. */
 export async function uploadResults(options: UploadResultsOptions): Promise<UploadedArtifact> {
   const client = new DefaultArtifactClient();
   const entries = await readdir(options.dir, { recursive: true, withFileTypes: true });
@@ -28,15 +42,37 @@ export async function uploadResults(options: UploadResultsOptions): Promise<Uplo
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
-  const result = await client.uploadArtifact(options.name, files, options.dir, {
-    ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
-  });
+  const result = await guardName(options.name, () =>
+    client.uploadArtifact(options.name, files, options.dir, retention(options.retentionDays)),
+  );
   if (result.id === undefined) throw new Error(`Artifact "${options.name}" upload returned no id`);
   return {
     id: result.id,
+    name: options.name,
     size: result.size ?? 0,
     files: files.map((f) => path.relative(options.dir, f)),
   };
+}
+
+/**
+ * Uploads one file unzipped (`skipArchive`): GitHub serves it as it is, so a browser opens an
+ * HTML page or an image straight from the run's page. The artifact is named after the file.
+ */
+export async function uploadFile(file: string, retentionDays?: number): Promise<UploadedArtifact> {
+  const client = new DefaultArtifactClient();
+  const name = path.basename(file);
+  const result = await guardName(name, () =>
+    client.uploadArtifact(name, [file], path.dirname(file), {
+      ...retention(retentionDays),
+      skipArchive: true,
+    }),
+  );
+  if (result.id === undefined) throw new Error(`Artifact "${name}" upload returned no id`);
+  return { id: result.id, name, size: result.size ?? 0, files: [name] };
+}
+
+function retention(days: number | undefined): { retentionDays?: number } {
+  return days !== undefined ? { retentionDays: days } : {};
 }
 
 export interface FindBaselineOptions {

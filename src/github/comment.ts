@@ -1,5 +1,6 @@
 // Upserts the one PR comment per `comment-id`, found by its hidden marker across ALL pages among
-// the comments the token's own identity wrote (never a human's who copied the marker).
+// the comments of the identity the token acts as: never a human's who copied the marker, nor
+// another app's that uses it.
 import type { getOctokit } from '@actions/github';
 import { commentMarker, GITHUB_COMMENT_LIMIT } from '../constants.ts';
 import { CommentTooLongError } from './errors.ts';
@@ -24,22 +25,21 @@ const isMarked = (comment: CommentLike, marker: string) =>
   (comment.body ?? '').trimStart().startsWith(marker);
 
 /**
- * Pure: our comment among `comments`: the oldest marked one written by the token's own identity,
- * a bot (GITHUB_TOKEN writes as `github-actions[bot]`, a GitHub App token as its bot) or else the
- * user `ownLogin` (a personal access token's). A human's marked comment never qualifies: a PR
- * author could post the marker first and have the action rewrite, and then edit, "our" report.
+ * Pure: our comment among `comments`: the oldest marked one written by `ownLogin`, the identity
+ * the token acts as (GITHUB_TOKEN writes as `github-actions[bot]`, a GitHub App's token as
+ * `<slug>[bot]`, a personal access token as its user). Anyone else's marked comment never
+ * qualifies: a PR author, or another app, could post the marker first and have the action rewrite
+ * "our" report in their comment, which they can then edit.
  */
 export function findMarkedComment<T extends CommentLike>(
   comments: readonly T[],
   marker: string,
-  ownLogin?: string,
+  ownLogin: string,
 ): T | undefined {
-  const marked = comments.filter((c) => isMarked(c, marker)).sort((a, b) => a.id - b.id);
-  const own = ownLogin?.toLowerCase();
-  return (
-    marked.find((c) => c.user?.type === 'Bot') ??
-    (own === undefined ? undefined : marked.find((c) => c.user?.login?.toLowerCase() === own))
-  );
+  const own = ownLogin.toLowerCase();
+  return comments
+    .filter((c) => isMarked(c, marker) && c.user?.login?.toLowerCase() === own)
+    .sort((a, b) => a.id - b.id)[0];
 }
 
 export interface UpsertCommentOptions {
@@ -75,12 +75,9 @@ export async function upsertComment(options: UpsertCommentOptions): Promise<Upse
     }),
   );
   const marker = commentMarker(options.commentId);
-  let existing = findMarkedComment(comments, marker);
-  if (!existing && comments.some((c) => isMarked(c, marker))) {
-    // Marked, but by no bot: ours only if the token is a personal access token of that user.
-    const login = await authenticatedLogin(octokit);
-    if (login !== undefined) existing = findMarkedComment(comments, marker, login);
-  }
+  // Who the token is matters only when a comment carries the marker; unknown: a new comment.
+  const login = comments.some((c) => isMarked(c, marker)) ? await tokenLogin(octokit) : undefined;
+  const existing = login === undefined ? undefined : findMarkedComment(comments, marker, login);
   if (existing) {
     const { data } = await withPermission(ctx('update comment'), () =>
       octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body }),
@@ -94,15 +91,30 @@ export async function upsertComment(options: UpsertCommentOptions): Promise<Upse
 }
 
 /**
- * The login of a personal access token's user, or undefined for an installation token
- * (GITHUB_TOKEN and GitHub App tokens get 403 "Resource not accessible by integration").
+ * The login the token acts as. GraphQL's `viewer` answers for every kind of token, installation
+ * tokens included (`github-actions[bot]`, `<slug>[bot]`), where REST `GET /user` answers only for
+ * a user's token (403 "Resource not accessible by integration" otherwise): it is the fallback.
+ * Undefined when neither says, and then no existing comment is taken for ours.
  */
-async function authenticatedLogin(octokit: Octokit): Promise<string | undefined> {
+async function tokenLogin(octokit: Octokit): Promise<string | undefined> {
+  try {
+    const { viewer } = await octokit.graphql<{ viewer: { login: string } }>('{ viewer { login } }');
+    if (typeof viewer?.login === 'string' && viewer.login !== '') return viewer.login;
+  } catch (error) {
+    if (!isApiError(error)) throw error;
+  }
   try {
     return (await octokit.rest.users.getAuthenticated()).data.login;
   } catch (error) {
-    // Whatever GitHub answers, a new comment is the safe choice; only non-HTTP failures surface.
-    if (typeof (error as { status?: unknown }).status === 'number') return undefined;
+    if (isApiError(error)) return undefined;
     throw error;
   }
+}
+
+/** An answer of GitHub's (an HTTP status, or GraphQL errors), as opposed to a failure to ask. */
+function isApiError(error: unknown): boolean {
+  const e = error as { status?: unknown; errors?: unknown; name?: unknown };
+  return (
+    typeof e?.status === 'number' || Array.isArray(e?.errors) || e?.name === 'GraphqlResponseError'
+  );
 }

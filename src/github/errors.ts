@@ -56,3 +56,22 @@ export class BaselineDigestMismatchError extends Error {
     this.expected = expected;
   }
 }
+
+/**
+ * The run already holds an artifact of this name: artifact names are unique per workflow run, so
+ * two jobs of one run (a matrix) that share `artifact-name` collide, and GitHub answers 409.
+ */
+export class ArtifactNameTakenError extends Error {
+  override readonly name = 'ArtifactNameTakenError';
+  readonly artifactName: string;
+  constructor(artifactName: string, cause: unknown) {
+    super(
+      `An artifact named ${JSON.stringify(artifactName)} already exists in this workflow run ` +
+        `(GitHub answered 409 Conflict): another job of the run uploaded it. Artifact names are ` +
+        `unique per run, so give each job of a matrix its own "artifact-name" (and "comment-id"), ` +
+        'for example artifact-name: dreambench-${{ matrix.model }}',
+      { cause },
+    );
+    this.artifactName = artifactName;
+  }
+}

@@ -1,23 +1,33 @@
 // Compare: find the baseline's results, check that they measured the same thing, and compare.
 import path from 'node:path';
 import { getOctokit } from '@actions/github';
-import { compare, fingerprintDiff, InsufficientPairsError } from '../compare/index.ts';
+import {
+  compare,
+  fingerprintDiff,
+  InsufficientPairsError,
+  InvalidSampleError,
+} from '../compare/index.ts';
 import type { Config } from '../config.ts';
 import { findBaseline } from '../github/artifacts.ts';
+import { BaselineDigestMismatchError } from '../github/errors.ts';
 import type { BaselineView, ComparisonView } from '../report/model.ts';
 import { ResultsFormatError } from '../results/errors.ts';
 import { scoredSamplesOf } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
+import { validateBaseline, withoutMismatches, type LeftOut } from '../results/validate-baseline.ts';
 import type { Fingerprint, ScoredSample } from '../types.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
 import { readResultsIn } from './results-folder.ts';
 
 export interface BaselineFound {
+  /** Checked entry by entry (validate-baseline.ts): what is left is safe to read. */
   readonly results: ResultsFile;
   /** Where the baseline artifact was extracted (its judge-size images live here). */
   readonly dir: string;
   readonly view: BaselineView;
+  /** The entries of its results.json that were malformed and left out. */
+  readonly leftOut?: LeftOut;
 }
 
 /** The branch whose results count as the baseline. */
@@ -36,18 +46,25 @@ export async function fetchBaseline(
   const workflow = io.env.DREAMBENCH_BASELINE_WORKFLOW || ctx.workflowFile;
   if (!workflow) return { missing: 'GITHUB_WORKFLOW_REF does not name a workflow file' };
   if (!config.githubToken) return { missing: 'no "github-token" to look up the baseline with' };
-  const found = await findBaseline({
-    octokit: getOctokit(config.githubToken),
-    token: config.githubToken,
-    owner: ctx.repository.owner,
-    repo: ctx.repository.repo,
-    workflow,
-    branch,
-    artifactName: config.artifactName,
-    downloadDir: path.join(ctx.workDir, 'baseline'),
-    now: io.now(),
-    currentRunId: ctx.runId,
-  });
+  let found: Awaited<ReturnType<typeof findBaseline>>;
+  try {
+    found = await findBaseline({
+      octokit: getOctokit(config.githubToken),
+      token: config.githubToken,
+      owner: ctx.repository.owner,
+      repo: ctx.repository.repo,
+      workflow,
+      branch,
+      artifactName: config.artifactName,
+      downloadDir: path.join(ctx.workDir, 'baseline'),
+      now: io.now(),
+      currentRunId: ctx.runId,
+    });
+  } catch (e) {
+    // Damaged in transit or at rest: not this PR's fault; absolute numbers, and say why.
+    if (e instanceof BaselineDigestMismatchError) return { missing: e.message };
+    throw e;
+  }
   if (!found) {
     return {
       missing:
@@ -55,9 +72,21 @@ export async function fetchBaseline(
         `on "${branch}" has an unexpired "${config.artifactName}" artifact`,
     };
   }
+  io.log.info(
+    `Baseline: run ${found.run.id} on "${branch}" (${found.run.headSha.slice(0, 7)}, ${found.run.createdAt})`,
+  );
+  return readBaseline(found, io);
+}
+
+/** The downloaded baseline's results.json, checked entry by entry; or why it cannot be used. */
+async function readBaseline(
+  found: NonNullable<Awaited<ReturnType<typeof findBaseline>>>,
+  io: RunIO,
+): Promise<BaselineFound | { missing: string }> {
+  const source = `the baseline's results.json (run ${found.run.id})`;
   let results: ResultsFile | undefined;
   try {
-    results = await readResultsIn(found.dir, `the baseline's results.json (run ${found.run.id})`);
+    results = await readResultsIn(found.dir, source);
   } catch (e) {
     // An unreadable baseline is not this PR's fault: report absolute numbers and say why.
     if (e instanceof ResultsFormatError) return { missing: e.message };
@@ -66,11 +95,12 @@ export async function fetchBaseline(
   if (!results) {
     return { missing: `the baseline artifact of run ${found.run.id} holds no results.json` };
   }
-  io.log.info(
-    `Baseline: run ${found.run.id} on "${branch}" (${found.run.headSha.slice(0, 7)}, ${found.run.createdAt})`,
-  );
+  const checked = validateBaseline(results, source);
+  if (!checked.ok) return { missing: checked.reason };
+  if (checked.leftOut.count > 0) io.log.warning(leftOutWarning(checked.leftOut));
   return {
-    results,
+    results: checked.results,
+    leftOut: checked.leftOut,
     dir: found.dir,
     view: {
       runId: found.run.id,
@@ -89,13 +119,20 @@ export function comparisonView(
   if ('missing' in baseline) return { kind: 'none', reason: baseline.missing };
   const differences = fingerprintDiff(baseline.results.fingerprint, current.fingerprint);
   if (differences.length > 0) return { kind: 'incompatible', baseline: baseline.view, differences };
+  // A record that names one of this run's samples as another sample is no pair either.
+  const { records, leftOut } = withoutMismatches(
+    baseline.results.records,
+    current.scored,
+    baseline.leftOut ?? { count: 0, examples: [] },
+  );
+  const view = leftOut.count > 0 ? { ...baseline.view, leftOut } : baseline.view;
   try {
-    const comparison = compare(scoredSamplesOf(baseline.results), current.scored, {
+    const comparison = compare(scoredSamplesOf({ ...baseline.results, records }), current.scored, {
       confidence: config.gate.confidence,
       tolerance: config.gate.tolerance,
       seed: config.sampling.seed,
     });
-    return { kind: 'compared', baseline: baseline.view, comparison };
+    return { kind: 'compared', baseline: view, comparison };
   } catch (e) {
     if (e instanceof InsufficientPairsError) {
       return {
@@ -103,6 +140,18 @@ export function comparisonView(
         reason: `too few samples scored on both sides to compare (${e.message})`,
       };
     }
+    // validateBaseline leaves out what the statistics refuse; should anything slip through, the
+    // baseline is refused rather than the run lost.
+    if (e instanceof InvalidSampleError) {
+      return { kind: 'none', reason: `the baseline cannot be compared with: ${e.message}` };
+    }
     throw e;
   }
+}
+
+function leftOutWarning(leftOut: LeftOut): string {
+  return (
+    `Left out ${leftOut.count} unusable ${leftOut.count === 1 ? 'entry' : 'entries'} of the ` +
+    `baseline's results.json: ${leftOut.examples.join('; ')}${leftOut.count > leftOut.examples.length ? '; …' : ''}`
+  );
 }

@@ -53,13 +53,38 @@ interface Payload {
   };
 }
 
+/** The runner's event payload cannot be used: the step cannot know what it runs for. */
+export class EventPayloadError extends Error {
+  override readonly name = 'EventPayloadError';
+  readonly file: string;
+  constructor(file: string, problem: string) {
+    super(
+      `The event file GITHUB_EVENT_PATH (${file}) ${problem}; the runner writes it for every job`,
+    );
+    this.file = file;
+  }
+}
+
+/** The event payload; none (no GITHUB_EVENT_PATH: not on a runner) is an empty one. */
 function readPayload(file: string | undefined): Payload {
   if (!file) return {};
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Payload;
-  } catch {
-    return {};
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new EventPayloadError(file, `cannot be read (${(error as Error).message})`);
   }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (error) {
+    throw new EventPayloadError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    const kind = Array.isArray(payload) ? 'an array' : payload === null ? 'null' : typeof payload;
+    throw new EventPayloadError(file, `holds no JSON object (${kind})`);
+  }
+  return payload as Payload;
 }
 
 function pullRequestFacts(p: Payload): PullRequestFacts | undefined {

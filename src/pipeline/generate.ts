@@ -24,6 +24,7 @@ export async function generate(
       cwd: ctx.workspace,
       env: generatorEnv(io.env, [judgeApiKey(config, io.env), config.githubToken]),
       signal: io.signal,
+      timeoutMs: config.generation.timeoutMs,
     });
   }
   const collected = await collectImages(planned.samples, {

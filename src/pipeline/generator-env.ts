@@ -1,14 +1,15 @@
 // The environment the repository's generate-command gets: the job's, minus what only this action
 // needs. The command is the repository's own code (on a PR, the PR's code), so it must not see
 // the judge key or the runner's tokens, exactly as if the user had run it in a step of their own.
+// (It still runs in the job that holds them: see run-command.ts and README.)
+import { RUNNER_TOKEN_VARIABLES } from './secrets.ts';
 
-/** Runner variables that carry credentials of this step, not of the job. */
-const WITHHELD = [
-  'ACTIONS_RUNTIME_TOKEN',
+/** Runner variables that carry credentials of this step, not of the job, and where they go. */
+const WITHHELD: readonly string[] = [
+  ...RUNNER_TOKEN_VARIABLES,
   'ACTIONS_RESULTS_URL',
   'ACTIONS_RUNTIME_URL',
   'ACTIONS_CACHE_URL',
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   'ACTIONS_ID_TOKEN_REQUEST_URL',
 ];
 

@@ -15,7 +15,12 @@ export interface Outcome {
   readonly resultsFile?: string;
   readonly reportFile?: string;
   readonly commentUrl?: string;
-  /** Set when the step must fail (the gate, or a run that measured nothing): one line saying why. */
+  /** The HTML report artifact's page. */
+  readonly reportUrl?: string;
+  /**
+   * Set when the step must fail (the gate, a run that measured nothing, a refused comment, a
+   * baseline that could not be uploaded): one line for each reason.
+   */
   readonly failure?: string;
 }
 
@@ -87,6 +92,7 @@ export function outputsOf(o: Outcome): Record<OutputName, string> {
     [Outputs.ResultsFile]: o.resultsFile ?? '',
     [Outputs.ReportFile]: o.reportFile ?? '',
     [Outputs.CommentUrl]: o.commentUrl ?? '',
+    [Outputs.ReportUrl]: o.reportUrl ?? '',
     [Outputs.ManifestFile]: o.manifestFile ?? '',
   };
 }

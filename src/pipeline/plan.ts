@@ -30,6 +30,7 @@ export async function plan(config: Config, ctx: RunContext, io: RunIO): Promise<
     hfEndpoint: io.env.HF_ENDPOINT || undefined,
     hfToken: io.env.HF_TOKEN || undefined,
     workspace: ctx.workspace,
+    onWarning: (message) => io.log.warning(message),
   });
   const { size, seed, categories } = config.sampling;
   let samples = selectSample(benchmark, { size, seed, categories });

@@ -1,51 +1,29 @@
-// Publish: write results.json and report.md, upload the artifact, upsert the PR comment.
-import { DefaultArtifactClient } from '@actions/artifact';
+// Publish, in the order that keeps what was paid for: results.json is written and the results
+// artifact uploaded first; then the contact sheet, the HTML report, the PR comment and the job
+// summary, each on its own, so that one failing (an unreadable image, a refused comment) is a
+// warning and the others still go out. The step's outputs are set by the caller from what this
+// returns, whatever failed here.
+import path from 'node:path';
 import { getOctokit } from '@actions/github';
 import type { Config } from '../config.ts';
-import { Inputs } from '../constants.ts';
+import { contactSheetArtifact, htmlReportArtifact, Inputs } from '../constants.ts';
 import { InputConflictError } from '../errors.ts';
-import { uploadResults } from '../github/artifacts.ts';
 import { upsertComment } from '../github/comment.ts';
+import { GitHubPermissionError } from '../github/errors.ts';
+import type { ReportSample } from '../report/html/index.ts';
 import { renderComment, renderSummary } from '../report/index.ts';
-import type { ComparisonView, ReportInput } from '../report/model.ts';
+import type { ComparisonView, ReportInput, ReportLinks } from '../report/model.ts';
 import type { ResultsFile } from '../results/schema.ts';
-import { writeResultsFolder } from './results-folder.ts';
-import { writeContactSheet } from './contact-sheet.ts';
+import { contactSheetRows, writeContactSheet } from './contact-sheet.ts';
 import type { RunContext } from './context.ts';
+import { writeHtmlReport } from './html-report.ts';
 import type { RunIO } from './io.ts';
+import { writeReportFile, writeResultsFile } from './results-folder.ts';
+import { uploads, type Uploads } from './uploads.ts';
 
 /** The artifact's name: shards append `-shard-i` so the merge job can find every slice. */
 export function artifactNameOf(config: Config): string {
   return config.shard ? `${config.artifactName}-shard-${config.shard.index}` : config.artifactName;
-}
-
-/** Uploads the results folder; returns the artifact's web URL, or undefined off a runner. */
-export async function uploadArtifact(
-  config: Config,
-  ctx: RunContext,
-  resultsDir: string,
-  io: RunIO,
-): Promise<string | undefined> {
-  if (!io.env.ACTIONS_RUNTIME_TOKEN) {
-    io.log.notice(
-      'Not on a GitHub runner (no ACTIONS_RUNTIME_TOKEN): results kept on disk, no artifact uploaded',
-    );
-    return undefined;
-  }
-  const name = artifactNameOf(config);
-  // Names are unique per run, and a re-run is the same run: replace an earlier attempt's upload.
-  if (ctx.runAttempt > 1) {
-    await new DefaultArtifactClient().deleteArtifact(name).then(
-      () => io.log.info(`Replaced the artifact "${name}" of an earlier attempt`),
-      () => undefined, // none to replace
-    );
-  }
-  const uploaded = await uploadResults({ name, dir: resultsDir });
-  io.log.info(
-    `Uploaded artifact "${name}" (${uploaded.files.length} files, ${uploaded.size} bytes)`,
-  );
-  const { owner, repo } = ctx.repository;
-  return `${ctx.serverUrl}/${owner}/${repo}/actions/runs/${ctx.runId}/artifacts/${uploaded.id}`;
 }
 
 export async function postComment(
@@ -85,46 +63,135 @@ export interface Publication {
   readonly comparison: ComparisonView;
   readonly baselineDir: string | undefined;
   readonly resultsDir: string;
-  /** The report's view, given the artifact's URL once it is known. */
-  readonly render: (artifactUrl: string | undefined) => ReportInput;
+  /** The report's view, given the links known so far. */
+  readonly render: (links: ReportLinks) => ReportInput;
+  /** Every planned sample with its scores, for the HTML report. */
+  readonly samples: readonly ReportSample[];
+  /** `dreambench-action <version>`, for the HTML report's footer. */
+  readonly generator: string;
   /** Upsert the PR comment (a PR check that is not a shard's slice). */
   readonly comment: boolean;
+  /** The contact sheet and the HTML report (not for a shard's slice: the merge job makes them). */
+  readonly visual: boolean;
   readonly upload: boolean;
-  /** Fail when the upload fails (a baseline); otherwise warn and report without the link. */
+  /** Fail when the results upload fails (a baseline); otherwise warn and report without the link. */
   readonly uploadRequired: boolean;
 }
 
-/**
- * The results folder (results.json, report.md, contact sheet, judge-size images) becomes the
- * artifact; the comment and the job summary, rendered after the upload, link to it.
- */
+export interface Published {
+  readonly resultsFile: string;
+  readonly reportFile: string | undefined;
+  readonly commentUrl: string | undefined;
+  readonly reportUrl: string | undefined;
+  /** Why the step must fail although everything else was published (one line each). */
+  readonly failure: string | undefined;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Runs one later step; its failure is a warning, and the next step runs all the same. */
+async function independently<T>(
+  io: RunIO,
+  what: string,
+  step: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    io.log.warning(`${what}: ${message(error)}`);
+    return undefined;
+  }
+}
+
+/** The contact sheet and the HTML report, written and uploaded unzipped; their URLs. */
+async function visuals(
+  config: Config,
+  ctx: RunContext,
+  io: RunIO,
+  p: Publication,
+  up: Uploads,
+  links: ReportLinks,
+): Promise<ReportLinks> {
+  const dir = path.join(ctx.workDir, 'report');
+  const name = artifactNameOf(config);
+  const upload = (file: string | undefined) => (file && p.upload ? up.file(file) : undefined);
+  const compared = p.comparison.kind === 'compared' ? p.comparison.comparison : undefined;
+  const contactSheet = compared
+    ? await independently(io, 'The contact sheet was not published', async () => {
+        const rows = contactSheetRows(
+          compared,
+          p.render(links).samples,
+          p.resultsDir,
+          p.baselineDir,
+        );
+        return upload(
+          await writeContactSheet(rows, path.join(dir, contactSheetArtifact(name)), io),
+        );
+      })
+    : undefined;
+  const withSheet = contactSheet ? { ...links, contactSheet } : links;
+  const report = await independently(io, 'The HTML report was not published', async () => {
+    const file = path.join(dir, htmlReportArtifact(name));
+    return upload(await writeHtmlReport(p.render(withSheet), p, file, io));
+  });
+  return report ? { ...withSheet, report } : withSheet;
+}
+
 export async function publish(
   config: Config,
   ctx: RunContext,
   io: RunIO,
   p: Publication,
-): Promise<{ resultsFile: string; reportFile: string; commentUrl: string | undefined }> {
-  if (p.comparison.kind === 'compared') {
-    await writeContactSheet(p.comparison.comparison, p.resultsDir, p.baselineDir);
-  }
-  const files = await writeResultsFolder(
-    p.resultsDir,
-    p.results,
-    renderSummary(p.render(undefined)),
+): Promise<Published> {
+  const resultsFile = await writeResultsFile(p.resultsDir, p.results);
+  const reportFile = await independently(io, 'report.md was not written', () =>
+    writeReportFile(p.resultsDir, renderSummary(p.render({ run: ctx.runUrl }))),
   );
-  let artifactUrl: string | undefined;
-  let uploadError: unknown;
+  const up = uploads(ctx, io);
+  const failures: string[] = [];
+  let artifact: string | undefined;
   try {
-    if (p.upload) artifactUrl = await uploadArtifact(config, ctx, p.resultsDir, io);
+    if (p.upload) artifact = await up.folder(artifactNameOf(config), p.resultsDir);
   } catch (error) {
-    uploadError = error;
-    io.log.warning(`Could not upload the results artifact: ${(error as Error).message}`);
+    const why = `Could not upload the results artifact: ${message(error)}`;
+    if (p.uploadRequired) failures.push(why);
+    else io.log.warning(why);
   }
-  const final = p.render(artifactUrl);
+  const base: ReportLinks = artifact ? { run: ctx.runUrl, artifact } : { run: ctx.runUrl };
+  const links = p.visual ? await visuals(config, ctx, io, p, up, base) : base;
+  const final = p.render(links);
   const commentUrl = p.comment
-    ? await postComment(config, ctx, renderComment(final), io)
+    ? await comment(config, ctx, io, renderComment(final), failures)
     : undefined;
-  await io.writeSummary(renderSummary(final));
-  if (uploadError !== undefined && p.uploadRequired) throw uploadError;
-  return { ...files, commentUrl };
+  await independently(io, 'The job summary was not written', () =>
+    io.writeSummary(renderSummary(final)),
+  );
+  return {
+    resultsFile,
+    reportFile,
+    commentUrl,
+    reportUrl: links.report,
+    failure: failures.length > 0 ? failures.join('\n') : undefined,
+  };
+}
+
+/**
+ * The PR comment. A missing permission or token is the user's to fix, so it fails the step (after
+ * everything else is out); any other failure is a warning like those of the other later steps.
+ */
+async function comment(
+  config: Config,
+  ctx: RunContext,
+  io: RunIO,
+  body: string,
+  failures: string[],
+): Promise<string | undefined> {
+  try {
+    return await postComment(config, ctx, body, io);
+  } catch (error) {
+    if (error instanceof GitHubPermissionError || error instanceof InputConflictError)
+      failures.push(error.message);
+    else io.log.warning(`The PR comment was not written: ${message(error)}`);
+    return undefined;
+  }
 }

@@ -1,7 +1,8 @@
 // Pure: the report's view model from what the stages produced.
-import type { Fingerprint, Metric } from '../types.ts';
+import type { Fingerprint, Metric, SampleFailure } from '../types.ts';
 import type { Config } from '../config.ts';
-import type { JudgeView, ReportInput, SampleView } from '../report/model.ts';
+import type { ReportSample, SideScores } from '../report/html/model.ts';
+import type { JudgeView, ReportInput, ReportLinks, SampleView } from '../report/model.ts';
 import type { PlannedSample } from '../results/schema.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
 import type { Assessment, Measured } from './assess.ts';
@@ -12,8 +13,8 @@ export type ReportParts = Omit<Measured, 'resultsDir'> &
     readonly config: Config;
     readonly mode: 'check' | 'baseline';
     readonly baselineRecords: readonly JudgeRecord[];
-    readonly runUrl: string;
-    readonly artifactUrl: string | undefined;
+    /** The run's page and the artifacts uploaded so far. */
+    readonly links: ReportLinks;
     readonly sha: string;
   };
 
@@ -45,6 +46,41 @@ export function sampleViews(
       },
     ]),
   );
+}
+
+function sideScores(record: JudgeRecord | undefined): SideScores | undefined {
+  return record === undefined ? undefined : { cp: record.cp.score, pf: record.pf.score };
+}
+
+/**
+ * Every planned sample with its scores on both sides (each metric on its own: one may be scored
+ * where the other failed) and its failure, for the HTML report. `baselineRecords` only when the
+ * run was compared: another configuration's scores are not this sample's baseline.
+ */
+export function reportSamples(
+  samples: readonly PlannedSample[],
+  records: readonly JudgeRecord[],
+  baselineRecords: readonly JudgeRecord[],
+  failures: readonly SampleFailure[],
+): ReportSample[] {
+  const mine = new Map(records.map((r) => [r.id, r]));
+  const theirs = new Map(baselineRecords.map((r) => [r.id, r]));
+  const failed = new Map(failures.map((f) => [f.id, f]));
+  return samples.map((s) => {
+    const pr = sideScores(mine.get(s.id));
+    const base = sideScores(theirs.get(s.id));
+    const failure = failed.get(s.id);
+    return {
+      id: s.id,
+      concept: s.concept,
+      category: s.category,
+      promptClass: s.promptClass,
+      prompt: s.prompt,
+      ...(pr ? { pr } : {}),
+      ...(base ? { base } : {}),
+      ...(failure ? { failure } : {}),
+    };
+  });
 }
 
 /** From the fingerprint: a merge job's own inputs may not be those its shards judged with. */
@@ -86,7 +122,7 @@ export function reportInput(p: ReportParts): ReportInput {
     samples: sampleViews(p.samples, p.records, p.baselineRecords),
     judge: judgeView(p.fingerprint, p.stats, p.config.judge.maxCostUsd),
     fingerprint: p.fingerprint,
-    links: p.artifactUrl ? { run: p.runUrl, artifact: p.artifactUrl } : { run: p.runUrl },
+    links: p.links,
     history: p.history,
     sha: p.sha,
   };

@@ -1,22 +1,34 @@
-// The results folder on disk: results.json and report.md written into it, and results.json read
-// back from a downloaded artifact (a baseline or a shard).
+// The results folder on disk: results.json and report.md written into it, where its judge-size
+// images live, and results.json read back from a downloaded artifact (a baseline or a shard).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactFiles } from '../constants.ts';
+import { fileStemOf } from '../file-names.ts';
 import { parseResults } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
 
-export async function writeResultsFolder(
-  resultsDir: string,
-  results: ResultsFile,
-  reportMarkdown: string,
-): Promise<{ resultsFile: string; reportFile: string }> {
+/**
+ * The judge-size image a results folder keeps: a sample's generated image, or a reference, under
+ * a file name that is safe for any id (fileStemOf).
+ */
+export function judgeImageFile(dir: string, role: 'generated' | 'reference', id: string): string {
+  const sub = role === 'generated' ? ArtifactFiles.Images : ArtifactFiles.References;
+  return path.join(dir, sub, `${fileStemOf(id)}.jpg`);
+}
+
+/** Writes results.json, the first thing a judged run keeps; returns its path. */
+export async function writeResultsFile(resultsDir: string, results: ResultsFile): Promise<string> {
   await mkdir(resultsDir, { recursive: true });
   const resultsFile = path.join(resultsDir, ArtifactFiles.Results);
-  const reportFile = path.join(resultsDir, ArtifactFiles.Report);
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  return resultsFile;
+}
+
+/** Writes report.md next to results.json; returns its path. */
+export async function writeReportFile(resultsDir: string, reportMarkdown: string): Promise<string> {
+  const reportFile = path.join(resultsDir, ArtifactFiles.Report);
   await writeFile(reportFile, reportMarkdown);
-  return { resultsFile, reportFile };
+  return reportFile;
 }
 
 /** The results.json of an extracted artifact; `undefined` when it holds none. */

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { RunMode } from '../mode.ts';
+import type { ReportLinks } from '../report/model.ts';
 import { buildResultsFile, orderFailures, plannedSample } from '../results/build.ts';
 import { assess, runInfoOf, type BaselineLookup, type Measured } from './assess.ts';
 import { fetchBaseline } from './baseline.ts';
@@ -13,7 +14,7 @@ import type { RunIO } from './io.ts';
 import { gateFailure, healthFailure, SKIPPED, type Outcome } from './outputs.ts';
 import { plan } from './plan.ts';
 import { publish } from './publish.ts';
-import { reportInput } from './report-input.ts';
+import { reportInput, reportSamples } from './report-input.ts';
 import { loadJudgeTemplates, score } from './score.ts';
 
 export interface ActionInfo {
@@ -99,15 +100,15 @@ export async function report(
     history: a.history,
     comparison: a.comparison,
   });
-  const input = (artifactUrl: string | undefined) =>
+  const baselineRecords = 'missing' in baseline ? [] : baseline.results.records;
+  const input = (links: ReportLinks) =>
     reportInput({
       ...a,
       config,
       mode,
       ...m,
-      baselineRecords: 'missing' in baseline ? [] : baseline.results.records,
-      runUrl: ctx.runUrl,
-      artifactUrl,
+      baselineRecords,
+      links,
       // A PR's GITHUB_SHA is a merge commit nobody knows; show the head commit instead.
       sha: ctx.pullRequest?.headSha || ctx.sha,
     });
@@ -125,7 +126,15 @@ export async function report(
     baselineDir: 'missing' in baseline ? undefined : baseline.dir,
     resultsDir: m.resultsDir,
     render: input,
+    samples: reportSamples(
+      m.samples,
+      m.records,
+      a.comparison.kind === 'compared' ? baselineRecords : [],
+      m.failures,
+    ),
+    generator: `dreambench-action ${action.version}`,
     comment: mode === 'check' && !run.shard,
+    visual: !run.shard,
     upload: mode === 'check' || health === undefined,
     // A PR's report matters more than its artifact; a baseline's artifact is the product.
     uploadRequired: publishes,
@@ -136,16 +145,21 @@ export async function report(
         ? ` (published as the baseline of "${ctx.ref.replace(/^refs\/heads\//, '')}")`
         : ''),
   );
+  const gate =
+    health ??
+    (mode === 'check' ? gateFailure(a.comparison, config.gate.failOnRegression) : undefined);
+  const failure = [gate, published.failure].filter((f) => f !== undefined).join('\n');
   return {
-    ...published,
+    resultsFile: published.resultsFile,
+    ...(published.reportFile ? { reportFile: published.reportFile } : {}),
+    ...(published.commentUrl ? { commentUrl: published.commentUrl } : {}),
+    ...(published.reportUrl ? { reportUrl: published.reportUrl } : {}),
     verdict: a.verdict,
     absolute: a.absolute,
     comparison: a.comparison,
     scored: a.judged,
     failed: results.failures.length,
     costUsd: m.stats.costUsd,
-    failure:
-      health ??
-      (mode === 'check' ? gateFailure(a.comparison, config.gate.failOnRegression) : undefined),
+    ...(failure ? { failure } : {}),
   };
 }

@@ -4,7 +4,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { judgeApiKey, type Config } from '../config.ts';
-import { ArtifactFiles } from '../constants.ts';
 import type { CollectedImages } from '../generate/index.ts';
 import { restoreJudgeCache, saveJudgeCache } from '../score/cache-persist.ts';
 import { FolderJudgeCache } from '../score/judge-cache.ts';
@@ -21,6 +20,7 @@ import { loadTemplates, type Templates } from '../score/templates.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
 import type { Planned } from './plan.ts';
+import { judgeImageFile } from './results-folder.ts';
 
 /** Per-request timeout: a PF reply with its analysis rarely takes more than 30 s. */
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -40,9 +40,9 @@ function cacheDir(ctx: RunContext, env: NodeJS.ProcessEnv): string {
 /** Writes each prepared image once into the results folder (the artifact's judge-size images). */
 function imageKeeper(resultsDir: string) {
   return async (e: PreparedEvent): Promise<void> => {
-    const sub = e.role === 'generated' ? ArtifactFiles.Images : ArtifactFiles.References;
-    await mkdir(path.join(resultsDir, sub), { recursive: true });
-    await writeFile(path.join(resultsDir, sub, `${e.id}.jpg`), e.image.bytes);
+    const file = judgeImageFile(resultsDir, e.role, e.id);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, e.image.bytes);
   };
 }
 

@@ -2,7 +2,6 @@
 //   [data/]images/{live_subject/animal,live_subject/human,object,style}/NN.jpg
 //   [data/]captions/<same path>/NN.txt   (line 1: subject name; lines 2-10: prompts 0-8)
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CATEGORIES } from '../types.ts';
 import type { Concept } from '../types.ts';
@@ -12,6 +11,7 @@ import { listFiles } from './folder-walk.ts';
 import { forEachLimited } from '../concurrency.ts';
 import { checkReferenceImage } from './reference-image-check.ts';
 import { hasImageExtension } from './image-format.ts';
+import { readUtf8File } from './text-file.ts';
 
 export const PROMPTS_PER_CAPTION = 9;
 
@@ -91,7 +91,7 @@ async function readConcept(base: string, key: string, imageFile: string): Promis
     );
   }
   const captionFile = path.join(base, 'captions', `${key}.txt`);
-  const { subject, prompts } = parseCaption(await readFile(captionFile, 'utf8'), captionFile);
+  const { subject, prompts } = parseCaption(await readUtf8File(captionFile), captionFile);
   return {
     id: conceptIdOf(folder, stem, subject),
     category,

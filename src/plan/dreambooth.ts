@@ -14,7 +14,7 @@
 //    "a dog in the jungle". Our generators are given the reference images, and a judge reading
 //    "a sks dog" would score the rare token rather than the prompt.
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Concept, PromptClass } from '../types.ts';
 import { conceptIdOf } from './concept-naming.ts';
@@ -22,6 +22,7 @@ import { DatasetFormatError } from './errors.ts';
 import { hasImageExtension } from './image-format.ts';
 import { forEachLimited } from '../concurrency.ts';
 import { checkReferenceImage } from './reference-image-check.ts';
+import { readUtf8File } from './text-file.ts';
 
 export const PROMPTS_FILE = 'prompts_and_classes.txt';
 export const DREAMBOOTH_PROMPTS = 25;
@@ -107,7 +108,7 @@ export interface DreamBoothContent {
 
 export async function readDreamBoothFolder(root: string): Promise<DreamBoothContent> {
   const promptsFile = path.join(root, PROMPTS_FILE);
-  const parsed = parsePromptsAndClasses(await readFile(promptsFile, 'utf8'), promptsFile);
+  const parsed = parsePromptsAndClasses(await readUtf8File(promptsFile), promptsFile);
   const files = [PROMPTS_FILE];
   const concepts: Concept[] = [];
   const numbered = { animal: 0, object: 0 };

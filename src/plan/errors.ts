@@ -68,20 +68,44 @@ export class UnsafeArchiveEntryError extends Error {
   }
 }
 
-/** An archive whose central directory declares more uncompressed bytes than allowed. */
+/** An archive whose entries declare more uncompressed bytes than allowed (counted entry by entry). */
 export class ArchiveTooLargeError extends Error {
   readonly archive: string;
   readonly declaredBytes: number;
   readonly maxBytes: number;
   constructor(archive: string, declaredBytes: number, maxBytes: number) {
     super(
-      `archive ${JSON.stringify(archive)} expands to ${declaredBytes} bytes, more than the allowed ${maxBytes}; ` +
-        'refusing to extract',
+      `archive ${JSON.stringify(archive)} declares at least ${declaredBytes} uncompressed bytes, ` +
+        `more than the allowed ${maxBytes}; refusing to extract`,
     );
     this.name = 'ArchiveTooLargeError';
     this.archive = archive;
     this.declaredBytes = declaredBytes;
     this.maxBytes = maxBytes;
+  }
+}
+
+/** An archive that is no zip, holds no files, or whose data is damaged. */
+export class ArchiveContentError extends Error {
+  readonly archive: string;
+  readonly problem: string;
+  constructor(archive: string, problem: string) {
+    super(`archive ${JSON.stringify(archive)} ${problem}`);
+    this.name = 'ArchiveContentError';
+    this.archive = archive;
+    this.problem = problem;
+  }
+}
+
+/** What a dataset URL answered is not a usable archive: names the dataset, the URL and the bytes. */
+export class DatasetArchiveError extends Error {
+  readonly dataset: string;
+  readonly url: string;
+  constructor(dataset: string, url: string, what: string) {
+    super(`dataset ${JSON.stringify(dataset)}: ${url} returned ${what}`);
+    this.name = 'DatasetArchiveError';
+    this.dataset = dataset;
+    this.url = url;
   }
 }
 

@@ -21,8 +21,10 @@ export type { SampleOptions } from './sampler.ts';
 export { shardOf, ShardSpecError } from './shard.ts';
 export { DEFAULT_MAX_ARCHIVE_BYTES } from './zip-guard.ts';
 export {
+  ArchiveContentError,
   ArchiveTooLargeError,
   CategoryFilterError,
+  DatasetArchiveError,
   DatasetAuthError,
   DatasetDownloadError,
   DatasetFormatError,

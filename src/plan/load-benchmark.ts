@@ -6,6 +6,7 @@ import { HTTPError } from '@actions/tool-cache';
 import { DEFAULT_HF_ENDPOINT, HF_DATASET_FILE, HF_DATASET_REPO } from '../constants.ts';
 import type { Benchmark } from '../types.ts';
 import { fetchCachedArchive } from './cached-archive.ts';
+import { COMMIT_SHA, resolveHubRevision } from './hub-revision.ts';
 import { sha256Folder } from './content-hash.ts';
 import { findDreamBoothRoot, PROMPTS_FILE, readDreamBoothFolder } from './dreambooth.ts';
 import { readLayout } from './dreambench-plus-layout.ts';
@@ -36,6 +37,8 @@ export interface LoadBenchmarkOptions {
   readonly maxArchiveBytes?: number;
   /** Base of a relative local folder; default process.cwd(). */
   readonly workspace?: string;
+  /** Told when a cached dataset was damaged and is downloaded again. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export async function loadBenchmark(options: LoadBenchmarkOptions): Promise<Benchmark> {
@@ -50,13 +53,23 @@ export async function loadBenchmark(options: LoadBenchmarkOptions): Promise<Benc
 export async function loadDreamBenchPlus(options: LoadBenchmarkOptions): Promise<Benchmark> {
   const endpoint = (options.hfEndpoint || DEFAULT_HF_ENDPOINT).replace(/\/+$/, '');
   const revision = options.revision || 'main';
-  const url = `${endpoint}/datasets/${HF_DATASET_REPO}/resolve/${encodeURIComponent(revision)}/${HF_DATASET_FILE}`;
-  const archive = await fetchCachedArchive({
-    tool: 'dreambench-plus',
+  // A branch or tag moves: one cheap request a run says which commit it is now.
+  const commit = await resolveHubRevision({
+    endpoint,
+    repo: HF_DATASET_REPO,
     revision,
+    token: options.hfToken,
+  });
+  const url = `${endpoint}/datasets/${HF_DATASET_REPO}/resolve/${commit}/${HF_DATASET_FILE}`;
+  const archive = await fetchCachedArchive({
+    dataset: 'dreambench-plus',
+    tool: 'dreambench-plus',
+    commit,
     url,
     authorization: options.hfToken ? `Bearer ${options.hfToken}` : undefined,
     maxBytes: options.maxArchiveBytes ?? DEFAULT_MAX_ARCHIVE_BYTES,
+    validate: readLayout,
+    onWarning: options.onWarning,
     mapError: (error) =>
       mapHttpError(error, {
         url,
@@ -66,8 +79,12 @@ export async function loadDreamBenchPlus(options: LoadBenchmarkOptions): Promise
         tokenSet: !!options.hfToken,
       }),
   });
-  const { concepts } = await readLayout(archive.dir);
-  return { name: 'dreambench-plus', revision, sha256: archive.sha256, concepts };
+  return {
+    name: 'dreambench-plus',
+    revision,
+    sha256: archive.sha256,
+    concepts: archive.content.concepts,
+  };
 }
 
 export async function loadDreamBenchPreset(options: LoadBenchmarkOptions): Promise<Benchmark> {
@@ -76,10 +93,18 @@ export async function loadDreamBenchPreset(options: LoadBenchmarkOptions): Promi
     !options.revision || options.revision === 'main' ? DREAMBOOTH_PINNED_COMMIT : options.revision;
   const url = `${base}/${DREAMBOOTH_REPO}/archive/${encodeURIComponent(ref)}.zip`;
   const archive = await fetchCachedArchive({
+    dataset: 'dreambench',
     tool: 'dreambench',
-    revision: ref,
+    // Only a commit is cached: a branch or tag of google/dreambooth is downloaded every run.
+    commit: COMMIT_SHA.test(ref) ? ref : undefined,
     url,
     maxBytes: options.maxArchiveBytes ?? DEFAULT_MAX_ARCHIVE_BYTES,
+    validate: async (dir) => {
+      const root = await findDreamBoothRoot(dir);
+      if (!root) throw new DatasetFormatError(url, `archive holds no dataset/${PROMPTS_FILE}`);
+      return readDreamBoothFolder(root);
+    },
+    onWarning: options.onWarning,
     mapError: (error) =>
       mapHttpError(error, {
         url,
@@ -89,10 +114,12 @@ export async function loadDreamBenchPreset(options: LoadBenchmarkOptions): Promi
         tokenSet: false,
       }),
   });
-  const root = await findDreamBoothRoot(archive.dir);
-  if (!root) throw new DatasetFormatError(url, `archive holds no dataset/${PROMPTS_FILE}`);
-  const { concepts } = await readDreamBoothFolder(root);
-  return { name: 'dreambench', revision: ref, sha256: archive.sha256, concepts };
+  return {
+    name: 'dreambench',
+    revision: ref,
+    sha256: archive.sha256,
+    concepts: archive.content.concepts,
+  };
 }
 
 /** A local folder: the DreamBench++ layout, or a DreamBooth `dataset/` folder. */

@@ -1,50 +1,30 @@
-// Validates a zip archive from its central directory BEFORE anything is extracted: no entry may
-// escape the extraction folder (absolute paths, drive letters, `..` segments, backslashes), no entry
-// may be a symbolic link, and the declared uncompressed sizes must stay under a bound (zip bombs).
+// The rules a zip entry must pass before anything of it is written (pure): no entry may escape
+// the extraction folder (absolute paths, drive letters, `..` segments, backslashes) or be a
+// symbolic link, and an entry's name is the one an extractor would write: the Info-ZIP Unicode
+// Path extra field's when present (and matching its header name's CRC), else the header's.
 import yauzl from 'yauzl';
-import type { Entry, ZipFile } from 'yauzl';
-import { ArchiveTooLargeError, UnsafeArchiveEntryError } from './errors.ts';
+import type { Entry } from 'yauzl';
 
 /** 2 GiB: DreamBench++'s data.zip is far smaller; the bound only stops runaway archives. */
 export const DEFAULT_MAX_ARCHIVE_BYTES = 2 * 1024 ** 3;
 
-export interface ZipSummary {
-  readonly entries: number;
-  readonly uncompressedBytes: number;
-}
+/** yauzl's decoder of entry names (UTF-8 flag, CP437, the 0x7075 field); not in its types. */
+const { getFileNameLowLevel } = yauzl as unknown as {
+  getFileNameLowLevel(
+    flags: number,
+    name: Buffer,
+    extraFields: readonly { id: number; data: Buffer }[],
+    strictFileNames: boolean,
+  ): string;
+};
 
-export async function inspectZip(
-  file: string,
-  maxBytes: number = DEFAULT_MAX_ARCHIVE_BYTES,
-): Promise<ZipSummary> {
-  // decodeStrings: false keeps yauzl from rejecting names itself, so our named errors report them.
-  const zip = await new Promise<ZipFile>((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, decodeStrings: false, autoClose: true }, (err, z) =>
-      err ? reject(err) : resolve(z!),
-    ),
-  );
-  return new Promise<ZipSummary>((resolve, reject) => {
-    let entries = 0;
-    let total = 0;
-    const fail = (error: Error) => {
-      zip.close();
-      reject(error);
-    };
-    zip.on('error', reject);
-    zip.on('end', () => resolve({ entries, uncompressedBytes: total }));
-    zip.on('entry', (entry: Entry) => {
-      const name = Buffer.isBuffer(entry.fileName)
-        ? (entry.fileName as Buffer).toString('utf8')
-        : String(entry.fileName);
-      const unsafe = unsafeReason(name, entry.externalFileAttributes);
-      if (unsafe) return fail(new UnsafeArchiveEntryError(file, name, unsafe));
-      entries += 1;
-      total += entry.uncompressedSize;
-      if (total > maxBytes) return fail(new ArchiveTooLargeError(file, total, maxBytes));
-      zip.readEntry();
-    });
-    zip.readEntry();
-  });
+/** The header name and, when it differs, the name the Unicode Path extra field gives. */
+export function entryNames(entry: Entry): { header: string; written: string } {
+  const raw = entry.fileName as unknown as Buffer;
+  // strict: backslashes are kept, so that they are refused rather than turned into folders.
+  const header = getFileNameLowLevel(entry.generalPurposeBitFlag, raw, [], true);
+  const written = getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
+  return { header, written };
 }
 
 /** Why an entry name is unsafe to extract, or null. Pure. */
@@ -53,7 +33,13 @@ export function unsafeReason(name: string, externalAttributes = 0): string | nul
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
   if (name.split('/').includes('..')) return 'escapes the extraction folder with ".."';
   if (name.includes('\0')) return 'contains a NUL byte';
+  if (name === '' || name.split('/').slice(0, -1).includes('')) return 'has an empty path segment';
   const unixMode = (externalAttributes >>> 16) & 0o170000;
   if (unixMode === 0o120000) return 'is a symbolic link';
   return null;
+}
+
+/** The key two entries collide under on some file system (case-insensitive, unnormalised). */
+export function collisionKey(name: string): string {
+  return name.replace(/\/+$/, '').normalize('NFC').toLowerCase();
 }

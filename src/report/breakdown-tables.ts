@@ -23,7 +23,7 @@ function moved(d: DeltaEstimate | null): string {
 }
 
 function change(d: DeltaEstimate | null): string {
-  return d === null ? '—' : `${f.delta(d.delta)} ${f.interval(d.ci)}`;
+  return d === null ? '—' : `${f.delta(d.delta)}<br>${f.interval(d.ci)}`;
 }
 
 /** Why a cell can be empty; shown under a table that has one. */
@@ -49,7 +49,7 @@ function build<T>(
 }
 
 export function comparedBreakdown(c: Comparison): BreakdownTables {
-  const ci = `Δ [${f.percent(c.confidence)} CI]`;
+  const ci = `Δ<br>[${f.percent(c.confidence)} CI]`;
   return build(
     c,
     (label) => [label, 'n', 'CP', `CP ${ci}`, 'PF', `PF ${ci}`, `CP·PF ${ci}`],

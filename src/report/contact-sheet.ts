@@ -1,5 +1,7 @@
-// The contact sheet (an edge: reads image files, uses sharp): one row per sample with its label,
-// columns reference | baseline | PR, every image letterboxed into a square cell on white.
+// The contact sheet (an edge: reads image files, uses sharp): one row per sample with its label
+// and its prompt, columns reference | baseline | PR, every image letterboxed into a square cell on
+// white. An image that cannot be read is drawn as a placeholder (and reported to `onUnreadable`):
+// one damaged file must not cost the sheet, let alone the run.
 // Labels are drawn with sharp's text input (Pango); where that fails (no fonts, the WebAssembly
 // build) an SVG text is tried, and failing that the label is left out — a sheet without captions
 // is still useful, and the ids are in the report next to it.
@@ -10,6 +12,8 @@ import { ContactSheetImageError, ContactSheetOptionError } from './errors.ts';
 export interface ContactSheetRow {
   readonly id: string;
   readonly label: string;
+  /** A second line under the label (the prompt). */
+  readonly caption?: string;
   /** Image files. */
   readonly reference: string;
   readonly baseline?: string;
@@ -23,46 +27,59 @@ export interface ContactSheetOptions {
   readonly format?: 'jpeg' | 'png';
   /** How labels are drawn; `auto` tries Pango text, then SVG. `none` draws no labels. */
   readonly labels?: 'auto' | 'svg' | 'none';
+  /** Told of each image that could not be read; it is drawn as a placeholder instead. */
+  readonly onUnreadable?: (error: ContactSheetImageError) => void;
 }
 
 export interface ContactSheetLayout {
   readonly width: number;
   readonly height: number;
   readonly gap: number;
+  /** Height of one line of a row's label strip. */
   readonly labelHeight: number;
+  /** Lines in a row's label strip (the label, then the caption). */
+  readonly labelLines: number;
   readonly columns: readonly string[];
   /** Top-left corner of a cell. */
   readonly cellAt: (row: number, column: number) => { readonly left: number; readonly top: number };
-  /** Top-left corner of a row's label strip (full sheet width minus the gaps). */
-  readonly labelAt: (row: number) => { readonly left: number; readonly top: number };
+  /** Top-left corner of line `line` of a row's label strip (full sheet width minus the gaps). */
+  readonly labelAt: (row: number, line?: number) => { readonly left: number; readonly top: number };
 }
 
 const WHITE = { r: 255, g: 255, b: 255, alpha: 1 };
 /** Fill of a cell with no image (no baseline for that sample). */
 export const EMPTY_CELL = { r: 230, g: 230, b: 230, alpha: 1 };
+/** Fill of a cell whose image could not be read; a dark cross is drawn over it. */
+export const UNREADABLE_CELL = { r: 250, g: 222, b: 222, alpha: 1 };
 
 /** Where everything goes: a header strip of column titles, then per row a label strip and cells. */
 export function contactSheetLayout(
   rows: number,
   withBaseline: boolean,
   cell: number,
+  labelLines = 1,
 ): ContactSheetLayout {
   const gap = Math.max(4, Math.round(cell / 32));
   const labelHeight = Math.max(16, Math.round(cell / 12));
   const columns = withBaseline ? ['reference', 'baseline', 'PR'] : ['reference', 'PR'];
   const firstRow = gap + labelHeight;
-  const rowHeight = labelHeight + cell + gap;
-  const labelAt = (row: number) => ({ left: gap, top: firstRow + row * rowHeight });
+  const strip = labelLines * labelHeight;
+  const rowHeight = strip + cell + gap;
+  const labelAt = (row: number, line = 0) => ({
+    left: gap,
+    top: firstRow + row * rowHeight + line * labelHeight,
+  });
   return {
     width: gap + columns.length * (cell + gap),
     height: firstRow + rows * rowHeight,
     gap,
     labelHeight,
+    labelLines,
     columns,
     labelAt,
     cellAt: (row, column) => ({
       left: gap + column * (cell + gap),
-      top: labelAt(row).top + labelHeight,
+      top: labelAt(row).top + strip,
     }),
   };
 }
@@ -74,12 +91,26 @@ function validate(rows: readonly ContactSheetRow[], opts: ContactSheetOptions): 
     throw new ContactSheetOptionError('rows', rows.length, 'from 1 to 200 rows');
 }
 
+/** A pale cell with a dark cross: there was an image, and it could not be read. */
+function placeholder(cell: number): Promise<Buffer> {
+  const w = Math.max(2, Math.round(cell / 40));
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${cell}" height="${cell}">` +
+    `<g stroke="#8b1a1a" stroke-width="${w}"><line x1="0" y1="0" x2="${cell}" y2="${cell}"/>` +
+    `<line x1="${cell}" y1="0" x2="0" y2="${cell}"/></g></svg>`;
+  return sharp({ create: { width: cell, height: cell, channels: 3, background: UNREADABLE_CELL } })
+    .composite([{ input: Buffer.from(svg) }])
+    .png()
+    .toBuffer();
+}
+
 async function letterbox(
   row: ContactSheetRow,
   column: string,
   file: string,
-  cell: number,
+  opts: ContactSheetOptions,
 ): Promise<Buffer> {
+  const cell = opts.cell;
   try {
     return await sharp(file)
       .autoOrient()
@@ -88,7 +119,8 @@ async function letterbox(
       .png()
       .toBuffer();
   } catch (error) {
-    throw new ContactSheetImageError(row.id, column, file, error);
+    opts.onUnreadable?.(new ContactSheetImageError(row.id, column, file, error));
+    return placeholder(cell);
   }
 }
 
@@ -143,8 +175,9 @@ async function rowOverlays(
   row: ContactSheetRow,
   r: number,
   layout: ContactSheetLayout,
-  cell: number,
+  opts: ContactSheetOptions,
 ): Promise<OverlayOptions[]> {
+  const cell = opts.cell;
   const files =
     layout.columns.length === 3 ? [row.reference, row.baseline, row.pr] : [row.reference, row.pr];
   return Promise.all(
@@ -156,7 +189,7 @@ async function rowOverlays(
           left,
           top,
         };
-      return { input: await letterbox(row, layout.columns[c]!, file, cell), left, top };
+      return { input: await letterbox(row, layout.columns[c]!, file, opts), left, top };
     }),
   );
 }
@@ -174,12 +207,14 @@ async function labelOverlays(
       top: layout.gap,
       width: cell,
     })),
-    ...rows.map((row, r) => ({
-      text: row.label,
-      ...layout.labelAt(r),
-      width: layout.width - 2 * layout.gap,
-    })),
-  ];
+    ...rows.flatMap((row, r) =>
+      [row.label, row.caption ?? ''].slice(0, layout.labelLines).map((text, line) => ({
+        text,
+        ...layout.labelAt(r, line),
+        width: layout.width - 2 * layout.gap,
+      })),
+    ),
+  ].filter((s) => s.text.trim() !== '');
   const overlays: OverlayOptions[] = [];
   for (const s of strips) {
     const input = await renderLabel(s.text, s.width, layout.labelHeight, how);
@@ -198,10 +233,10 @@ export async function buildContactSheet(
     rows.length,
     rows.some((r) => r.baseline !== undefined),
     opts.cell,
+    rows.some((r) => r.caption !== undefined && r.caption.trim() !== '') ? 2 : 1,
   );
   const cells: OverlayOptions[] = [];
-  for (const [r, row] of rows.entries())
-    cells.push(...(await rowOverlays(row, r, layout, opts.cell)));
+  for (const [r, row] of rows.entries()) cells.push(...(await rowOverlays(row, r, layout, opts)));
   const labels = await labelOverlays(rows, layout, opts.cell, opts.labels ?? 'auto');
   const sheet = sharp({
     create: { width: layout.width, height: layout.height, channels: 3, background: WHITE },

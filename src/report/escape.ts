@@ -10,7 +10,9 @@
 //   backticks escaped and renders as code; the ZWSP keeps prose readable.)
 // - cross-references: a github.com issue URL in a comment adds a backlink on that issue, so `://`
 //   is broken the same way;
-// - bidi overrides and other control characters are removed (they can disguise text).
+// - autolinks: GitHub also links bare `www.<domain>` text; a zero-width space after `www` stops it;
+// - bidi controls (overrides, embeddings, isolates and the marks U+200E, U+200F, U+061C) and the
+//   other control characters are removed: they reorder or hide text (Trojan Source).
 //
 // Two contexts need two functions: inside raw HTML (`<summary>`, attributes) backslashes are shown
 // literally, so only HTML escaping applies there; in markdown both apply.
@@ -31,16 +33,19 @@ const MARKDOWN_SPECIAL = /[\\`*_[\]~|$!]/g;
 /** What would open a block (heading, quote, list, setext underline) at the start of a line. */
 const LINE_START = /^(\d*)([-+=#>]|(?<=\d)[.)])/;
 
-/** C0/C1 controls except tab and newlines, and bidi embeddings/overrides/isolates. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** C0/C1 controls except tab and newlines, and every bidi control: the ALM, LRM and RLM marks,
+ * embeddings, overrides and isolates. */
+const CONTROL =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function neutraliseNotifications(s: string): string {
   return s
     .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`)
     .replace(/#(?=\d)/g, `#${ZWSP}`)
     .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`)
-    .replace(/:\/\//g, `:${ZWSP}//`);
+    .replace(/:\/\//g, `:${ZWSP}//`)
+    .replace(/\b(www)\./gi, `$1${ZWSP}.`);
 }
 
 function stripControls(s: string): string {

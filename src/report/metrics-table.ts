@@ -10,7 +10,7 @@ import { table } from './markdown.ts';
 const ROW_LABELS = {
   cp: `**CP** ${METRIC_NAMES.cp}`,
   pf: `**PF** ${METRIC_NAMES.pf}`,
-  cpPf: '**CP·PF** (diagnostic)',
+  cpPf: '**CP·PF** summary product',
 } as const;
 
 const VERDICT_LABELS: Readonly<Record<GatedMetric['verdict'], string>> = {

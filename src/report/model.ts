@@ -51,6 +51,8 @@ export interface BaselineView {
   readonly runId: number;
   readonly runUrl: string;
   readonly sha: string;
+  /** Malformed entries of its results.json that were left out, and the first few reasons. */
+  readonly leftOut?: { readonly count: number; readonly examples: readonly string[] };
 }
 
 export type ComparisonView =
@@ -64,6 +66,17 @@ export type ComparisonView =
     }
   /** No baseline (first run, expired, or a baseline run): absolute numbers only. */
   | { readonly kind: 'none'; readonly reason: string };
+
+/** Where the report points; each artifact only once its upload succeeded. */
+export interface ReportLinks {
+  readonly run: string;
+  /** The results artifact (zip: results.json, report.md, judge-size images). */
+  readonly artifact?: string;
+  /** The HTML report, an unzipped artifact the browser opens. */
+  readonly report?: string;
+  /** The contact sheet, an unzipped JPEG artifact. */
+  readonly contactSheet?: string;
+}
 
 export interface ReportInput {
   readonly commentId: string;
@@ -81,11 +94,7 @@ export interface ReportInput {
   readonly samples: ReadonlyMap<string, SampleView>;
   readonly judge: JudgeView;
   readonly fingerprint: Fingerprint;
-  readonly links: {
-    readonly run: string;
-    /** The results artifact, when the upload succeeded. */
-    readonly artifact?: string;
-  };
+  readonly links: ReportLinks;
   readonly history: readonly HistoryPoint[];
   /** The commit this run measured. */
   readonly sha: string;

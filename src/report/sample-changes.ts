@@ -1,5 +1,8 @@
 // The largest per-sample changes: a table of the top changes, then, per sample, the prompt and
 // what the judge said on both sides (escaped and trimmed) in a collapsed block.
+// The table must fit GitHub's comment width (about 800 px): the scores a reviewer came for come
+// first, ids are shortened (the full id heads the sample's block below), and the prompt lives in
+// that block rather than in a cell.
 import {
   largestChanges,
   type Comparison,
@@ -22,11 +25,25 @@ export interface SampleChangesStyle {
   readonly expectedScoring?: boolean;
 }
 
-const EXPECTED_NOTE =
+export const EXPECTED_NOTE =
   "Scores are expected values over 0-4 from the judge's log-probabilities; a quoted reply shows the score the judge sampled.";
 
 /** Changes shown per reference image, so the list covers several subjects. */
 const PER_CONCEPT = 2;
+
+/** Longest id shown in the table, in characters. */
+const SHORT_ID_CHARS = 28;
+
+/**
+ * An id short enough for a table cell: without the `live_subject_` prefix every animal and human
+ * concept carries, and with a long subject cut in the middle so the prompt index stays visible.
+ */
+export function shortId(id: string): string {
+  const short = id.replace(/^live_subject_/, '');
+  if (short.length <= SHORT_ID_CHARS) return short;
+  const suffix = /-p\d+$/.exec(short)?.[0] ?? '';
+  return `${truncate(short.slice(0, short.length - suffix.length), SHORT_ID_CHARS - suffix.length)}${suffix}`;
+}
 
 function scoreMove(s: ScoreChange): string {
   return `${f.judgeScore(s.base)} → ${f.judgeScore(s.pr)} (${f.judgeDelta(s.delta)})`;
@@ -76,15 +93,14 @@ export function sampleChangesSection(
     };
   }
   const overview = table(
-    ['sample', 'category', 'prompt class', 'CP (0-4)', 'PF (0-4)'],
+    ['CP (0-4)', 'PF (0-4)', 'sample', 'group'],
     top.map((d) => [
-      escapeMarkdown(d.id),
-      d.category,
-      f.groupName(d.promptClass),
       scoreMove(d.cp),
       scoreMove(d.pf),
+      escapeMarkdown(shortId(d.id)),
+      `${d.category} · ${f.groupName(d.promptClass)}`,
     ]),
-    'lllrr',
+    'rrll',
   );
   const note = style.expectedScoring ? `\n\n${EXPECTED_NOTE}` : '';
   const head = `### Largest per-sample changes\n\n${overview}${note}`;

@@ -1,6 +1,7 @@
 // The report as an ordered list of sections, shared by the PR comment and the job summary; the
 // two differ only in style (how much detail, collapsed or expanded) and in their size limit.
 import type { Pairing } from '../compare/index.ts';
+import { leftOutLine } from './baseline-note.ts';
 import { absoluteBreakdown, comparedBreakdown, type BreakdownTables } from './breakdown-tables.ts';
 import { escapeMarkdown, truncate } from './escape.ts';
 import { failuresSection } from './failures.ts';
@@ -56,67 +57,102 @@ function oneSideSection(p: Pairing): Section {
   return wholeOrNothing(text, 'lists of samples scored on one side only', TRIM.oneSide);
 }
 
+/** One click from the top of the report to the images: the HTML report, then the sheet. */
+function imagesLine(input: ReportInput): string | undefined {
+  const { report, contactSheet } = input.links;
+  const parts = [
+    report === undefined
+      ? undefined
+      : `🖼️ ${link('**Visual report**', report)}: every sample's reference, baseline and PR images, scores and the judge's words`,
+    contactSheet === undefined
+      ? undefined
+      : `${link('contact sheet', contactSheet)} of the largest drops`,
+  ].filter((p): p is string => p !== undefined);
+  return parts.length === 0 ? undefined : `${parts.join(' · ')}.`;
+}
+
 function linksSection(input: ReportInput): string {
   const view = input.comparison;
-  const parts = [link('Workflow run', input.links.run)];
-  if (input.links.artifact !== undefined)
+  const { run, report, contactSheet, artifact } = input.links;
+  const parts = [link('Workflow run', run)];
+  if (report !== undefined) parts.push(link('visual report', report));
+  if (contactSheet !== undefined) parts.push(link('contact sheet', contactSheet));
+  if (artifact !== undefined)
     parts.push(
-      `${link('results artifact', input.links.artifact)} (results.json, report.md, judge-size images)`,
+      `${link('results artifact', artifact)} (results.json, report.md, judge-size images)`,
     );
   if (view.kind !== 'none')
     parts.push(link(`baseline run ${view.baseline.runId}`, view.baseline.runUrl));
   return parts.join(' · ');
 }
 
-function noBaselineLine(input: ReportInput, reason: string): string {
+/** Why there are absolute numbers only (the HTML report says it too). */
+export function noBaselineLine(input: ReportInput, reason: string): string {
   const why = escapeMarkdown(truncate(reason, 300));
   return input.mode === 'baseline'
     ? `This run publishes the baseline (${why}). Absolute numbers:`
     : `No baseline to compare with: ${why}. Absolute numbers only; verdict \`no-baseline\`.`;
 }
 
-/** The sections that depend on what was compared: numbers, counts, breakdowns, sample changes. */
-function viewSections(input: ReportInput, style: ReportStyle): Section[] {
+/** The main numbers and the lines that qualify them; the HTML report shows the same blocks. */
+export function numbersBlocks(input: ReportInput): string[] {
   const view = input.comparison;
   if (view.kind === 'compared') {
     const c = view.comparison;
     return [
-      fixed(
-        blocks(m.comparedTable(c), m.intervalLine(c), m.gateLine(c, input.gate.failOnRegression)),
-      ),
-      fixed(
-        [
-          m.pairingLine(c, input.planned),
-          m.countedLine(c),
-          m.mdeLine(c),
-          m.absoluteLine(input.absolute),
-        ]
-          .filter((line) => line !== undefined)
-          .join('<br>\n'),
-      ),
-      fixed(historyChart(input.history)),
-      breakdownSection(comparedBreakdown(c), style),
-      ...(style.full ? [oneSideSection(c.pairing)] : []),
-      sampleChangesSection(c, input.samples, {
-        ...style,
-        top: style.topChanges,
-        trimOrder: TRIM.sampleChanges,
-        expectedScoring: input.judge.scoringUsed.expected > 0,
-      }),
+      blocks(m.comparedTable(c), m.intervalLine(c), m.gateLine(c, input.gate.failOnRegression)),
+      [
+        m.pairingLine(c, input.planned),
+        m.countedLine(c),
+        m.mdeLine(c),
+        m.absoluteLine(input.absolute),
+      ]
+        .filter((line) => line !== undefined)
+        .join('<br>\n'),
+      leftOutLine(view) ?? '',
     ];
   }
   const intro = view.kind === 'none' ? noBaselineLine(input, view.reason) : undefined;
   return [
-    fixed(blocks(intro, m.absoluteTable(input.absolute), m.absoluteCountedLine(input.absolute))),
-    fixed(view.kind === 'incompatible' ? differencesSection(view.differences) : undefined),
+    blocks(intro, m.absoluteTable(input.absolute), m.absoluteCountedLine(input.absolute)),
+    view.kind === 'incompatible' ? differencesSection(view.differences) : '',
+  ];
+}
+
+/** Per category and per prompt class: deltas when compared, absolute numbers otherwise. */
+export function breakdownTables(input: ReportInput): BreakdownTables {
+  const view = input.comparison;
+  return view.kind === 'compared'
+    ? comparedBreakdown(view.comparison)
+    : absoluteBreakdown(input.absolute);
+}
+
+/** The sections that depend on what was compared: numbers, counts, breakdowns, sample changes. */
+function viewSections(input: ReportInput, style: ReportStyle): Section[] {
+  const view = input.comparison;
+  const common = [
+    ...numbersBlocks(input).map(fixed),
     fixed(historyChart(input.history)),
-    breakdownSection(absoluteBreakdown(input.absolute), style),
+    breakdownSection(breakdownTables(input), style),
+  ];
+  if (view.kind !== 'compared') return common;
+  const c = view.comparison;
+  return [
+    ...common,
+    ...(style.full ? [oneSideSection(c.pairing)] : []),
+    sampleChangesSection(c, input.samples, {
+      ...style,
+      top: style.topChanges,
+      trimOrder: TRIM.sampleChanges,
+      expectedScoring: input.judge.scoringUsed.expected > 0,
+    }),
   ];
 }
 
 export function reportSections(input: ReportInput, style: ReportStyle): Section[] {
   return [
     fixed(headlineSection(input)),
+    fixed(imagesLine(input)),
     ...viewSections(input, style),
     failuresSection(input.failures, {
       reasonChars: style.reasonChars,

@@ -63,6 +63,18 @@ describe('valid inputs', () => {
       ['animal', 'style'],
     ],
     ['shard', { [Inputs.Shard]: '2/4' }, (c) => c.shard, { index: 2, count: 4 }],
+    [
+      'generate-timeout-minutes',
+      { [Inputs.GenerateTimeoutMinutes]: '90' },
+      (c) => c.generation.timeoutMs,
+      5_400_000,
+    ],
+    [
+      'generate-timeout-minutes fraction',
+      { [Inputs.GenerateTimeoutMinutes]: '0.5' },
+      (c) => c.generation.timeoutMs,
+      30_000,
+    ],
     ['shard 1/1', { [Inputs.Shard]: '1/1' }, (c) => c.shard, { index: 1, count: 1 }],
     [
       'local dataset is resolved in the workspace',
@@ -181,6 +193,9 @@ describe('invalid inputs name the input, quote the value and say what is allowed
       '1',
       'Input "confidence" must be a number strictly between 0 and 1, such as 0.95, got "1"',
     ],
+    [Inputs.GenerateTimeoutMinutes, '0', 'a positive number of minutes'],
+    [Inputs.GenerateTimeoutMinutes, '1h', 'got "1h"'],
+    [Inputs.GenerateTimeoutMinutes, '20000', 'at most 10080'],
     [Inputs.Confidence, '0', 'got "0"'],
     [Inputs.Confidence, '95%', 'got "95%"'],
     [Inputs.RegressionTolerance, '2', 'Input "regression-tolerance" must be a number in [0, 1)'],
@@ -233,6 +248,30 @@ describe('invalid inputs name the input, quote the value and say what is allowed
     expect((error as InputError).input).toBe(input);
     expect((error as InputError).value).toBe(value);
     expect((error as Error).message).toContain(message);
+  });
+
+  it('refuses credentials inside openai-base-url without echoing them', () => {
+    for (const [raw, shown] of [
+      ['https://alice:s3cr3t-pw@proxy.example/v1', 'https://***@proxy.example/v1'],
+      ['https://sk-live-token@proxy.example/v1', 'https://***@proxy.example/v1'],
+      ['http://:only-pw@10.0.0.1:8080', 'http://***@10.0.0.1:8080'],
+    ] as const) {
+      let error: unknown;
+      try {
+        configWith({ [Inputs.OpenaiBaseUrl]: raw });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      const e = error as InputError;
+      expect(e.input).toBe(Inputs.OpenaiBaseUrl);
+      expect(e.message).toContain('without credentials');
+      expect(e.message).toContain(JSON.stringify(shown));
+      for (const secret of ['alice', 's3cr3t-pw', 'sk-live-token', 'only-pw']) {
+        expect(e.message).not.toContain(secret);
+        expect(JSON.stringify(e)).not.toContain(secret);
+      }
+    }
   });
 
   it('rejects generate-command together with images-dir', () => {

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_FILES } from '../../demo/expectations.ts';
@@ -21,10 +22,14 @@ let demo: Exit;
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(os.tmpdir(), 'dreambench-demo-test-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DEMO_OUTPUT_DIR: outDir };
-  // The demo must never reach for a real judge from the test suite.
-  delete env.OPENAI_API_KEY;
-  delete env.OPENAI_BASE_URL;
+  // A key in the shell is no consent: without --real-judge the demo must not use it. (Should it
+  // try, the base URL is a closed loopback port, so nothing leaves the machine and the run fails.)
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DEMO_OUTPUT_DIR: outDir,
+    OPENAI_API_KEY: 'sk-in-the-shell-not-for-the-demo',
+    OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+  };
   demo = await new Promise<Exit>((resolve) => {
     execFile(
       process.execPath,
@@ -47,6 +52,10 @@ describe('npm run demo', () => {
     expect(demo.stderr).not.toMatch(/demo failed/);
     expect(demo.code, demo.stdout + demo.stderr).toBe(0);
     expect(demo.stdout).toMatch(/STAND-IN judge.*mean NOTHING/);
+    expect(demo.stdout).toContain(
+      'OPENAI_API_KEY is set and not used: only --real-judge spends it.',
+    );
+    expect(read('log.txt')).not.toContain('sk-in-the-shell-not-for-the-demo');
     expect(demo.stdout).toMatch(/check: ✗ FAILED \(verdict regression, exit code 1\)/);
     expect(demo.stdout).toContain('everything behaved as expected');
   });
@@ -81,6 +90,16 @@ describe('npm run demo', () => {
     expect(log).toContain('toy model (quality 0.6)');
   });
 
+  it('keeps the visual report of the PR run, every sample in it, and says where to open it', () => {
+    const html = read('report.html');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html.match(/<li class="card/g)).toHaveLength(48);
+    expect(html).toMatch(/<h1>❌ Regression in /);
+    expect(demo.stdout).toContain(
+      `open the visual report in a browser: ${pathToFileURL(path.join(outDir, 'report.html')).href}`,
+    );
+  });
+
   it('extracts a contact sheet from the artifact that decodes as a JPEG', async () => {
     const meta = await sharp(path.join(outDir, 'contact-sheet.jpg')).metadata();
     expect(meta.format).toBe('jpeg');
@@ -110,12 +129,45 @@ describe('the demo without the DreamBooth photographs', () => {
   });
 });
 
+describe('which judge the demo uses', () => {
+  const key = { OPENAI_API_KEY: ' sk-real ' };
+
+  it('the stand-in without --real-judge, even with OPENAI_API_KEY set', async () => {
+    const { chooseDemoJudge } = await import('../../demo/judge.ts');
+    expect(chooseDemoJudge([], key)).toEqual({ kind: 'stand-in', keyIgnored: true });
+    expect(chooseDemoJudge([], {})).toEqual({ kind: 'stand-in', keyIgnored: false });
+  });
+
+  it('the real API with --real-judge and a key, at OPENAI_BASE_URL when set', async () => {
+    const { chooseDemoJudge } = await import('../../demo/judge.ts');
+    expect(chooseDemoJudge(['--real-judge'], key)).toEqual({
+      kind: 'openai',
+      apiKey: 'sk-real',
+      baseUrl: undefined,
+    });
+    expect(
+      chooseDemoJudge(['--real-judge'], { ...key, OPENAI_BASE_URL: 'http://proxy.example/v1' }),
+    ).toMatchObject({ kind: 'openai', baseUrl: 'http://proxy.example/v1' });
+  });
+
+  it('refuses --real-judge without a key, and any other argument, saying what it takes', async () => {
+    const { chooseDemoJudge } = await import('../../demo/judge.ts');
+    expect(() => chooseDemoJudge(['--real-judge'], { OPENAI_API_KEY: ' ' })).toThrow(
+      '--real-judge needs OPENAI_API_KEY',
+    );
+    expect(() => chooseDemoJudge(['--real'], key)).toThrow(
+      'unknown argument "--real": the demo takes only --real-judge',
+    );
+  });
+});
+
 describe('what the demo counts as unexpected', () => {
   const ok = {
     judge: 'stand-in' as const,
     marker: '<!-- m -->',
     comment: '<!-- m -->\nregression',
     contactSheet: true,
+    report: true,
     baseline: { exitCode: 0, outputs: { verdict: 'no-baseline', 'samples-failed': '0' } },
     pr: { exitCode: 1, outputs: { verdict: 'regression' } },
   };

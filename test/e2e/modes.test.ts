@@ -332,7 +332,19 @@ describe('shards of one run, merged by a third job', () => {
     const comments = stack.actions.github.state.commentsOf(stack.actions.repository, 41);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toMatch(/24 of 24 samples paired/);
-    expect(shardArtifacts(6100)).toEqual(['sharded', 'sharded-shard-1', 'sharded-shard-2']);
+    // The merge job, not the shards, uploads the HTML report of the whole, images and all.
+    expect(shardArtifacts(6100)).toEqual([
+      'sharded',
+      'sharded-shard-1',
+      'sharded-shard-2',
+      'sharded.html',
+    ]);
+    const report = stack.actions.store.artifacts.find(
+      (a) => a.runId === 6100 && a.name === 'sharded.html',
+    )!;
+    const html = stack.actions.store.blobContent(report)!.toString('utf8');
+    expect(html.match(/<li class="card/g)).toHaveLength(24);
+    expect(html.match(/<img src="data:image\/jpeg;base64,/g)).toHaveLength(72);
     const artifact = stack.actions.store.artifacts.find(
       (a) => a.runId === 6100 && a.name === 'sharded',
     )!;
@@ -518,16 +530,72 @@ describe('a run that measured nothing', () => {
 });
 
 describe('re-running a job', () => {
-  it('replaces the artifact of the earlier attempt instead of failing on the name', async () => {
+  it('replaces every artifact of the earlier attempt instead of failing on the name', async () => {
     const event = pullRequestEvent({ number: 44 });
     const inputs = { 'artifact-name': 'rerun', samples: '4' };
     const first = await stack.run({ runId: 6601, event, inputs });
     expectExit(first, 0);
-    const again = await stack.run({ runId: 6601, event, inputs, env: { GITHUB_RUN_ATTEMPT: '2' } });
+    const live = () => stack.actions.store.artifacts.filter((a) => a.runId === 6601 && a.finalized);
+    const before = live().map((a) => a.id);
+    expect(live().map((a) => a.name)).toEqual(['rerun', 'rerun.html']);
+    // The attempt is a new job of the same run: the service refuses a name the run already has.
+    const again = await stack.run({
+      runId: 6601,
+      jobId: 'job-1-attempt-2',
+      event,
+      inputs,
+      env: { GITHUB_RUN_ATTEMPT: '2' },
+    });
     expectExit(again, 0);
     expect(again.stdout).toContain('Replaced the artifact "rerun" of an earlier attempt');
-    const live = stack.actions.store.artifacts.filter((a) => a.name === 'rerun' && a.finalized);
-    expect(live.map((a) => a.runId)).toEqual([6601]);
+    expect(again.stdout).toContain('Replaced the artifact "rerun.html" of an earlier attempt');
+    expect(again.annotations.filter((a) => a.level === 'warning')).toEqual([]);
+    expect(live().map((a) => a.name)).toEqual(['rerun', 'rerun.html']);
+    expect(live().some((a) => before.includes(a.id))).toBe(false);
     expect(stack.actions.github.state.commentsOf(stack.actions.repository, 44)).toHaveLength(1);
+  });
+});
+
+describe('two jobs of one run sharing artifact-name (a matrix that forgot it)', () => {
+  const clash = /artifact named "shared[^"]*" already exists in this workflow run.*artifact-name/s;
+
+  it('a pull request: the second job says which name clashes and how to fix it, and comments', async () => {
+    const event = pullRequestEvent({ number: 45 });
+    const job = (jobId: string) =>
+      stack.run({
+        runId: 6701,
+        jobId,
+        event,
+        inputs: { 'artifact-name': 'shared', 'comment-id': jobId, samples: '4' },
+      });
+    expectExit(await job('matrix-a'), 0);
+    const second = await job('matrix-b');
+    expectExit(second, 0);
+    const warnings = second.annotations.filter((a) => a.level === 'warning');
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(clash),
+      expect.stringMatching(clash),
+    ]);
+    expect(second.outputs['report-url']).toBe('');
+    expect(stack.actions.store.artifacts.filter((a) => a.runId === 6701)).toHaveLength(2);
+    expect(stack.actions.github.state.commentsOf(stack.actions.repository, 45)).toHaveLength(2);
+  });
+
+  it('a baseline: the second job fails, naming the clash, with its outputs written', async () => {
+    const event = pushEvent();
+    const job = (jobId: string) =>
+      stack.run({
+        runId: 6702,
+        jobId,
+        event,
+        inputs: { 'artifact-name': 'shared-base', samples: '4' },
+      });
+    expectExit(await job('matrix-a'), 0);
+    const second = await job('matrix-b');
+    expectExit(second, 1);
+    expect(errorsOf(second).map((e) => e.message)).toEqual([
+      expect.stringMatching(/artifact named "shared-base" already exists in this workflow run/),
+    ]);
+    expect(second.outputs.verdict).toBe('no-baseline');
   });
 });

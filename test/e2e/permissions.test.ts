@@ -48,6 +48,25 @@ describe('without pull-requests: write', () => {
     ).toBe(true);
   });
 
+  it('a refused comment still leaves the job summary and every output written', async () => {
+    stack.actions.github.state.forbid('createComment');
+    const r = await stack.run({
+      runId: 9104,
+      event: pullRequestEvent({ number: 73 }),
+      inputs: { samples: '12' },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(errorsOf(r).map((e) => e.message)).toEqual([
+      expect.stringContaining('"pull-requests: write"'),
+    ]);
+    expect(r.summary).toContain('<!-- dreambench-action:default -->');
+    expect(r.summary).toMatch(/12 of 12 samples paired/);
+    expect(r.outputs.verdict).toBe('pass');
+    expect(r.outputs['samples-scored']).toBe('12');
+    expect(r.outputs['results-file']).toMatch(/results\.json$/);
+    expect(r.outputs['comment-url']).toBe('');
+  });
+
   it('an existing comment that cannot be edited fails the same way', async () => {
     const ok = await stack.run({
       runId: 9102,

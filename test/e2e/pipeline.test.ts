@@ -2,7 +2,8 @@
 // artifact, judge and hub servers.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../harness/action-yml.ts';
 import { standinScore } from '../harness/standin-judge.ts';
@@ -148,14 +149,64 @@ describe('a worse model', () => {
     const body = stack.actions.github.state.commentsOf(stack.actions.repository, 11)[0]!.body;
     expect(body).toContain('<!-- dreambench-action:toy -->');
     expect(body).toMatch(/regression/i);
-    const artifact = stack.actions.store.artifacts.find(
-      (a) => a.name === 'toy-results' && a.runId === 3002,
-    );
+    const mine = stack.actions.store.artifacts.filter((a) => a.runId === 3002);
+    const artifact = mine.find((a) => a.name === 'toy-results');
     const files = Object.keys(unzipSync(stack.actions.store.blobContent(artifact!)!));
-    expect(files).toEqual(
-      expect.arrayContaining(['results.json', 'report.md', 'contact-sheet.jpg']),
-    );
+    expect(files).toEqual(expect.arrayContaining(['results.json', 'report.md']));
     expect(files.filter((f) => f.startsWith('images/'))).toHaveLength(24);
+    // The contact sheet and the HTML report go up unzipped, as artifacts named after their files,
+    // and the comment links both.
+    const sheet = mine.find((a) => a.name === 'toy-results-contact-sheet.jpg')!;
+    expect(sheet.mimeType).toBe('image/jpeg');
+    expect((await sharp(stack.actions.store.blobContent(sheet)!).metadata()).format).toBe('jpeg');
+    const html = mine.find((a) => a.name === 'toy-results.html')!;
+    expect(html.mimeType).toBe('text/html');
+    const url = (id: number) =>
+      `https://github.com/octo-org/octo-repo/actions/runs/3002/artifacts/${id}`;
+    expect(r.outputs['report-url']).toBe(url(html.id));
+    expect(body).toContain(`[**Visual report**](${url(html.id)})`);
+    expect(body).toContain(`[contact sheet](${url(sheet.id)})`);
+  });
+
+  it('an unreadable baseline image costs nothing: results first, a placeholder in the sheet', async () => {
+    // Run 3001's baseline again, as run 3003, with every stored image damaged.
+    const good = stack.actions.store.artifacts.find(
+      (a) => a.name === 'toy-results' && a.runId === 3001,
+    )!;
+    const files = unzipSync(stack.actions.store.blobContent(good)!);
+    for (const f of Object.keys(files))
+      if (f.startsWith('images/')) files[f] = Buffer.from('not an image');
+    const push = pushEvent();
+    stack.actions.store.seed({
+      name: 'toy-results',
+      repo: stack.actions.repository,
+      runId: 3003,
+      zip: zipSync(files),
+    });
+    stack.finishRun(3003, push);
+
+    const r = await stack.run({
+      runId: 3004,
+      event: pullRequestEvent({ number: 13 }),
+      inputs,
+      env: { TOY_QUALITY: '0.4' },
+    });
+    if (r.exitCode !== 1 || process.env.E2E_LOG) console.log(r.stdout, r.stderr);
+    expect(r.outputs.verdict).toBe('regression');
+    const errors = r.annotations.filter((a) => a.level === 'error');
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^DreamBench regression: /),
+    ]);
+    expect(readFileSync(r.outputs['results-file']!, 'utf8')).toContain('"records"');
+    const mine = stack.actions.store.artifacts.filter((a) => a.runId === 3004);
+    expect(mine.map((a) => a.name)).toContain('toy-results');
+    expect(stack.actions.github.state.commentsOf(stack.actions.repository, 13)).toHaveLength(1);
+    expect(r.summary).toContain('<!-- dreambench-action:toy -->');
+    // The sheet is drawn all the same, with a placeholder where the baseline image was.
+    const sheet = mine.find((a) => a.name === 'toy-results-contact-sheet.jpg');
+    expect(sheet?.mimeType).toBe('image/jpeg');
+    const meta = await sharp(stack.actions.store.blobContent(sheet!)!).metadata();
+    expect(meta.width).toBeGreaterThan(700);
   });
 });
 

@@ -54,9 +54,9 @@ function leaksIn(text: string): string[] {
   return SECRETS.filter((s) => text.includes(s));
 }
 
-/** The log as the runner would receive it, minus the lines that register the masks. */
+/** The log as the runner would receive it (debug lines too), minus the lines that register the masks. */
 function logWithoutMaskCommands(r: RunResult): string {
-  return (r.stdout + r.stderr)
+  return (r.stdout + r.debug + r.stderr)
     .split('\n')
     .filter((l) => !l.startsWith('::add-mask::'))
     .join('\n');
@@ -98,6 +98,9 @@ describe('the judge key and HF_TOKEN', () => {
       expect(run.stdout).toContain(`::add-mask::${API_KEY}`);
       expect(run.stdout).toContain(`::add-mask::${HF_TOKEN}`);
       expect(leaksIn(logWithoutMaskCommands(run)), 'log').toEqual([]);
+      // That covered the debug lines too (request headers and bodies): there are some.
+      expect(run.debug).toContain('::debug::');
+      expect(run.stdout).not.toContain('::debug::');
       expect(leaksIn(JSON.stringify(run.outputs)), 'GITHUB_OUTPUT').toEqual([]);
       expect(leaksIn(run.summary), 'step summary').toEqual([]);
       const results = readFileSync(run.outputs['results-file']!, 'utf8');
@@ -118,14 +121,25 @@ describe('the judge key and HF_TOKEN', () => {
     expect(leaksIn(comments[0]!.body), 'comment').toEqual([]);
 
     const artifacts = stack.actions.store.artifacts.filter((a) => [8001, 8002].includes(a.runId));
-    expect(artifacts).toHaveLength(2);
-    for (const a of artifacts) {
+    // Each run's results (zipped) and HTML report (unzipped), and any contact sheet (unzipped).
+    const zipped = artifacts.filter((a) => a.mimeType === 'application/zip');
+    expect(zipped).toHaveLength(2);
+    expect(artifacts.filter((a) => a.name.endsWith('.html'))).toHaveLength(2);
+    for (const a of zipped) {
       const files = unzipSync(stack.actions.store.blobContent(a)!);
       expect(Object.keys(files)).toContain('results.json');
       for (const [name, bytes] of Object.entries(files)) {
         expect(leaksIn(Buffer.from(bytes).toString('latin1')), `artifact file ${name}`).toEqual([]);
       }
     }
+    for (const a of artifacts.filter((x) => !zipped.includes(x))) {
+      const text = stack.actions.store.blobContent(a)!.toString('latin1');
+      expect(leaksIn(text), `artifact ${a.name}`).toEqual([]);
+    }
+    const html = artifacts.find((a) => a.runId === 8002 && a.name.endsWith('.html'))!;
+    expect(stack.actions.store.blobContent(html)!.toString('utf8')).toContain(
+      'Your key *** is noted',
+    );
   });
 
   // Inspects every request the runs above made (the servers record them).
@@ -172,5 +186,61 @@ describe('the judge key and HF_TOKEN', () => {
     expect(seen).toContain(`HF_TOKEN=${HF_TOKEN}`); // the generator may need it for the weights
     expect(seen).not.toContain(API_KEY);
     expect(seen).not.toMatch(/^(INPUT_|ACTIONS_RUNTIME_TOKEN=)/m);
+  });
+
+  // The parent of the command is a clean intermediate: `tr '\0' '\n' < /proc/$PPID/environ` used
+  // to print INPUT_OPENAI-API-KEY, INPUT_GITHUB-TOKEN and ACTIONS_RUNTIME_TOKEN.
+  it("is not in the environment of the command's parent process, and every token is masked", async () => {
+    stack.judge.set({});
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dreambench-ppid-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dump = path.join(dir, 'parent-env.txt');
+    const oidc = 'oidc-request-token-Zk3Lq9';
+    const r = await stack.run({
+      runId: 8004,
+      event: pullRequestEvent({ number: 63 }),
+      inputs: {
+        ...inputs,
+        'artifact-name': 'ppid',
+        'generate-command': `tr '\\0' '\\n' < /proc/$PPID/environ > ${dump} && node ${GENERATOR} {manifest}`,
+      },
+      env: { ...env, ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc },
+    });
+    expect(r.exitCode).toBe(0);
+    const parent = readFileSync(dump, 'utf8');
+    const runtimeToken = stack.actions.env(8004).ACTIONS_RUNTIME_TOKEN;
+    expect(parent).toContain('DREAMBENCH_MANIFEST=');
+    for (const secret of [API_KEY, 'ghs_test_token', runtimeToken, oidc]) {
+      expect(parent).not.toContain(secret);
+      // Registered with the runner before anything else is printed.
+      expect(r.stdout).toContain(`::add-mask::${secret}`);
+    }
+    expect(parent).not.toMatch(/^INPUT_/m);
+  });
+});
+
+describe('generate-timeout-minutes', () => {
+  it('stops a command that runs too long and fails the step with its last lines', async () => {
+    stack.judge.set({});
+    const before = stack.judge.requests.length;
+    const r = await stack.run({
+      runId: 8005,
+      event: pullRequestEvent({ number: 64 }),
+      inputs: {
+        samples: '12',
+        'artifact-name': 'timeout',
+        'generate-timeout-minutes': '0.005', // 300 ms
+        'generate-command': 'echo warming up; sleep 100000',
+      },
+      env: { HF_TOKEN },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations).toContainEqual({
+      level: 'error',
+      message:
+        'generate-command ran longer than 0.005 minutes (generate-timeout-minutes) and was ' +
+        'stopped; its last 1 lines:\nwarming up',
+    });
+    expect(stack.judge.requests.length).toBe(before);
   });
 });

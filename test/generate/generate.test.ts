@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withoutPhotos } from '../harness/skip.ts';
 import {
   GenerateCancelledError,
   GenerateCommandError,
@@ -237,20 +238,18 @@ describe('collectImages: I/O errors, ambiguity, extension case, decode strictnes
     expect(out.failures.map((f) => f.kind)).toEqual(['unreadable']);
   });
 
-  it.skipIf(process.getuid?.() === 0)(
-    'turns EACCES on open into "unreadable" (needs a non-root user)',
-    async () => {
-      const [a, b] = samples;
-      const locked = path.join(imagesDir, `${a!.id}.png`);
-      await writeFile(locked, await sharp(small).png().toBuffer());
-      await chmod(locked, 0o000);
-      await writeFile(path.join(imagesDir, `${b!.id}.png`), await sharp(small).png().toBuffer());
-      const { images, failures } = await collectImages([a!, b!], { outputDir, imagesDir });
-      expect(failures.map((f) => [f.id, f.kind])).toEqual([[a!.id, 'unreadable']]);
-      expect(failures[0]!.reason).toContain('EACCES');
-      expect([...images.keys()]).toEqual([b!.id]);
-    },
-  );
+  it('turns EACCES on open into "unreadable" (needs a non-root user)', async ({ skip }) => {
+    skip(process.getuid?.() === 0, 'root reads a file whatever its mode, so EACCES cannot happen');
+    const [a, b] = samples;
+    const locked = path.join(imagesDir, `${a!.id}.png`);
+    await writeFile(locked, await sharp(small).png().toBuffer());
+    await chmod(locked, 0o000);
+    await writeFile(path.join(imagesDir, `${b!.id}.png`), await sharp(small).png().toBuffer());
+    const { images, failures } = await collectImages([a!, b!], { outputDir, imagesDir });
+    expect(failures.map((f) => [f.id, f.kind])).toEqual([[a!.id, 'unreadable']]);
+    expect(failures[0]!.reason).toContain('EACCES');
+    expect([...images.keys()]).toEqual([b!.id]);
+  });
 
   it('fails an id with two candidate images as "ambiguous", naming both', async () => {
     const [a, b] = samples;
@@ -294,7 +293,8 @@ describe('collectImages: I/O errors, ambiguity, extension case, decode strictnes
     expect([...images.keys()]).toEqual([b!.id]);
   });
 
-  it.skipIf(!existsSync(dreambooth))('accepts real photographs (DreamBooth JPEGs)', async () => {
+  it('accepts real photographs (DreamBooth JPEGs)', async ({ skip }) => {
+    skip(!existsSync(dreambooth), withoutPhotos(dreambooth, false));
     const subjects = readdirSync(dreambooth, { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .map((d) => d.name)

@@ -20,19 +20,25 @@ describe('comment marker helpers', () => {
     expect(withMarker(`${MARKER}\nreport`, 'default')).toBe(`${MARKER}\nreport`);
   });
 
-  it('finds the oldest marked comment of a bot, never a human copy', () => {
+  it("finds the oldest marked comment of the token's own bot, never a human's or another bot's", () => {
     const comments = [
       { id: 1, body: `> ${MARKER}\nquoted by a bot`, user: { type: 'Bot', login: 'x[bot]' } },
       { id: 2, body: `${MARKER}\nhuman copy`, user: { type: 'User', login: 'mallory' } },
       { id: 4, body: `${MARKER}\nbot later`, user: { type: 'Bot', login: 'x[bot]' } },
       { id: 3, body: `${MARKER}\nbot`, user: { type: 'Bot', login: 'x[bot]' } },
-      { id: 5, body: '<!-- dreambench-action:other -->\nx', user: { type: 'Bot' } },
+      { id: 0, body: `${MARKER}\nanother bot`, user: { type: 'Bot', login: 'y[bot]' } },
+      {
+        id: 5,
+        body: '<!-- dreambench-action:other -->\nx',
+        user: { type: 'Bot', login: 'x[bot]' },
+      },
     ];
-    expect(findMarkedComment(comments, MARKER)?.id).toBe(3);
-    expect(findMarkedComment(comments.slice(0, 2), MARKER)).toBeUndefined();
+    expect(findMarkedComment(comments, MARKER, 'x[bot]')?.id).toBe(3);
+    expect(findMarkedComment(comments, MARKER, 'y[bot]')?.id).toBe(0);
+    expect(findMarkedComment(comments.slice(0, 2), MARKER, 'x[bot]')).toBeUndefined();
   });
 
-  it("with a personal access token's login, also that user's own marked comments", () => {
+  it("with a personal access token's login, that user's own marked comments only", () => {
     const comments = [
       { id: 1, body: `${MARKER}\nmallory first`, user: { type: 'User', login: 'mallory' } },
       { id: 3, body: `${MARKER}\nalice later`, user: { type: 'User', login: 'Alice' } },
@@ -40,8 +46,8 @@ describe('comment marker helpers', () => {
     ];
     expect(findMarkedComment(comments, MARKER, 'alice')?.id).toBe(2);
     expect(findMarkedComment(comments, MARKER, 'bob')).toBeUndefined();
-    const withBot = [...comments, { id: 9, body: MARKER, user: { type: 'Bot' } }];
-    expect(findMarkedComment(withBot, MARKER, 'alice')?.id).toBe(9);
+    const withBot = [...comments, { id: 0, body: MARKER, user: { type: 'Bot', login: 'x[bot]' } }];
+    expect(findMarkedComment(withBot, MARKER, 'alice')?.id).toBe(2);
   });
 });
 
@@ -89,7 +95,8 @@ describe('upsertComment', () => {
   });
 
   const mallory = { login: 'mallory', type: 'User' } as const;
-  const userCalls = () => gh.requests.filter((r) => r.pathname === '/user').length;
+  const identityCalls = () =>
+    gh.requests.filter((r) => r.pathname === '/graphql' || r.pathname === '/user').length;
 
   it("leaves a human's marked comment alone and creates the bot's own", async () => {
     const planted = gh.state.addComment(DEFAULT_REPO, 12, {
@@ -98,7 +105,7 @@ describe('upsertComment', () => {
     });
     const first = await upsert('report 1');
     expect(first.action).toBe('created');
-    expect(userCalls()).toBe(1); // GITHUB_TOKEN cannot read /user: 403, so not a PAT
+    expect(identityCalls()).toBe(1); // GraphQL's viewer: github-actions[bot]
     expect(planted.body).toBe(`${MARKER}\nall good, merge it`);
     const ours = gh.state.commentsOf(DEFAULT_REPO, 12).find((c) => c.id === first.id)!;
     expect(ours.user).toEqual({ login: 'github-actions[bot]', type: 'Bot' });
@@ -107,7 +114,7 @@ describe('upsertComment', () => {
     expect(second).toMatchObject({ id: first.id, action: 'updated' });
     expect(ours.body).toBe(`${MARKER}\nreport 2`);
     expect(planted.body).toBe(`${MARKER}\nall good, merge it`);
-    expect(userCalls()).toBe(1); // the bot's comment was found: no identity lookup
+    expect(identityCalls()).toBe(2);
   });
 
   it("updates a bot's marked comment even when a human's older copy exists", async () => {
@@ -118,7 +125,7 @@ describe('upsertComment', () => {
     const bot = gh.state.addComment(DEFAULT_REPO, 12, { body: `${MARKER}\nold` });
     expect(await upsert('new')).toMatchObject({ id: bot.id, action: 'updated' });
     expect([planted.body, bot.body]).toEqual([`${MARKER}\nfake`, `${MARKER}\nnew`]);
-    expect(userCalls()).toBe(0);
+    expect(identityCalls()).toBe(1);
   });
 
   it("with a personal access token, updates that user's own comment and no one else's", async () => {
@@ -138,7 +145,7 @@ describe('upsertComment', () => {
     const second = await asAlice('report 2');
     expect(second).toMatchObject({ id: first.id, action: 'updated' });
     expect([planted.body, ours.body]).toEqual([`${MARKER}\nfake`, `${MARKER}\nreport 2`]);
-    expect(userCalls()).toBe(2);
+    expect(identityCalls()).toBe(2);
   });
 
   it('does not look up the identity when no comment carries the marker', async () => {
@@ -175,6 +182,74 @@ describe('upsertComment', () => {
       target: `${DEFAULT_REPO}#12`,
     });
     expect((error as Error).message).toContain('"Resource not accessible by integration"');
+  });
+
+  const otherApp = { login: 'other-app[bot]', type: 'Bot' } as const;
+  const viewerCalls = () => gh.requests.filter((r) => r.pathname === '/graphql').length;
+
+  it("leaves another app's marked comment alone and writes its own", async () => {
+    const theirs = gh.state.addComment(DEFAULT_REPO, 12, {
+      body: `${MARKER}\ntheir report`,
+      user: otherApp,
+    });
+    const first = await upsert('report 1');
+    expect(first.action).toBe('created');
+    expect(theirs.body).toBe(`${MARKER}\ntheir report`);
+    const second = await upsert('report 2');
+    expect(second).toMatchObject({ id: first.id, action: 'updated' });
+    expect(theirs.body).toBe(`${MARKER}\ntheir report`);
+    expect(viewerCalls()).toBe(2); // the identity is asked for, once per upsert that needs it
+  });
+
+  it("with another GitHub App's token, updates that app's comment and not github-actions[bot]'s", async () => {
+    gh.state.addAppToken('ghs_other_app', 'other-app[bot]');
+    const asApp = getOctokit('ghs_other_app', { baseUrl: gh.url });
+    const actions = gh.state.addComment(DEFAULT_REPO, 12, { body: `${MARKER}\nactions bot` });
+    const theirs = gh.state.addComment(DEFAULT_REPO, 12, {
+      body: `${MARKER}\nold`,
+      user: otherApp,
+    });
+    const result = await upsertComment({
+      octokit: asApp,
+      owner,
+      repo,
+      issueNumber: 12,
+      commentId: 'default',
+      body: 'new',
+    });
+    expect(result).toMatchObject({ id: theirs.id, action: 'updated' });
+    expect([actions.body, theirs.body]).toEqual([`${MARKER}\nactions bot`, `${MARKER}\nnew`]);
+  });
+
+  it('asks GET /user when GraphQL cannot say who the token is, and creates rather than guesses', async () => {
+    gh.state.forbid('graphql');
+    gh.state.addPersonalToken('ghp_alice', 'alice');
+    const pat = getOctokit('ghp_alice', { baseUrl: gh.url });
+    const mine = gh.state.addComment(DEFAULT_REPO, 12, {
+      body: `${MARKER}\nold`,
+      user: { login: 'alice', type: 'User' },
+    });
+    const asAlice = await upsertComment({
+      octokit: pat,
+      owner,
+      repo,
+      issueNumber: 12,
+      commentId: 'default',
+      body: 'new',
+    });
+    expect(asAlice).toMatchObject({ id: mine.id, action: 'updated' });
+    // GITHUB_TOKEN: GraphQL refused and /user refused: nobody's comment is taken over.
+    const bot = gh.state.addComment(DEFAULT_REPO, 13, { body: `${MARKER}\nbot` });
+    const created = await upsertComment({
+      octokit,
+      owner,
+      repo,
+      issueNumber: 13,
+      commentId: 'default',
+      body: 'x',
+    });
+    expect(created.action).toBe('created');
+    expect(bot.body).toBe(`${MARKER}\nbot`);
   });
 
   it('passes other errors through unchanged', async () => {

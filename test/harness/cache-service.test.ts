@@ -10,6 +10,7 @@ import * as cache from '@actions/cache';
 import { BlockBlobClient } from '@azure/storage-blob';
 import { makeRuntimeToken } from './servers/actions-env.ts';
 import { cacheServiceEnv, startCacheService, type CacheService } from './servers/cache-service.ts';
+import { watchToolkitLog } from './toolkit-log.ts';
 
 const TWIRP = '/twirp/github.actions.results.api.v1.CacheService/';
 
@@ -112,8 +113,13 @@ describe('loopback cache service with @actions/cache', () => {
   it('rejects a second save of the same key with 409 already_exists and keeps the first', async () => {
     const before = service.entries.length;
     await writeFolder({ 'v.txt': 'second' });
+    const toolkit = watchToolkitLog();
     expect(await cache.saveCache([dir], 'exact-1')).toBe(-1);
     expect(service.entries).toHaveLength(before);
+    // What the refusal looks like in a job's log (kept in the test's log file, off the console).
+    expect(toolkit.text()).toContain(
+      'Failed to save: Unable to reserve cache with key exact-1, another job may be creating this cache.',
+    );
     // One reservation: a retryable status (5xx) would have been retried with back-off.
     const creates = service.requests.filter((r) => r.pathname.endsWith('/CreateCacheEntry'));
     expect(creates).toHaveLength(1);

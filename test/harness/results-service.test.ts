@@ -84,4 +84,27 @@ describe('loopback results service with @actions/artifact', () => {
     const zipRoute = stack.github.requests.find((r) => r.pathname.endsWith('/zip'));
     expect(zipRoute!.headers.authorization).toBe('token ghs_later');
   });
+
+  it('refuses a second artifact of a name in one run with 409, as the real service does', async () => {
+    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(303, 'job-a');
+    const file = path.join(tmp, 'up', 'results.json');
+    await client.uploadArtifact('taken', [file], path.join(tmp, 'up'));
+    // Another job of the same run (a matrix sharing the name), then the same job again.
+    for (const job of ['job-b', 'job-a']) {
+      process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(303, job);
+      await expect(client.uploadArtifact('taken', [file], path.join(tmp, 'up'))).rejects.toThrow(
+        '(409) Conflict: an artifact with this name already exists on the workflow run',
+      );
+    }
+    expect(stack.store.artifacts.filter((a) => a.name === 'taken')).toHaveLength(1);
+    // Another run may use the name; and once deleted, this run may upload it again (a re-run).
+    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(304, 'job-a');
+    await client.uploadArtifact('taken', [file], path.join(tmp, 'up'));
+    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(303, 'job-a-attempt-2');
+    await client.deleteArtifact('taken');
+    await client.uploadArtifact('taken', [file], path.join(tmp, 'up'));
+    expect(stack.store.artifacts.filter((a) => a.name === 'taken').map((a) => a.runId)).toEqual([
+      304, 303,
+    ]);
+  });
 });

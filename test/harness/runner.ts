@@ -1,6 +1,8 @@
 // Runner emulation: runs the committed action (dist/index.js, from a copy of the files git would
 // ship) in a child Node 24 process with the environment a GitHub runner sets, and reads back what
-// the runner would: exit code, log, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, annotations.
+// the runner would: exit code, log, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, annotations. As on GitHub,
+// `::debug::` lines are kept apart from the log a user reads (GitHub shows them only with step
+// debug logging on): `stdout` is without them, `debug` and `logFile` have them.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +32,12 @@ export interface Annotation {
 
 export interface RunResult {
   readonly exitCode: number | null;
+  /** The step's log as a user sees it: stdout without the `::debug::` lines. */
   readonly stdout: string;
+  /** The `::debug::` lines, as the action wrote them. */
+  readonly debug: string;
+  /** The whole stdout, debug lines included, as written (a file in the runner home). */
+  readonly logFile: string;
   readonly stderr: string;
   readonly outputs: Record<string, string>;
   readonly summary: string;
@@ -99,6 +106,14 @@ function parseAnnotations(log: string): Annotation[] {
     if (m) out.push({ level: m[1] as Annotation['level'], message: unescapeCommand(m[2]!) });
   }
   return out;
+}
+
+/** Splits a step's stdout into the log a user sees and the `::debug::` lines. */
+export function splitDebugLines(stdout: string): { log: string; debug: string } {
+  const log: string[] = [];
+  const debug: string[] = [];
+  for (const line of stdout.split('\n')) (line.startsWith('::debug::') ? debug : log).push(line);
+  return { log: log.join('\n'), debug: debug.map((l) => `${l}\n`).join('') };
 }
 
 function unescapeCommand(s: string): string {
@@ -194,10 +209,16 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
     child.on('close', (code) => resolve(code)),
   );
   clearTimeout(timer);
+  const logFile = path.join(home, '_diag', 'step.log');
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  writeFileSync(logFile, stdout);
+  const { log, debug } = splitDebugLines(stdout);
 
   return {
     exitCode,
-    stdout,
+    stdout: log,
+    debug,
+    logFile,
     stderr,
     outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
     summary: readFileSync(files.summary, 'utf8'),

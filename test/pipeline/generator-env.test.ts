@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generatorEnv } from '../../src/pipeline/generator-env.ts';
+import { secretValues } from '../../src/pipeline/secrets.ts';
 
 describe('generatorEnv', () => {
   it("withholds this action's inputs and the runner's step tokens, and keeps the rest", () => {
@@ -27,5 +28,24 @@ describe('generatorEnv', () => {
       'sk-judge',
     ]);
     expect(env).toEqual({ OTHER: 'x' });
+  });
+});
+
+describe('secretValues', () => {
+  it('names both secret inputs, the runner tokens and the usual credential variables', () => {
+    const inputs: Record<string, string> = {
+      'openai-api-key': ' sk-in ',
+      'github-token': 'ghs_in',
+      'judge-model': 'gpt-4o',
+    };
+    const values = secretValues((name) => inputs[name] ?? '', {
+      ACTIONS_RUNTIME_TOKEN: 'jwt',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
+      OPENAI_API_KEY: 'sk-in',
+      HF_TOKEN: 'hf_x',
+      GH_TOKEN: '',
+      PATH: '/usr/bin',
+    });
+    expect(values).toEqual(['sk-in', 'ghs_in', 'jwt', 'oidc', 'hf_x']);
   });
 });

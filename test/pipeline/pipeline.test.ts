@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { absoluteReport } from '../../src/compare/index.ts';
 import { parseConfig } from '../../src/config.ts';
 import { comparisonView, type BaselineFound } from '../../src/pipeline/baseline.ts';
-import { readRunContext } from '../../src/pipeline/context.ts';
+import { EventPayloadError, readRunContext } from '../../src/pipeline/context.ts';
 import { gateFailure, healthFailure, outputsOf } from '../../src/pipeline/outputs.ts';
 import { scoredSamplesOf } from '../../src/results/parse.ts';
 import { inputDefaults } from '../harness/action-yml.ts';
@@ -62,6 +62,18 @@ describe('comparisonView', () => {
     expect(v.comparison.pf.delta).toBe(0);
     expect(v.comparison.verdict).toBe('regression');
     expect(v.comparison.pairing).toMatchObject({ paired: 60, pairedConcepts: 20 });
+  });
+
+  it('leaves out, and counts, baseline records that name a sample of this run as another one', () => {
+    // Concept object_00_x is "style" in the baseline and "object" in this run: three records.
+    const base = specs().map((x, i) => (i < 3 ? { ...x, category: 'style' as const } : x));
+    const v = comparisonView(config, baseline(base), current(specs()));
+    if (v.kind !== 'compared') throw new Error(`expected a comparison, got ${v.kind}`);
+    expect(v.comparison.pairing).toMatchObject({ paired: 57, pairedConcepts: 19 });
+    expect(v.baseline.leftOut?.count).toBe(3);
+    expect(v.baseline.leftOut?.examples[0]).toBe(
+      'record object_00_x-p0: category "style" is not this run\'s "object"',
+    );
   });
 
   it('falls back to absolute numbers when fewer than two reference images pair', () => {
@@ -160,6 +172,20 @@ describe('readRunContext', () => {
       ...extra,
     });
   }
+
+  it('names the event file when it is damaged, and takes none as an empty payload', () => {
+    const dir = tempDir('dreambench-ctx-');
+    const file = path.join(dir, 'event.json');
+    writeFileSync(file, '{"pull_request": ');
+    expect(() => readRunContext({ GITHUB_EVENT_PATH: file })).toThrow(EventPayloadError);
+    expect(() => readRunContext({ GITHUB_EVENT_PATH: file })).toThrow(
+      new RegExp(`^The event file GITHUB_EVENT_PATH \\(${file}\\) is not valid JSON \\(`),
+    );
+    expect(() => readRunContext({ GITHUB_EVENT_PATH: path.join(dir, 'gone.json') })).toThrow(
+      /cannot be read \(ENOENT/,
+    );
+    expect(readRunContext({}).pullRequest).toBeUndefined();
+  });
 
   it('reads the PR, its base branch and the workflow file', () => {
     const ctx = contextFor(pullRequestEvent({ number: 12, baseRef: 'release' }));

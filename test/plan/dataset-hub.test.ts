@@ -1,10 +1,8 @@
 // dreambench-plus through the real @actions/tool-cache path against a loopback hub.
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ArchiveTooLargeError,
   DatasetAuthError,
@@ -22,36 +20,25 @@ import {
   zipFiles,
 } from '../harness/servers/hub.ts';
 import type { HubServer } from '../harness/servers/hub.ts';
+import { useScratchRunner } from './scratch-runner.ts';
 
 const REPO = 'yuangpeng/dreambench_plus';
-let scratch: string;
+const scratch = useScratchRunner('hub-test-');
 let dataZip: Buffer;
 
 beforeAll(async () => {
   dataZip = await buildDataZip({ perCategory: { animal: 2, human: 1, object: 3, style: 2 } });
 });
 
-beforeEach(async () => {
-  // tool-cache v4 reads these per call; a fresh cache per test keeps tests independent.
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'hub-test-'));
-  process.env.RUNNER_TOOL_CACHE = path.join(scratch, 'tool-cache');
-  process.env.RUNNER_TEMP = path.join(scratch, 'temp');
-});
-
 afterEach(async () => {
   await hub?.close();
   hub = undefined;
-  await rm(scratch, { recursive: true, force: true });
-});
-afterAll(() => {
-  delete process.env.RUNNER_TOOL_CACHE;
-  delete process.env.RUNNER_TEMP;
 });
 
 let hub: HubServer | undefined;
 
 describe('dreambench-plus from the hub', () => {
-  it('downloads through one redirect, parses the layout, and a second load makes no request', async () => {
+  it('resolves the revision, downloads through one redirect, parses the layout, and a second load only resolves', async () => {
     hub = await startHubServer({
       files: { [`${REPO}@v1.0/data.zip`]: dataZip },
       token: 'hf_secret',
@@ -63,11 +50,16 @@ describe('dreambench-plus from the hub', () => {
       hfToken: 'hf_secret',
     };
     const first = await loadBenchmark(options);
+    const commit = hub.commitOf(`${REPO}@v1.0`);
     expect(hub.requests.map((r) => r.path)).toEqual([
-      `/datasets/${REPO}/resolve/v1.0/data.zip`,
+      `/api/datasets/${REPO}/revision/v1.0`,
+      `/datasets/${REPO}/resolve/${commit}/data.zip`,
       '/cdn/0',
     ]);
-    expect(hub.requests[0]!.authorization).toBe('Bearer hf_secret');
+    expect(hub.requests.slice(0, 2).map((r) => r.authorization)).toEqual([
+      'Bearer hf_secret',
+      'Bearer hf_secret',
+    ]);
     expect(first.name).toBe('dreambench-plus');
     expect(first.revision).toBe('v1.0');
     expect(first.concepts.map((c) => c.id)).toEqual([
@@ -96,7 +88,7 @@ describe('dreambench-plus from the hub', () => {
     expect(path.isAbsolute(teapot.referenceImages[0]!)).toBe(true);
     expect(existsSync(teapot.referenceImages[0]!)).toBe(true);
     expect(teapot.referenceImages[0]!.startsWith(process.env.RUNNER_TOOL_CACHE!)).toBe(true);
-    const zipFile = path.join(scratch, 'copy.zip');
+    const zipFile = path.join(scratch(), 'copy.zip');
     await (await import('node:fs/promises')).writeFile(zipFile, dataZip);
     expect(first.sha256).toBe(await sha256File(zipFile));
     // And independently of the helper the code under test uses:
@@ -104,7 +96,9 @@ describe('dreambench-plus from the hub', () => {
 
     const before = hub.requests.length;
     const second = await loadBenchmark(options);
-    expect(hub.requests.length).toBe(before);
+    expect(hub.requests.slice(before).map((r) => r.path)).toEqual([
+      `/api/datasets/${REPO}/revision/v1.0`,
+    ]);
     expect(second).toEqual(first);
   });
 
@@ -178,7 +172,7 @@ describe('dreambench-plus from the hub', () => {
       expect(error.entry).toBe(evil);
       expect(existsSync(path.join(process.env.RUNNER_TOOL_CACHE!, 'dreambench-plus'))).toBe(false);
     }
-    expect(existsSync(path.join(scratch, 'escape.txt'))).toBe(false);
+    expect(existsSync(path.join(scratch(), 'escape.txt'))).toBe(false);
   });
 
   it('refuses an archive whose declared size passes the bound', async () => {
@@ -203,21 +197,22 @@ describe('dreambench-plus from the hub', () => {
 });
 
 describe('dreambench preset from a GitHub-style archive', () => {
+  it('downloads a branch of google/dreambooth every run and never caches it', async () => {
+    const zip = await dreamboothArchive('feature');
+    hub = await startHubServer({ raw: { '/google/dreambooth/archive/feature.zip': zip } });
+    const options = { dataset: 'dreambench', revision: 'feature', githubBaseUrl: hub.url };
+    const first = await loadBenchmark(options);
+    const second = await loadBenchmark(options);
+    expect(second.concepts.map((c) => c.id)).toEqual(first.concepts.map((c) => c.id));
+    expect(hub.requests.map((r) => r.path)).toEqual([
+      '/google/dreambooth/archive/feature.zip',
+      '/google/dreambooth/archive/feature.zip',
+    ]);
+    expect(existsSync(path.join(process.env.RUNNER_TOOL_CACHE!, 'dreambench'))).toBe(false);
+  });
+
   it('downloads the pinned commit for revision main and maps the DreamBooth set', async () => {
-    const top = `dreambooth-${DREAMBOOTH_PINNED_COMMIT}/dataset`;
-    const templates = (extra: string) =>
-      Array.from(
-        { length: 25 },
-        (_, i) => `'a {0} {1} ${extra} ${i}'.format(unique_token, class_token),`,
-      ).join('\n');
-    const prompts = `Classes\n\nsubject_name,class\ncat2,cat\nvase,vase\n\nPrompts\n\nObject Prompts\n\nprompt_list = [\n${templates('object')}\n]\n\nLive Subject Prompts\n\nprompt_list = [\n${templates('live')}\n]\n`;
-    const zip = zipFiles({
-      [`${top}/prompts_and_classes.txt`]: Buffer.from(prompts),
-      [`${top}/cat2/00.jpg`]: await makeJpeg(1),
-      [`${top}/cat2/01.jpg`]: await makeJpeg(2),
-      [`${top}/vase/00.jpg`]: await makeJpeg(3),
-      [`dreambooth-${DREAMBOOTH_PINNED_COMMIT}/README.md`]: Buffer.from('readme'),
-    });
+    const zip = await dreamboothArchive(DREAMBOOTH_PINNED_COMMIT);
     hub = await startHubServer({
       raw: { [`/google/dreambooth/archive/${DREAMBOOTH_PINNED_COMMIT}.zip`]: zip },
     });
@@ -240,3 +235,21 @@ describe('dreambench preset from a GitHub-style archive', () => {
     });
   });
 });
+
+/** A google/dreambooth GitHub archive of `ref`: two subjects. */
+async function dreamboothArchive(ref: string): Promise<Buffer> {
+  const top = `dreambooth-${ref}/dataset`;
+  const templates = (extra: string) =>
+    Array.from(
+      { length: 25 },
+      (_, i) => `'a {0} {1} ${extra} ${i}'.format(unique_token, class_token),`,
+    ).join('\n');
+  const prompts = `Classes\n\nsubject_name,class\ncat2,cat\nvase,vase\n\nPrompts\n\nObject Prompts\n\nprompt_list = [\n${templates('object')}\n]\n\nLive Subject Prompts\n\nprompt_list = [\n${templates('live')}\n]\n`;
+  return zipFiles({
+    [`${top}/prompts_and_classes.txt`]: Buffer.from(prompts),
+    [`${top}/cat2/00.jpg`]: await makeJpeg(1),
+    [`${top}/cat2/01.jpg`]: await makeJpeg(2),
+    [`${top}/vase/00.jpg`]: await makeJpeg(3),
+    [`dreambooth-${ref}/README.md`]: Buffer.from('readme'),
+  });
+}

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { skipAllIf, withoutPhotos } from '../harness/skip.ts';
 import {
   DatasetFormatError,
   UnknownDatasetError,
@@ -118,30 +119,28 @@ describe('DreamBooth prompts', () => {
   });
 });
 
-describe.skipIf(!existsSync(dreamboothDir))(
-  'the DreamBooth set (../shared/data/dreambooth)',
-  () => {
-    it('loads 30 concepts x 25 prompts = 750 samples, live subjects as animals', async () => {
-      const benchmark = await loadBenchmark({ dataset: dreamboothDir, revision: 'main' });
-      expect(benchmark.concepts.length).toBe(30);
-      const all = selectSample(benchmark, { size: 'all', seed: 0 });
-      expect(all.length).toBe(750);
-      const animals = benchmark.concepts.filter((c) => c.category === 'animal');
-      expect(animals.map((c) => c.id)).toContain('live_subject_animal_00_cat');
-      expect(animals.length).toBe(9);
-      const dog = benchmark.concepts.find((c) => c.id.endsWith('_dog2'))!;
-      expect(dog.prompts[11]!.text).toBe('a dog wearing a santa hat');
-      expect(dog.prompts[24]).toEqual({
-        index: 24,
-        promptClass: 'imaginative',
-        text: 'a cube shaped dog',
-      });
-      const teapot = benchmark.concepts.find((c) => c.id.endsWith('_teapot'))!;
-      expect(teapot.category).toBe('object');
-      expect(teapot.prompts[11]!.text).toBe(
-        'a teapot with a tree and autumn leaves in the background',
-      );
-      expect(teapot.referenceImages[0]).toBe(path.join(dreamboothDir, 'teapot', '00.jpg'));
+describe('the DreamBooth set (../shared/data/dreambooth)', () => {
+  skipAllIf(withoutPhotos(dreamboothDir, existsSync(dreamboothDir)));
+  it('loads 30 concepts x 25 prompts = 750 samples, live subjects as animals', async () => {
+    const benchmark = await loadBenchmark({ dataset: dreamboothDir, revision: 'main' });
+    expect(benchmark.concepts.length).toBe(30);
+    const all = selectSample(benchmark, { size: 'all', seed: 0 });
+    expect(all.length).toBe(750);
+    const animals = benchmark.concepts.filter((c) => c.category === 'animal');
+    expect(animals.map((c) => c.id)).toContain('live_subject_animal_00_cat');
+    expect(animals.length).toBe(9);
+    const dog = benchmark.concepts.find((c) => c.id.endsWith('_dog2'))!;
+    expect(dog.prompts[11]!.text).toBe('a dog wearing a santa hat');
+    expect(dog.prompts[24]).toEqual({
+      index: 24,
+      promptClass: 'imaginative',
+      text: 'a cube shaped dog',
     });
-  },
-);
+    const teapot = benchmark.concepts.find((c) => c.id.endsWith('_teapot'))!;
+    expect(teapot.category).toBe('object');
+    expect(teapot.prompts[11]!.text).toBe(
+      'a teapot with a tree and autumn leaves in the background',
+    );
+    expect(teapot.referenceImages[0]).toBe(path.join(dreamboothDir, 'teapot', '00.jpg'));
+  });
+});

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { commentMarker, GITHUB_COMMENT_LIMIT } from '../../src/constants.ts';
 import { renderComment } from '../../src/report/index.ts';
+import { shortId } from '../../src/report/sample-changes.ts';
 import type { ReportInput } from '../../src/report/model.ts';
 import type { SampleFailure } from '../../src/types.ts';
 import { reportInput, tableAfter } from './fixtures.ts';
 
 const MAIN_HEADER = '| | baseline | PR | delta |';
+const CHANGES_HEADER = '| CP (0-4) | PF (0-4) | sample |';
 
 function compared(input: ReportInput) {
   if (input.comparison.kind !== 'compared') throw new Error('fixture is not compared');
@@ -87,8 +89,8 @@ describe('renderComment: compared numbers', () => {
     );
   });
 
-  it('marks CP·PF diagnostic and not gated', () => {
-    expect(rows[4]![0]).toContain('diagnostic');
+  it('names CP·PF the summary product, not gated', () => {
+    expect(rows[4]![0]).toBe('**CP·PF** summary product');
     expect(rows[4]![5]).toBe('—');
     expect(rows[4]![6]).toBe('not gated');
     expect(rows[4]![3]).toBe(minus(c.cpPf.delta.toFixed(3)));
@@ -117,12 +119,19 @@ describe('renderComment: compared numbers', () => {
     ]);
   });
 
-  it('lists the 10 largest per-sample changes with judge scores', () => {
-    const changes = tableAfter(text, '| sample |').slice(2);
+  it('lists the 10 largest per-sample changes, CP and PF first, then a short id', () => {
+    const [header, , ...changes] = tableAfter(text, CHANGES_HEADER);
+    expect(header).toEqual(['CP (0-4)', 'PF (0-4)', 'sample', 'group']);
     expect(changes).toHaveLength(10);
     const first = c.sampleDeltas[0]!;
-    expect(changes[0]![0]).toBe(first.id.replace(/_/g, '\\_'));
-    expect(changes[0]![3]).toContain(`${first.cp.base} → ${first.cp.pr}`);
+    expect(changes[0]![0]).toContain(`${first.cp.base} → ${first.cp.pr}`);
+    expect(changes[0]![1]).toContain(`${first.pf.base} → ${first.pf.pr}`);
+    expect(changes[0]![2]).toBe(shortId(first.id).replace(/_/g, '\\_'));
+    expect(changes[0]![3]).toBe(`${first.category} · ${first.promptClass.replace(/_/g, ' ')}`);
+    // The full id and the prompt are in the sample's block below the table, not in a cell.
+    expect(text).toContain(`<details><summary>${first.id} · CP`);
+    expect(changes.flat().join(' ')).not.toContain('on a beach');
+    expect(text).toContain('**Prompt:** a photo of the subject of');
   });
 
   it('reports judge, cost, tokens and cache hits, and links run, artifact and baseline', () => {
@@ -135,6 +144,16 @@ describe('renderComment: compared numbers', () => {
       '[results artifact](https://github.com/o/r/actions/runs/99/artifacts/7)',
     );
     expect(text).toContain('[baseline run 4242](https://github.com/o/r/actions/runs/4242)');
+  });
+});
+
+describe('shortId', () => {
+  it('drops the live_subject_ prefix and cuts a long subject, keeping the prompt index', () => {
+    expect(shortId('object_03_teapot-p4')).toBe('object_03_teapot-p4');
+    expect(shortId('live_subject_animal_00_kitten-p8')).toBe('animal_00_kitten-p8');
+    const long = shortId('live_subject_human_12_young_woman_with_round_glasses-p7');
+    expect(long).toBe('human_12_young_woman_wit…-p7');
+    expect(Array.from(long)).toHaveLength(28);
   });
 });
 
@@ -185,10 +204,20 @@ describe('renderComment: history chart', () => {
     const text = renderComment(
       reportInput({ history: [point(1, 0.6), point(2, 0.65), point(3, null)] }),
     );
-    expect(text).toContain('```mermaid\nxychart-beta');
+    expect(text).toContain('```mermaid\n---\nconfig:');
     expect(text).toContain('x-axis ["1111111", "2222222"]');
     expect(text).toContain('line [0.600, 0.650]');
     expect(text).toContain('line [0.800, 0.800]');
+  });
+
+  it('gives the lines strong colours, in series order, and a legend naming each by colour', () => {
+    const text = renderComment(reportInput({ history: [point(1, 0.6), point(2, 0.65)] }));
+    const chart = text.slice(text.indexOf('### Baseline history'));
+    expect(chart).toContain('plotColorPalette: "#0969da, #bc4c00"');
+    expect(chart).toContain('🟦 **CP concept preservation** · 🟧 **PF prompt following**');
+    // CP is drawn first, so it takes the first colour of the palette, the blue of its swatch.
+    expect(chart.indexOf('line [0.600, 0.650]')).toBeLessThan(chart.indexOf('line [0.800, 0.800]'));
+    expect(chart).not.toContain('no legend');
   });
 });
 
@@ -312,8 +341,8 @@ describe('notes that explain what a reader would otherwise misread', () => {
 
   it('lists at most two changes of one reference image', () => {
     const text = renderComment(reportInput({ shift: { cp: -2, pf: 0 }, promptsPerConcept: 9 }));
-    const rows = tableAfter(text, '| sample |').slice(2);
-    const concepts = rows.map((r) => r[0]!.replace(/\\/g, '').replace(/-p\d+$/, ''));
+    const rows = tableAfter(text, CHANGES_HEADER).slice(2);
+    const concepts = rows.map((r) => r[2]!.replace(/\\/g, '').replace(/-p\d+$/, ''));
     for (const c of new Set(concepts))
       expect(concepts.filter((x) => x === c).length).toBeLessThanOrEqual(2);
     expect(rows.length).toBeGreaterThan(2);

@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipAllIf, withoutPhotos } from '../harness/skip.ts';
 import { ContactSheetImageError, ContactSheetOptionError } from '../../src/report/errors.ts';
+import { UNREADABLE_CELL } from '../../src/report/contact-sheet.ts';
 import { buildContactSheet, contactSheetLayout } from '../../src/report/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -124,14 +126,59 @@ describe('buildContactSheet on generated images', () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', l.width, l.height]);
   });
 
-  it('names the row, column and file of an unreadable image', async () => {
+  it('draws an unreadable image as a placeholder and names its row, column and file', async () => {
     const missing = file('nope.png');
-    const err = await buildContactSheet(
-      [{ id: 'x-p1', label: 'x', reference: file('green.png'), pr: missing }],
-      { cell: 32 },
-    ).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ContactSheetImageError);
-    expect(err).toMatchObject({ rowId: 'x-p1', column: 'PR', file: missing });
+    const corrupt = file('corrupt.jpg');
+    writeFileSync(corrupt, 'not a jpeg');
+    const unreadable: ContactSheetImageError[] = [];
+    const sheet = await buildContactSheet(
+      [
+        { id: 'x-p1', label: 'x', reference: file('green.png'), baseline: corrupt, pr: missing },
+        { id: 'y-p2', label: 'y', reference: file('yellow.png'), pr: file('green.png') },
+      ],
+      { cell: 64, format: 'png', onUnreadable: (e) => unreadable.push(e) },
+    );
+    expect(unreadable.map((e) => [e.rowId, e.column, e.file])).toEqual([
+      ['x-p1', 'baseline', corrupt],
+      ['x-p1', 'PR', missing],
+    ]);
+    expect(unreadable[0]).toBeInstanceOf(ContactSheetImageError);
+    const { at } = await decode(sheet);
+    const l = contactSheetLayout(2, true, 64);
+    const offCross = (r: number, c: number): [number, number] => [
+      l.cellAt(r, c).left + 32,
+      l.cellAt(r, c).top + 12,
+    ];
+    const pale: Rgb = [UNREADABLE_CELL.r, UNREADABLE_CELL.g, UNREADABLE_CELL.b];
+    near(at(...offCross(0, 1)), pale);
+    near(at(...offCross(0, 2)), pale);
+    near(at(...offCross(0, 0)), GREEN);
+    near(at(...offCross(1, 2)), GREEN);
+    // Through the centre runs the cross, dark on the pale cell.
+    const centre = at(l.cellAt(0, 2).left + 32, l.cellAt(0, 2).top + 32);
+    expect(centre[0]).toBeLessThan(180);
+  });
+
+  it('gives a row with a caption (its prompt) a second label line', async () => {
+    const captioned = [
+      { ...rows[0]!, caption: 'a photo of the teapot on a <beach>' },
+      { ...rows[1]!, caption: '' },
+    ];
+    const sheet = await buildContactSheet(captioned, { cell: 64, format: 'png', labels: 'svg' });
+    const { info, at } = await decode(sheet);
+    const l = contactSheetLayout(2, true, 64, 2);
+    expect([info.width, info.height]).toEqual([l.width, l.height]);
+    expect(l.height).toBe(contactSheetLayout(2, true, 64).height + 2 * l.labelHeight);
+    const darkIn = (row: number, line: number) => {
+      const { left, top } = l.labelAt(row, line);
+      let dark = 0;
+      for (let y = top; y < top + l.labelHeight; y++)
+        for (let x = left; x < l.width - l.gap; x++) if (at(x, y)[0] < 128) dark++;
+      return dark;
+    };
+    expect(darkIn(0, 0)).toBeGreaterThan(20);
+    expect(darkIn(0, 1)).toBeGreaterThan(20);
+    expect(darkIn(1, 1)).toBe(0);
   });
 
   it('rejects a cell size out of range and an empty row list', async () => {
@@ -149,7 +196,8 @@ const photoSubjects = existsSync(photos)
       .filter((p) => existsSync(p))
   : [];
 
-describe.skipIf(photoSubjects.length < 3)('buildContactSheet on real photographs', () => {
+describe('buildContactSheet on real photographs', () => {
+  skipAllIf(withoutPhotos(photos, photoSubjects.length >= 3));
   it('renders each photo letterboxed into its cell', async () => {
     const [a, b, c] = photoSubjects as [string, string, string];
     const sheet = await buildContactSheet(

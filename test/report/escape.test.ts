@@ -52,6 +52,19 @@ describe('escapeMarkdown', () => {
     { name: 'bullet at start', input: '- item', mustNot: [/^-/] },
     { name: 'bidi override', input: 'abc\u202Edcba\u0007', mustNot: [/[\u202e\u0007]/] },
     {
+      // Marks and isolates reorder text just as overrides do (Trojan Source, CVE-2021-42574).
+      name: 'bidi marks and isolates',
+      input: 'a\u200Fb\u061Cc\u200Ed\u2067e\u2069f',
+      mustNot: [/[\u061c\u200e\u200f\u2066-\u2069]/],
+      mustContain: ['abcdef'],
+    },
+    {
+      // GitHub autolinks www.<domain> in text, as it does URLs.
+      name: 'www autolink',
+      input: 'visit www.evil.example or WWW.Evil.Example',
+      mustNot: [/\bwww\./i],
+    },
+    {
       name: 'quotes and ampersand',
       input: `"a" & 'b'`,
       mustNot: [/["']/, /& /],
@@ -78,6 +91,11 @@ describe('escapeHtml (summary lines, no markdown parsed)', () => {
   it('escapes HTML but adds no backslashes, which would show literally', () => {
     expect(escapeHtml('a_b *c* </summary>')).toBe('a_b *c* &lt;/summary&gt;');
   });
+  it('removes bidi marks and breaks www autolinks', () => {
+    const out = escapeHtml('x\u200Fy www.evil.example');
+    expect(out).not.toMatch(/[\u200f]|www\./);
+    expect(out.replace(/\u200b/g, '')).toBe('xy www.evil.example');
+  });
   it('breaks mentions and references and flattens lines', () => {
     const out = escapeHtml('@octocat\n#9');
     expect(out).not.toMatch(MENTION);
@@ -87,6 +105,9 @@ describe('escapeHtml (summary lines, no markdown parsed)', () => {
 });
 
 describe('escapeXml', () => {
+  it('drops bidi marks from labels drawn into images', () => {
+    expect(escapeXml('a\u200Fb\u061Cc')).toBe('abc');
+  });
   it('escapes markup for Pango and SVG', () => {
     expect(escapeXml(`<b>"x" & 'y'</b>`)).toBe(
       '&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;',

@@ -1,6 +1,7 @@
 // Realistic report inputs: a real Comparison and AbsoluteReport computed by src/compare from
 // seeded synthetic DreamBench++-like scores, plus prompts, judge replies and failures.
 import { absoluteReport, compare, fingerprintDiff } from '../../src/compare/index.ts';
+import type { ReportSample } from '../../src/report/html/model.ts';
 import type { HistoryPoint, ReportInput, SampleView } from '../../src/report/model.ts';
 import type { Fingerprint, SampleFailure, ScoredSample } from '../../src/types.ts';
 import { DREAMBENCH_LIKE, simulatePair } from '../compare/score-model.ts';
@@ -75,7 +76,8 @@ function views(samples: readonly ScoredSample[], o: FixtureOptions): Map<string,
 
 const STATS = { confidence: 0.95, seed: 7, iterations: 200 };
 
-export function reportInput(o: FixtureOptions = {}): ReportInput {
+/** The simulated scores behind a fixture: both sides, and this run's failures. */
+function simulated(o: FixtureOptions) {
   const design = { concepts: o.concepts ?? 50, promptsPerConcept: o.promptsPerConcept ?? 3 };
   const { base, pr } = simulatePair(
     DREAMBENCH_LIKE,
@@ -88,6 +90,33 @@ export function reportInput(o: FixtureOptions = {}): ReportInput {
     o.failEvery ?? 0,
     o.reason ?? ((id) => `no image written for ${id}`),
   );
+  return { base, pr, failures, kept };
+}
+
+/** The HTML report's samples for the same fixture: every planned sample, scores on both sides. */
+export function reportSamplesOf(o: FixtureOptions = {}): ReportSample[] {
+  const { base, pr, failures } = simulated(o);
+  const baseById = new Map(base.map((b) => [b.id, b]));
+  const failed = new Map(failures.map((f) => [f.id, f]));
+  const prompt = o.prompt ?? ((id: string) => `a photo of the subject of ${id} on a beach`);
+  const compared = (o.kind ?? 'compared') === 'compared';
+  return pr.map((s) => {
+    const b = baseById.get(s.id)!;
+    const failure = failed.get(s.id);
+    return {
+      id: s.id,
+      concept: s.concept,
+      category: s.category,
+      promptClass: s.promptClass,
+      prompt: prompt(s.id),
+      ...(failure ? { failure } : { pr: { cp: s.cp, pf: s.pf } }),
+      ...(compared ? { base: { cp: b.cp, pf: b.pf } } : {}),
+    };
+  });
+}
+
+export function reportInput(o: FixtureOptions = {}): ReportInput {
+  const { base, pr, failures, kept } = simulated(o);
   const absolute = absoluteReport(kept, failures.length, STATS);
   const kind = o.kind ?? 'compared';
   const baseline = {

@@ -36,7 +36,7 @@ describe('renderSummary', () => {
   it('shows judge replies longer than the comment does, and more largest changes', () => {
     expect(summary).toContain(long.trim().slice(0, 1500).replace(/\.$/, ''));
     expect(comment).not.toContain(long.trim().slice(0, 700));
-    expect(tableAfter(summary, '| sample |').length - 2).toBe(25);
+    expect(tableAfter(summary, '| CP (0-4) | PF (0-4) | sample |').length - 2).toBe(25);
   });
 
   it('trims to a byte limit (multi-byte text counts by bytes) and says so', () => {

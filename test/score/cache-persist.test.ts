@@ -21,6 +21,7 @@ import {
   type CacheService,
 } from '../harness/servers/cache-service.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
+import { watchToolkitLog } from '../harness/toolkit-log.ts';
 import { fakeClock, makeItems, seededRng, tempDir } from './helpers.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -204,8 +205,13 @@ describe('judge cache persistence across runs (@actions/cache v2, loopback)', ()
     await new FolderJudgeCache(dir).set('aa'.padEnd(64, '0'), judgment);
     await saveJudgeCache(dir, MODEL, '701', recordingLog());
     const again = recordingLog();
+    const toolkit = watchToolkitLog();
     await saveJudgeCache(dir, MODEL, '701', again); // 409 already_exists: nothing stored
     expect(service.entries).toHaveLength(1);
+    // @actions/cache says so in its own words (into the test's log file, not the console).
+    expect(toolkit.text()).toContain(
+      `Failed to save: Unable to reserve cache with key ${judgeCacheKeys(MODEL, '701').key}, another job may be creating this cache.`,
+    );
     expect(again.lines).not.toContain(
       `info: judge cache: saved ${judgeCacheKeys(MODEL, '701').key}`,
     );

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { skipAllIf, withoutPhotos } from '../harness/skip.ts';
 import { ImagePrepareError } from '../../src/score/errors.ts';
 import {
   limitConcurrency,
@@ -140,7 +141,8 @@ describe('prepareImage', () => {
   });
 });
 
-describe.skipIf(!existsSync(photos))('real DreamBooth photographs', () => {
+describe('real DreamBooth photographs', () => {
+  skipAllIf(withoutPhotos(photos, existsSync(photos)));
   it('prepares each to a 512 JPEG deterministically', async () => {
     const subjects = readdirSync(photos, { withFileTypes: true })
       .filter((d) => d.isDirectory())

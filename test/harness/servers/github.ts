@@ -1,8 +1,10 @@
 // Loopback GitHub REST server: the routes the action uses (issue comments, repository, pull
 // request, workflow runs, artifacts, the authenticated user) with GitHub's pagination
 // (`per_page`/`page` + `Link`), its 401/403/404 bodies, and artifact downloads answered with a 302
-// to a blob URL on this server. Tokens are installation tokens (GITHUB_TOKEN: comments by
-// `github-actions[bot]`, `GET /user` refused) unless registered as a personal access token.
+// to a blob URL on this server; and of GraphQL (`POST /graphql`) the one query the action sends,
+// `{ viewer { login } }`. Tokens are installation tokens of GitHub Actions (GITHUB_TOKEN: comments
+// by `github-actions[bot]`, `GET /user` refused) unless registered as a personal access token (the
+// user) or as another GitHub App's installation token (`<slug>[bot]`, `GET /user` refused too).
 import type http from 'node:http';
 import { ArtifactStore, type StoredArtifact } from './artifact-store.ts';
 import { listen, matchPath, sendEmpty, sendJson, type RecordedRequest } from './http-util.ts';
@@ -70,7 +72,8 @@ export type RouteName =
   | 'listRunArtifacts'
   | 'getArtifact'
   | 'downloadArtifact'
-  | 'getAuthenticated';
+  | 'getAuthenticated'
+  | 'graphql';
 
 export interface GitHubServerOptions {
   store?: ArtifactStore;
@@ -80,6 +83,8 @@ export interface GitHubServerOptions {
   token?: string;
   /** Personal access tokens (token → user login): they act as that user, not as the bot. */
   personalTokens?: Record<string, string>;
+  /** Installation tokens of other GitHub Apps (token → bot login such as `my-app[bot]`). */
+  appTokens?: Record<string, string>;
   now?: () => Date;
 }
 
@@ -106,6 +111,7 @@ export class GitHubState {
   readonly forbidden = new Set<RouteName>();
   readonly token: string | undefined;
   readonly personalTokens = new Map<string, string>();
+  readonly appTokens = new Map<string, string>();
   readonly now: () => Date;
   private nextCommentId = 9000;
 
@@ -116,6 +122,9 @@ export class GitHubState {
     for (const [token, login] of Object.entries(options.personalTokens ?? {})) {
       this.addPersonalToken(token, login);
     }
+    for (const [token, login] of Object.entries(options.appTokens ?? {})) {
+      this.appTokens.set(token, login);
+    }
     for (const repo of options.repos ?? [DEFAULT_REPO]) this.addRepo(repo);
   }
 
@@ -124,10 +133,17 @@ export class GitHubState {
     this.personalTokens.set(token, login);
   }
 
+  /** Requests with `token` then act as another GitHub App's bot, `login` (`my-app[bot]`). */
+  addAppToken(token: string, login: string): void {
+    this.appTokens.set(token, login);
+  }
+
   /** The identity a token writes as. */
   identityOf(token: string): { login: string; type: 'User' | 'Bot' } {
     const login = this.personalTokens.get(token);
-    return login ? { login, type: 'User' } : { ...ACTIONS_BOT };
+    if (login) return { login, type: 'User' };
+    const app = this.appTokens.get(token);
+    return app ? { login: app, type: 'Bot' } : { ...ACTIONS_BOT };
   }
 
   addRepo(fullName: string, seed: RepoSeed = {}): void {
@@ -234,6 +250,7 @@ const PERMISSIONS: Record<RouteName, string> = {
   getArtifact: 'actions=read',
   downloadArtifact: 'actions=read',
   getAuthenticated: '',
+  graphql: '',
 };
 
 function handle(
@@ -287,6 +304,7 @@ function notFoundOr(res: http.ServerResponse, status: number, message: string): 
 const R = '/repos/{owner}/{repo}';
 const ROUTES: Route[] = [
   ['GET', '/user', 'getAuthenticated', getAuthenticatedUser],
+  ['POST', '/graphql', 'graphql', graphql],
   ['GET', R, 'getRepo', getRepo],
   ['GET', `${R}/pulls/{number}`, 'getPull', getPull],
   ['GET', `${R}/issues/comments/{id}`, 'getComment', getComment],
@@ -428,6 +446,26 @@ function getAuthenticatedUser(ctx: Ctx): void {
     id: hashId(login),
     type: 'User',
     html_url: `https://github.com/${login}`,
+  });
+}
+
+/**
+ * GraphQL's `viewer` is whoever the token acts as, installation tokens included: a GitHub App's
+ * token answers `<slug>[bot]` (GITHUB_TOKEN: `github-actions[bot]`). GitHub answers a query it
+ * cannot run with 200 and `errors`.
+ */
+function graphql(ctx: Ctx): void {
+  const query = (parseBody(ctx) as { query?: unknown } | null)?.query;
+  if (
+    typeof query === 'string' &&
+    /^\s*(query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query)
+  ) {
+    return sendJson(ctx.res, 200, {
+      data: { viewer: { login: ctx.state.identityOf(ctx.token).login } },
+    });
+  }
+  sendJson(ctx.res, 200, {
+    errors: [{ message: 'the loopback server answers only `{ viewer { login } }`' }],
   });
 }
 

@@ -64,11 +64,22 @@ const methods: Record<string, Method> = {
         `unsupported version ${String(body.version)}`,
       );
     }
+    // Names are unique per workflow run, across its jobs and attempts, pending uploads included:
+    // GitHub answers 409 (twirp already_exists) until the earlier artifact is deleted.
+    const runId = str(body.workflow_run_backend_id);
+    if (store.artifacts.some((a) => a.backendRunId === runId && a.name === name)) {
+      return twirpError(
+        res,
+        409,
+        'already_exists',
+        'an artifact with this name already exists on the workflow run',
+      );
+    }
     const expiresAt = body.expires_at ? new Date(str(body.expires_at)) : undefined;
     const artifact = store.create({
       name,
       repo: repository,
-      backendRunId: str(body.workflow_run_backend_id),
+      backendRunId: runId,
       backendJobId: str(body.workflow_job_run_backend_id),
       mimeType: str(body.mime_type) || 'application/zip',
       expiresAt,
