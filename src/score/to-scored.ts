@@ -7,7 +7,13 @@
 // run's and the baseline's, old baselines included) keeps the judge's random refusals from biasing
 // either. Any other failure (rate limits, timeouts, the budget, unparseable replies, and any kind
 // not listed here) is the judge's service's: no outcome, left out and listed.
-import type { Metric, SampleFailure, ScoredSample } from '../types.ts';
+import {
+  CATEGORIES,
+  PROMPT_CLASSES,
+  type Metric,
+  type SampleFailure,
+  type ScoredSample,
+} from '../types.ts';
 import type { JudgeRecord, MetricRecord } from './score-samples.ts';
 
 /** The failure kinds that belong to the model, by stage: the one place they are listed. */
@@ -40,22 +46,36 @@ interface Outcome {
   readonly failedAs?: string;
 }
 
+const isScore = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 4;
+
 /**
  * One metric's outcome: the mean over its repeats, a refused repeat counting 0; none when any
- * repeat failed otherwise or none was judged. A record from an older run reads the same way.
+ * repeat failed otherwise, none was judged, or a value is not a score 0-4 (a damaged baseline).
+ * A record from an older run reads the same way.
  */
 function metricOutcome(m: MetricRecord | undefined): Outcome | null {
   const judgments = Array.isArray(m?.judgments) ? m.judgments : [];
-  if (judgments.length === 0) return typeof m?.score === 'number' ? { score: m.score } : null;
+  if (judgments.length === 0) return isScore(m?.score) ? { score: m.score } : null;
   let sum = 0;
   let refused = false;
   for (const j of judgments) {
-    if (typeof j?.value === 'number' && !j.error) sum += j.value;
+    if (isScore(j?.value) && !j.error) sum += j.value;
     else if (j?.error && isModelOwned('judge', j.error.kind)) refused = true;
     else return null;
   }
-  if (!refused) return { score: typeof m?.score === 'number' ? m.score : sum / judgments.length };
+  if (!refused) return { score: isScore(m?.score) ? m.score : sum / judgments.length };
   return { score: sum / judgments.length, failedAs: 'refused' };
+}
+
+/** A planned sample that can stand in the statistics (a damaged baseline's may not). */
+function isKey(k: PlannedKey): boolean {
+  return (
+    typeof k?.id === 'string' &&
+    typeof k.concept === 'string' &&
+    k.concept !== '' &&
+    (CATEGORIES as readonly string[]).includes(k.category) &&
+    (PROMPT_CLASSES as readonly string[]).includes(k.promptClass)
+  );
 }
 
 function sampleOf(
@@ -79,9 +99,10 @@ function sampleOf(
 }
 
 /**
- * The outcomes of a run, in plan order: every sample with an outcome for at least one metric. A
- * sample whose image failed generation for a model-owned reason (it has no judge record) scores 0
- * on both metrics. Without `plan`, only the judge records are read.
+ * The outcomes of a run, in plan order (then any record the plan does not list): every sample with
+ * an outcome for at least one metric. A sample whose image failed generation for a model-owned
+ * reason (it has no judge record) scores 0 on both metrics. Without `plan`, only the judge records
+ * are read. A sample is placed by its record where it has one, else by its planned entry.
  */
 export function toScoredSamples(
   records: readonly JudgeRecord[],
@@ -91,17 +112,20 @@ export function toScoredSamples(
   const generationFailure = new Map(
     (plan?.failures ?? []).filter((f) => f.stage === 'generate').map((f) => [f.id, f]),
   );
+  const planned = (plan?.samples ?? []).filter(isKey);
+  const listed = new Set(planned.map((k) => k.id));
   const out: ScoredSample[] = [];
-  for (const key of plan?.samples ?? records) {
+  for (const key of [...planned, ...records.filter((r) => !listed.has(r.id))]) {
     const failure = generationFailure.get(key.id);
     const record = recordOf.get(key.id);
     let sample: ScoredSample | null = null;
     if (failure !== undefined) {
-      const owned = isModelOwned('generate', failure.kind);
-      const o = owned ? { score: 0, failedAs: failure.kind } : null;
-      sample = sampleOf(key, { cp: o, pf: o });
+      const o = isModelOwned('generate', failure.kind)
+        ? { score: 0, failedAs: failure.kind }
+        : null;
+      sample = sampleOf(record ?? key, { cp: o, pf: o });
     } else if (record !== undefined) {
-      sample = sampleOf(key, { cp: metricOutcome(record.cp), pf: metricOutcome(record.pf) });
+      sample = sampleOf(record, { cp: metricOutcome(record.cp), pf: metricOutcome(record.pf) });
     }
     if (sample !== null) out.push(sample);
   }

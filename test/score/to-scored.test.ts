@@ -71,6 +71,30 @@ describe('toScoredSamples: the model’s failures are outcomes', () => {
   });
 });
 
+describe('toScoredSamples: a damaged baseline', () => {
+  it('gives no outcome for a judgment value that is not a score 0-4', () => {
+    const r = judged(0, [3], [2]);
+    const bad = {
+      ...r,
+      cp: { ...r.cp, score: null, judgments: [{ ...r.cp.judgments[0]!, value: 7 }] },
+    };
+    expect(toScoredSamples([bad])).toMatchObject([{ cp: null, pf: 2 }]);
+  });
+
+  it('places a sample by its record, skips a planned entry it cannot place, keeps unlisted records', () => {
+    const listed = judged(0, [3], [3]);
+    const unlisted = judged(4, [1], [1]);
+    const out = toScoredSamples([listed, unlisted], {
+      samples: [
+        { ...listed, category: 'object', promptClass: 'photorealistic' },
+        { id: 'x-p1', concept: 'x', category: 'plant' as never, promptClass: 'photorealistic' },
+      ],
+      failures: [{ id: 'x-p1', stage: 'generate', kind: 'corrupt', reason: 'bad' }],
+    });
+    expect(out.map((x) => x.id)).toEqual([listed.id, unlisted.id]);
+  });
+});
+
 describe('scoredSamplesOf: an older baseline reads the same way', () => {
   it('scores the schema-1 baseline’s listed generation failures 0', () => {
     const file = results([
