@@ -32,6 +32,8 @@ export interface Config {
     readonly concurrency: number;
     readonly maxCostUsd: number | undefined;
     readonly cache: boolean;
+    /** `judge-time-budget-minutes`, in minutes. */
+    readonly timeBudgetMinutes: number;
   };
   readonly dataset: { readonly source: DatasetSource; readonly revision: string };
   readonly sampling: {
@@ -94,6 +96,12 @@ export function parseConfig(read: InputReader, workspace: string): Config {
       concurrency: integer(Inputs.JudgeConcurrency, get(Inputs.JudgeConcurrency), 1, 256),
       maxCostUsd: optionalPositive(Inputs.MaxCostUsd, get(Inputs.MaxCostUsd)),
       cache: boolean(Inputs.Cache, get(Inputs.Cache)),
+      timeBudgetMinutes: number(Inputs.JudgeTimeBudgetMinutes, get(Inputs.JudgeTimeBudgetMinutes), {
+        min: 0,
+        max: 7 * 24 * 60,
+        minExclusive: true,
+        allowed: 'a positive number of minutes, at most 10080 (a week), such as 120',
+      }),
     },
     dataset: {
       source: parseDataset(get(Inputs.Dataset), workspace),

@@ -8,6 +8,7 @@ export const Inputs = {
   JudgeScoring: 'judge-scoring',
   JudgeConcurrency: 'judge-concurrency',
   MaxCostUsd: 'max-cost-usd',
+  JudgeTimeBudgetMinutes: 'judge-time-budget-minutes',
   Dataset: 'dataset',
   DatasetRevision: 'dataset-revision',
   Samples: 'samples',

@@ -1,11 +1,14 @@
 // The configuration fingerprint: what must agree for two runs to compare (design.md).
 import type { Config } from '../config.ts';
+import type { JudgeScoring } from '../constants.ts';
 import type { Benchmark, Fingerprint } from '../types.ts';
 
+/** `judgeScoring`: the scoring the judge allowed (`sampled` where it gave no log-probabilities). */
 export function fingerprintOf(
   config: Config,
   benchmark: Benchmark,
   templatesSha256: string,
+  judgeScoring: JudgeScoring = config.judge.scoring,
 ): Fingerprint {
   return {
     dataset: benchmark.name,
@@ -15,7 +18,7 @@ export function fingerprintOf(
     samples: config.sampling.size,
     categories: config.sampling.categories,
     judgeModel: config.judge.model,
-    judgeScoring: config.judge.scoring,
+    judgeScoring,
     judgeRepeats: config.judge.repeats,
     templatesSha256,
     imageSize: config.generation.imageSize,

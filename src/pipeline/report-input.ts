@@ -1,4 +1,5 @@
 // Pure: the report's view model from what the stages produced.
+import type { JudgeScoring } from '../constants.ts';
 import type { Fingerprint, Metric, SampleFailure } from '../types.ts';
 import type { Config } from '../config.ts';
 import type { ReportSample, SideScores } from '../report/html/model.ts';
@@ -88,6 +89,7 @@ export function judgeView(
   fingerprint: Fingerprint,
   stats: ScoreStats,
   maxCostUsd: number | undefined,
+  scoringAsked?: JudgeScoring,
 ): JudgeView {
   return {
     model: fingerprint.judgeModel,
@@ -106,6 +108,11 @@ export function judgeView(
     refusalsByCategory: stats.refusalsByCategory,
     budgetStopped: (stats.failuresByKind.budget ?? 0) > 0,
     maxCostUsd,
+    ...(scoringAsked ? { scoringAsked } : {}),
+    refusedParameters: Object.keys(stats.refusedParameters ?? {}),
+    rateLimited: stats.rateLimited ?? 0,
+    lengthRetries: stats.lengthRetries ?? 0,
+    timeBudgetStops: stats.timeBudgetStops ?? 0,
   };
 }
 
@@ -120,7 +127,7 @@ export function reportInput(p: ReportParts): ReportInput {
     planned: p.samples.length,
     failures: p.failures,
     samples: sampleViews(p.samples, p.records, p.baselineRecords),
-    judge: judgeView(p.fingerprint, p.stats, p.config.judge.maxCostUsd),
+    judge: judgeView(p.fingerprint, p.stats, p.config.judge.maxCostUsd, p.config.judge.scoring),
     fingerprint: p.fingerprint,
     links: p.links,
     history: p.history,

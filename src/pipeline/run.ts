@@ -16,6 +16,7 @@ import { plan } from './plan.ts';
 import { publish } from './publish.ts';
 import { reportInput, reportSamples } from './report-input.ts';
 import { loadJudgeTemplates, score } from './score.ts';
+import { scoringInEffect } from '../score/score-samples.ts';
 
 export interface ActionInfo {
   /** The action's own folder (prompts/ lives here). */
@@ -55,7 +56,12 @@ export async function runPipeline(
     records: scored.records,
     stats: scored.stats,
     failures: orderFailures(planned.samples, [...collected.failures, ...scored.failures]),
-    fingerprint: fingerprintOf(config, planned.benchmark, templates.sha256),
+    fingerprint: fingerprintOf(
+      config,
+      planned.benchmark,
+      templates.sha256,
+      scoringInEffect(config.judge.scoring, scored.stats),
+    ),
     resultsDir,
   };
   return {

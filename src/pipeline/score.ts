@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { judgeApiKey, type Config } from '../config.ts';
 import type { CollectedImages } from '../generate/index.ts';
-import { restoreJudgeCache, saveJudgeCache } from '../score/cache-persist.ts';
-import { FolderJudgeCache } from '../score/judge-cache.ts';
-import { endpointOptions } from '../score/endpoint.ts';
-import { createOpenAIJudge } from '../score/judge-client.ts';
+import { restoreJudgeCache, saveJudgeCache } from '../score/judgment/cache-persist.ts';
+import { FolderJudgeCache } from '../score/judgment/judge-cache.ts';
+import { endpointOptions } from '../score/transport/endpoint.ts';
+import { createOpenAIJudge } from '../score/transport/openai-client.ts';
+import { keepYoungGenerationSmall } from '../score/memory.ts';
 import { DEFAULT_PRICES, parsePriceOverrides } from '../score/pricing.ts';
 import {
   scoreSamples,
@@ -16,7 +17,7 @@ import {
   type ScoreItem,
   type ScoreResult,
 } from '../score/score-samples.ts';
-import { loadTemplates, type Templates } from '../score/templates.ts';
+import { loadTemplates, type Templates } from '../score/judgment/templates.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
 import type { Planned } from './plan.ts';
@@ -69,12 +70,13 @@ export async function score(
   if (persist) await restoreJudgeCache(cache.dir, config.judge.model, runKey, io.log);
 
   const log = { info: (m: string) => io.log.info(m), warn: (m: string) => io.log.warning(m) };
+  keepYoungGenerationSmall();
   const result = await scoreSamples(
     items,
     {
       transport: createOpenAIJudge({
         apiKey,
-        ...endpointOptions(config.judge.baseUrl, apiKey),
+        ...endpointOptions(config.judge.baseUrl),
         timeoutMs: REQUEST_TIMEOUT_MS,
       }),
       cache,
@@ -89,6 +91,7 @@ export async function score(
       imageSize: config.generation.imageSize,
       templates,
       maxCostUsd: config.judge.maxCostUsd,
+      timeBudgetMs: config.judge.timeBudgetMinutes * 60_000,
       prices: { ...DEFAULT_PRICES, ...parsePriceOverrides(io.env.DREAMBENCH_PRICES) },
       secrets: [apiKey],
       // Another endpoint (an Azure deployment, a proxy) may serve another model: not the same judgment.
@@ -97,9 +100,11 @@ export async function score(
   );
   if (persist) await saveJudgeCache(cache.dir, config.judge.model, runKey, io.log);
   const s = result.stats;
+  const waited = s.rateLimited > 0 ? `; ${s.rateLimited} answers 429 waited out` : '';
+  const cut = s.lengthRetries > 0 ? `; ${s.lengthRetries} replies cut short asked again` : '';
   io.log.info(
     `Judged ${s.scored}/${s.samples} samples: ${s.calls} calls, ${s.cacheHits} cache hits, ` +
-      `$${s.costUsd.toFixed(4)} estimated`,
+      `$${s.costUsd.toFixed(4)} estimated${waited}${cut}`,
   );
   return result;
 }

@@ -15,11 +15,43 @@ function names(values: readonly string[], max = 5): string {
 
 function scoringLine(j: JudgeView): string {
   const used = `${f.count(j.scoringUsed.expected)} expected, ${f.count(j.scoringUsed.sampled)} sampled`;
-  const fallback =
-    j.scoring === 'expected' && j.scoringUsed.sampled > 0
-      ? ' (expected falls back to sampled where the endpoint gave no log-probabilities)'
-      : '';
-  return `Scoring: ${j.scoring}, ${f.plural(j.repeats, 'repeat')} per image and metric; judgments used ${used}${fallback}.`;
+  const refusedLogprobs = j.refusedParameters?.includes('logprobs') ?? false;
+  let fallback = '';
+  if (j.scoringAsked !== undefined && j.scoringAsked !== j.scoring) {
+    const why = refusedLogprobs
+      ? 'the judge model refuses log-probabilities (`logprobs`)'
+      : 'the endpoint gave no log-probabilities';
+    fallback = ` (${j.scoringAsked} was asked for, but ${why}: each score is the integer the judge wrote)`;
+  } else if (j.scoring === 'expected' && j.scoringUsed.sampled > 0) {
+    fallback = ' (expected falls back to sampled where the endpoint gave no log-probabilities)';
+  }
+  return `Scoring: ${j.scoring}${fallback}, ${f.plural(j.repeats, 'repeat')} per image and metric; judgments used ${used}.`;
+}
+
+/** The account's limits, replies cut short, parameters the model refused: said when they happened. */
+function pacingLines(j: JudgeView): string[] {
+  const lines: string[] = [];
+  if ((j.rateLimited ?? 0) > 0) {
+    lines.push(
+      `Rate limits: ${f.count(j.rateLimited!)} answers 429 (the account's limits) were waited out; no sample is lost to them.`,
+    );
+  }
+  if ((j.timeBudgetStops ?? 0) > 0) {
+    lines.push(
+      `⚠️ The judge time budget (judge-time-budget-minutes) ran out: ${f.plural(j.timeBudgetStops!, 'judgment')} not made; those samples are listed as failures.`,
+    );
+  }
+  if ((j.lengthRetries ?? 0) > 0) {
+    lines.push(
+      `Replies cut short (finish_reason "length") and asked again with a larger limit: ${f.count(j.lengthRetries!)}.`,
+    );
+  }
+  if (j.refusedParameters && j.refusedParameters.length > 0) {
+    // Our own parameter names (max_tokens, temperature, logprobs), in code spans.
+    const names = j.refusedParameters.map((p) => `\`${p}\``).join(', ');
+    lines.push(`Parameters the judge model refuses, left out of its requests: ${names}.`);
+  }
+  return lines;
 }
 
 function refusalsLine(j: JudgeView): string | undefined {
@@ -39,6 +71,7 @@ export function judgeSection(j: JudgeView): string {
   const lines = [
     `Judge: ${escapeMarkdown(truncate(j.model, 80))}; served ${names(j.servedModels)}; system fingerprints ${names(j.systemFingerprints)}.`,
     scoringLine(j),
+    ...pacingLines(j),
     `Calls: ${f.count(j.calls)} (${f.count(j.cacheHits)} cache hits, ${f.count(j.cacheMisses)} misses); ` +
       `tokens: ${f.count(j.promptTokens)} prompt (${f.count(j.cachedPromptTokens)} cached), ${f.count(j.completionTokens)} completion; ` +
       `cost: ${f.usd(j.costUsd)}.`,

@@ -36,6 +36,16 @@ export interface JudgeView {
   /** Set when `max-cost-usd` stopped the run early. */
   readonly budgetStopped: boolean;
   readonly maxCostUsd: number | undefined;
+  /** The scoring `judge-scoring` asked for, where the judge allowed only another (`scoring`). */
+  readonly scoringAsked?: JudgeScoring;
+  /** Parameters the judge model refused (left out of its requests): `logprobs`, `max_tokens`, … */
+  readonly refusedParameters?: readonly string[];
+  /** Answers 429 (the account's rate limits), waited out. */
+  readonly rateLimited?: number;
+  /** Replies cut short and asked again with a larger limit. */
+  readonly lengthRetries?: number;
+  /** Judgments `judge-time-budget-minutes` stopped before they were made. */
+  readonly timeBudgetStops?: number;
 }
 
 /** One published baseline, for the trend chart (newest last). */

@@ -1,15 +1,5 @@
 // Named errors of the score stage. Each carries the data a caller needs to report it.
 
-/** A prompts folder lacks a template file or holds an empty one. */
-export class TemplateError extends Error {
-  readonly file: string;
-  constructor(file: string, problem: string) {
-    super(`judge prompt template ${JSON.stringify(file)} ${problem}`);
-    this.name = 'TemplateError';
-    this.file = file;
-  }
-}
-
 /** `DREAMBENCH_PRICES` (or another price override) is not valid. */
 export class PriceTableError extends Error {
   readonly value: string;
@@ -43,25 +33,5 @@ export class ImagePrepareError extends Error {
     super(`image ${JSON.stringify(path)} could not be prepared for the judge: ${why}`, { cause });
     this.name = 'ImagePrepareError';
     this.path = path;
-  }
-}
-
-export type TransportErrorKind =
-  'rate-limit' | 'server' | 'timeout' | 'network' | 'auth' | 'quota' | 'client';
-
-/**
- * A judge call failed below the level of the reply's content. `retryAfterMs` is what the server
- * asked for (`retry-after-ms` / `retry-after`), when it said.
- */
-export class JudgeTransportError extends Error {
-  readonly kind: TransportErrorKind;
-  readonly status: number | undefined;
-  readonly retryAfterMs: number | undefined;
-  constructor(kind: TransportErrorKind, message: string, status?: number, retryAfterMs?: number) {
-    super(message);
-    this.name = 'JudgeTransportError';
-    this.kind = kind;
-    this.status = status;
-    this.retryAfterMs = retryAfterMs;
   }
 }

@@ -1,5 +1,7 @@
 // The judge-size images of one scoring run: prepared once each, a little ahead of the calls that
-// need them, announced once (for the artifact), and freed when their sample is done.
+// need them, announced once (for the artifact), and freed when no sample needs them any more (a
+// generated image with its sample, a reference with the last sample of its concept), so that
+// memory follows what is in flight, not the size of the run.
 import {
   DEFAULT_PREPARE_CONCURRENCY,
   limitConcurrency,
@@ -7,7 +9,7 @@ import {
   prepareImage,
   type PreparedImage,
 } from './prepare-image.ts';
-import type { PreparedEvent, ScoreItem } from './score-samples.ts';
+import type { PreparedEvent, ScoreItem } from './items.ts';
 
 export interface ImageSupplyOptions {
   readonly size: number;
@@ -22,6 +24,8 @@ export class ImageSupply {
   readonly #options: ImageSupplyOptions;
   readonly #memo: PreparedImageMemo;
   readonly #announced = new Set<string>();
+  /** Samples not yet done, per reference image. */
+  readonly #referenceUsers = new Map<string, number>();
   /** Far enough ahead to hide decoding behind the calls in flight, near enough to keep memory small. */
   readonly #lookahead: number;
 
@@ -32,6 +36,12 @@ export class ImageSupply {
       limitConcurrency(prepareImage, options.prepareConcurrency ?? DEFAULT_PREPARE_CONCURRENCY),
     );
     this.#lookahead = Math.ceil(options.concurrency / 2) + 1;
+    for (const item of items) {
+      this.#referenceUsers.set(
+        item.referencePath,
+        (this.#referenceUsers.get(item.referencePath) ?? 0) + 1,
+      );
+    }
   }
 
   /** The generated image of an item, or its concept's reference image. */
@@ -55,8 +65,11 @@ export class ImageSupply {
     this.#memo.get(ahead.referencePath, this.#options.size).catch(() => undefined);
   }
 
-  /** The item's last judgment is done: its generated image is no longer needed in memory. */
+  /** The item's last judgment is done: its generated image, and a reference no other needs, go. */
   release(item: ScoreItem): void {
     this.#memo.release(item.imagePath, this.#options.size);
+    const users = (this.#referenceUsers.get(item.referencePath) ?? 1) - 1;
+    this.#referenceUsers.set(item.referencePath, users);
+    if (users === 0) this.#memo.release(item.referencePath, this.#options.size);
   }
 }

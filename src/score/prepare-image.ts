@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { ImagePrepareError } from './errors.ts';
+import { DataUrl } from './transport/data-url.ts';
 
 export interface PreparedImage {
   /** JPEG bytes, metadata stripped. */
@@ -45,13 +46,13 @@ export async function prepareImage(file: string, size: number): Promise<Prepared
 }
 
 // A reference goes into 9 CP requests and a generated image into its CP and PF requests: encode
-// each once. Weak keys: the string lives exactly as long as the memo keeps the image.
-const dataUrls = new WeakMap<PreparedImage, string>();
+// each once. Weak keys: the URL lives exactly as long as the memo keeps the image.
+const dataUrls = new WeakMap<PreparedImage, DataUrl>();
 
-export function toDataUrl(image: PreparedImage): string {
+export function toDataUrl(image: PreparedImage): DataUrl {
   let url = dataUrls.get(image);
   if (url === undefined) {
-    url = `data:image/jpeg;base64,${image.bytes.toString('base64')}`;
+    url = DataUrl.jpeg(image.bytes);
     dataUrls.set(image, url);
   }
   return url;

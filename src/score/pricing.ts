@@ -1,5 +1,7 @@
 // What judge calls cost: a price table per model, a user override, and the cost of a usage.
 import { PriceTableError } from './errors.ts';
+import type { TokenUsage } from './transport/judge-transport.ts';
+import { imageTokens } from './transport/request-charge.ts';
 
 /** US dollars per 1M tokens. */
 export interface ModelPrice {
@@ -90,22 +92,6 @@ export function priceFor(
   return best === undefined ? undefined : table[best];
 }
 
-export interface TokenUsage {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly cachedTokens: number;
-}
-
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    cachedTokens: a.cachedTokens + b.cachedTokens,
-  };
-}
-
-export const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
-
 export function costUsd(usage: TokenUsage, price: ModelPrice): number {
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);
   return (
@@ -126,11 +112,8 @@ export function estimateCallUsage(
   images: number,
   textChars: number,
 ): TokenUsage {
-  const scale = Math.min(1, 768 / imageSize);
-  const side = Math.ceil((imageSize * scale) / 512);
-  const perImage = 85 + 170 * side * side;
   return {
-    promptTokens: images * perImage + Math.ceil(textChars / 4) + 20,
+    promptTokens: images * imageTokens(imageSize, imageSize) + Math.ceil(textChars / 4) + 20,
     completionTokens: 200,
     cachedTokens: 0,
   };

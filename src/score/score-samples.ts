@@ -1,96 +1,31 @@
-// The score stage: judges every item on CP and PF (x repeats) with at most `concurrency` calls in
-// flight, reusing cached judgments, and returns one record per item plus a failure for each
-// item that did not get both scores. Edges (transport, cache, clock, images) are injected.
+// The score stage: judges every item on CP and PF (x repeats), the calls paced within the judge
+// account's limits (at most `concurrency` in flight), reusing cached judgments, and returns one
+// record per item plus a failure for each item that did not get both scores. Edges (transport,
+// cache, clock, images) are injected.
 import type { JudgeScoring } from '../constants.ts';
 import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
-import { Budget, type BudgetHold } from './budget.ts';
-import { RateGate, systemClock, type Clock } from './clock.ts';
+import type { BudgetHold } from './budget.ts';
 import { ImageSupply } from './image-supply.ts';
-import { judgmentCacheKey, type JudgeCache } from './judge-cache.ts';
+import type { ScoreItem } from './items.ts';
+import { judgeOnce } from './judge-once.ts';
+import { judgmentCacheKey } from './judgment/judge-cache.ts';
+import type { Judgment, JudgmentError } from './judgment/judgment.ts';
+import { buildMessages, INPUT_TURN_PROTOCOL, templateKindFor } from './judgment/messages.ts';
+import { SharedJudgments } from './judgment/shared-judgments.ts';
+import type { TemplateKind } from './judgment/templates.ts';
 import {
-  judgeOnce,
-  type CallContext,
-  type Judgment,
-  type JudgmentError,
-  type Logger,
-} from './judge-call.ts';
-import type { JudgeTransport } from './judge-client.ts';
-import { buildMessages, INPUT_TURN_PROTOCOL, templateKindFor } from './messages.ts';
+  withDefaults,
+  type ResolvedOptions,
+  type ScoreDeps,
+  type ScoreOptions,
+} from './options.ts';
 import { toDataUrl, type PreparedImage } from './prepare-image.ts';
-import {
-  addUsage,
-  DEFAULT_PRICES,
-  estimateCallUsage,
-  costUsd,
-  NO_USAGE,
-  priceFor,
-  type ModelPrice,
-  type TokenUsage,
-} from './pricing.ts';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './retry-policy.ts';
-import { redact } from './redact.ts';
-import { SharedJudgments } from './shared-judgments.ts';
-import type { TemplateKind, Templates } from './templates.ts';
-import { UnknownModelPriceError } from './errors.ts';
+import { stageContext, type StageContext } from './stage-context.ts';
+import { addUsage, NO_USAGE, type TokenUsage } from './transport/judge-transport.ts';
+import { redact } from './transport/redact.ts';
 
-export interface ScoreItem {
-  readonly sample: Sample;
-  /** The generated image. */
-  readonly imagePath: string;
-  /** The reference image the judge compares against (normally `sample.referenceImages[0]`). */
-  readonly referencePath: string;
-}
-
-export interface ScoreOptions {
-  readonly model: string;
-  readonly scoring: JudgeScoring;
-  readonly repeats: number;
-  readonly concurrency: number;
-  readonly imageSize: number;
-  readonly templates: Templates;
-  readonly maxCostUsd?: number;
-  /** Default 1, as in the paper. */
-  readonly temperature?: number;
-  /** Default 1000 (PF writes an analysis first). */
-  readonly maxTokens?: number;
-  /** Alternatives per token under expected scoring, 1-20; default 10. */
-  readonly topLogprobs?: number;
-  /** Failed calls (429, 5xx, timeout, network) before a judgment fails; default 6. */
-  readonly maxTransportAttempts?: number;
-  /** Replies asked for before an unusable one fails the judgment; default 3. */
-  readonly maxContentTries?: number;
-  readonly backoff?: BackoffOptions;
-  /** Price table, e.g. `{ ...DEFAULT_PRICES, ...parsePriceOverrides(env.DREAMBENCH_PRICES) }`. */
-  readonly prices?: Readonly<Record<string, ModelPrice>>;
-  /** Strings redacted from every reason and reply (the API key). */
-  readonly secrets?: readonly string[];
-  /** Images prepared at once; default one per core. */
-  readonly prepareConcurrency?: number;
-  /**
-   * Where the judge is (`openai-base-url` as given, query included; `'default'` for the SDK's): part
-   * of the cache key, so judgments of another endpoint are not reused. Default `'default'`.
-   */
-  readonly endpoint?: string;
-}
-
-export interface PreparedEvent {
-  readonly role: 'generated' | 'reference';
-  /** Sample id for generated images, concept id for references. */
-  readonly id: string;
-  readonly path: string;
-  readonly image: PreparedImage;
-}
-
-export interface ScoreDeps {
-  readonly transport: JudgeTransport;
-  readonly cache?: JudgeCache;
-  readonly clock?: Clock;
-  /** Jitter source; tests pass a seeded one. */
-  readonly rng?: () => number;
-  readonly log?: Logger;
-  /** Called once per prepared image (e.g. to put the judge-size images in the artifact). */
-  readonly onPrepared?: (event: PreparedEvent) => void | Promise<void>;
-}
+export type { PreparedEvent, ScoreItem } from './items.ts';
+export type { ScoreDeps, ScoreOptions } from './options.ts';
 
 export interface MetricRecord {
   readonly metric: Metric;
@@ -140,6 +75,16 @@ export interface ScoreStats {
   /** Times a 429 paused every worker. */
   ratePauses: number;
   logprobsSupported: boolean;
+  /** Answers 429 (the account's rate limits): waited out, never a failed try. */
+  rateLimited: number;
+  /** Replies cut short (`finish_reason: length`) and asked again with a larger limit. */
+  lengthRetries: number;
+  /** Parameters the judge model refused, learned once each: `max_tokens`, `temperature`, `logprobs`. */
+  refusedParameters: Record<string, number>;
+  /** Tokens the account's rate limiter was charged (estimated: prompt plus output limit per call). */
+  chargedTokens: number;
+  /** Judgments the stage's time budget (`judge-time-budget-minutes`) stopped before a call. */
+  timeBudgetStops: number;
 }
 
 export interface ScoreResult {
@@ -155,60 +100,13 @@ interface Task {
   readonly repeat: number;
 }
 
-const silent: Logger = { info() {}, warn() {} };
-
-/** ScoreOptions with the request's defaults filled in once, so a request and its cache key agree. */
-type ResolvedOptions = ScoreOptions &
-  Required<Pick<ScoreOptions, 'temperature' | 'maxTokens' | 'topLogprobs'>>;
-
-function withDefaults(options: ScoreOptions): ResolvedOptions {
-  return {
-    ...options,
-    temperature: options.temperature ?? 1,
-    maxTokens: options.maxTokens ?? 1000,
-    topLogprobs: options.topLogprobs ?? 10,
-  };
-}
-
-/** The state shared by every call of one run: gate, budget, retry policy, prices. */
-function callContext(deps: ScoreDeps, options: ResolvedOptions): CallContext {
-  const clock = deps.clock ?? systemClock;
-  const prices = options.prices ?? DEFAULT_PRICES;
-  const price = (model: string) => priceFor(model, prices);
-  const modelPrice = price(options.model);
-  if (options.maxCostUsd !== undefined && !modelPrice) {
-    throw new UnknownModelPriceError(options.model, Object.keys(prices));
-  }
-  // The budget reserves this much per call before it is made: a CP call with two images.
-  const prior = modelPrice ? costUsd(estimateCallUsage(options.imageSize, 2, 3000), modelPrice) : 0;
-  return {
-    transport: deps.transport,
-    clock,
-    rng: deps.rng ?? Math.random,
-    gate: new RateGate(clock),
-    budget: new Budget(options.maxCostUsd, prior),
-    log: deps.log ?? silent,
-    backoff: options.backoff ?? DEFAULT_BACKOFF,
-    maxTransportAttempts: options.maxTransportAttempts ?? 6,
-    maxContentTries: options.maxContentTries ?? 3,
-    price,
-    secrets: options.secrets ?? [],
-    scoring: options.scoring,
-    topLogprobs: options.topLogprobs,
-    logprobsSupported: true,
-    fatal: null,
-    counters: { calls: 0, retries: 0 },
-    warnedUnbilled: false,
-  };
-}
-
 export async function scoreSamples(
   items: readonly ScoreItem[],
   deps: ScoreDeps,
   given: ScoreOptions,
 ): Promise<ScoreResult> {
   const options = withDefaults(given);
-  const ctx = callContext(deps, options);
+  const ctx = stageContext(deps, options, items.length * 2 * options.repeats);
   const stats = emptyStats(items.length);
   const records = items.map(newRecord);
   const pending = items.map(() => 2 * options.repeats);
@@ -223,12 +121,14 @@ export async function scoreSamples(
   const call = (task: Task, hold: BudgetHold | undefined, inputs: TaskImages) => {
     const { item, metric, repeat } = task;
     const label = `${item.sample.id} ${metric}#${repeat}`;
-    return judgeOnce(ctx, { label, request: requestFor(task, inputs, options), hold }, repeat);
+    const request = requestFor(task, inputs, options);
+    return judgeOnce(ctx, { label, metric, request, hold }, repeat);
   };
 
   const runTask = async (task: Task, hold: BudgetHold | undefined): Promise<Judgment> => {
     const record = records[task.slot]!;
-    if (ctx.fatal) return failedJudgment(task.repeat, ctx.fatal);
+    const fatal = ctx.dispatcher.fatal;
+    if (fatal) return failedJudgment(task.repeat, fatal);
     let inputs: TaskImages;
     try {
       inputs = await imagesFor(task, images, record);
@@ -251,7 +151,7 @@ export async function scoreSamples(
       const why = error instanceof Error ? error.message : String(error);
       return failedJudgment(task.repeat, {
         kind: 'internal',
-        reason: `unexpected error: ${redact(why, ctx.secrets)}`,
+        reason: `unexpected error: ${redact(why, options.secrets ?? [])}`,
       });
     }
   };
@@ -265,6 +165,7 @@ export async function scoreSamples(
       const record = records[task.slot]!;
       record[task.metric].judgments[task.repeat] = judgment;
       tally(stats, record, judgment);
+      ctx.progress.judgmentDone();
       pending[task.slot]! -= 1;
       if (pending[task.slot] === 0) {
         images.release(task.item);
@@ -301,12 +202,7 @@ function requestFor(task: Task, inputs: TaskImages, options: ResolvedOptions) {
     ...(inputs.reference ? { reference: toDataUrl(inputs.reference) } : {}),
     prompt: item.sample.prompt,
   });
-  return {
-    model: options.model,
-    messages,
-    temperature: options.temperature,
-    maxTokens: options.maxTokens,
-  };
+  return { model: options.model, messages, temperature: options.temperature };
 }
 
 /** Everything the request depends on, so a changed request is never answered from the cache. */
@@ -323,7 +219,7 @@ function cacheKeyFor(task: Task, inputs: TaskImages, options: ResolvedOptions): 
     prompt: metric === 'pf' ? item.sample.prompt : null,
     repeat: task.repeat,
     temperature: options.temperature,
-    maxTokens: options.maxTokens,
+    maxTokens: options.outputTokens[metric],
     topLogprobs: options.scoring === 'expected' ? options.topLogprobs : null,
     endpoint: options.endpoint ?? 'default',
     protocol: INPUT_TURN_PROTOCOL,
@@ -331,17 +227,21 @@ function cacheKeyFor(task: Task, inputs: TaskImages, options: ResolvedOptions): 
 }
 
 /** Final counters; returns a failure for every record without both scores. */
-function closeStats(stats: ScoreStats, records: readonly JudgeRecord[], ctx: CallContext) {
+function closeStats(stats: ScoreStats, records: readonly JudgeRecord[], ctx: StageContext) {
   const failures: SampleFailure[] = [];
   for (const record of records) {
     if (record.scored) stats.scored += 1;
     else failures.push(toFailure(record));
   }
   stats.failed = failures.length;
-  stats.calls = ctx.counters.calls;
-  stats.retries = ctx.counters.retries;
-  stats.ratePauses = ctx.gate.pauses;
-  stats.logprobsSupported = ctx.logprobsSupported;
+  const sent = ctx.dispatcher.counters;
+  stats.ratePauses = sent.pauses;
+  stats.rateLimited = sent.rateLimited;
+  stats.chargedTokens = Math.round(sent.tokens);
+  stats.timeBudgetStops = sent.stoppedByBudget;
+  stats.lengthRetries = ctx.counters.lengthRetries;
+  stats.logprobsSupported = ctx.dispatcher.params.logprobsSupported;
+  stats.refusedParameters = Object.fromEntries(ctx.dispatcher.params.refused.map((p) => [p, 1]));
   return failures;
 }
 
@@ -433,6 +333,17 @@ function toFailure(record: JudgeRecord): SampleFailure {
   };
 }
 
+/**
+ * The scoring a run's judgments could use: `sampled` where `expected` was asked for but the
+ * judge refused log-probabilities (or never sent any). Recorded in the fingerprint: results
+ * scored otherwise do not compare.
+ */
+export function scoringInEffect(configured: JudgeScoring, stats: ScoreStats): JudgeScoring {
+  if (configured !== 'expected') return configured;
+  const none = stats.scoringUsed.expected === 0 && stats.scoringUsed.sampled > 0;
+  return !stats.logprobsSupported || none ? 'sampled' : configured;
+}
+
 /** Counters of a run that has judged nothing yet. */
 export function emptyStats(samples: number): ScoreStats {
   return {
@@ -452,10 +363,17 @@ export function emptyStats(samples: number): ScoreStats {
     systemFingerprints: {},
     ratePauses: 0,
     logprobsSupported: true,
+    rateLimited: 0,
+    lengthRetries: 0,
+    refusedParameters: {},
+    chargedTokens: 0,
+    timeBudgetStops: 0,
   };
 }
 
 function tally(stats: ScoreStats, record: JudgeRecord, j: Judgment): void {
+  stats.calls += j.attempts;
+  stats.retries += Math.max(0, j.attempts - 1);
   stats.tokens = addUsage(stats.tokens, j.usage);
   stats.costUsd += j.costUsd ?? 0;
   if (j.error) stats.failuresByKind[j.error.kind] = (stats.failuresByKind[j.error.kind] ?? 0) + 1;

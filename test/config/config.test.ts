@@ -23,6 +23,7 @@ describe('parseConfig with the action.yml defaults', () => {
       maxCostUsd: undefined,
       baseUrl: undefined,
       cache: true,
+      timeBudgetMinutes: 120,
     });
     expect(config.dataset).toEqual({
       source: { kind: 'preset', name: 'dreambench-plus' },
@@ -101,6 +102,12 @@ describe('valid inputs', () => {
       'python gen.py {manifest}',
     ],
     ['max cost', { [Inputs.MaxCostUsd]: '2.5' }, (c) => c.judge.maxCostUsd, 2.5],
+    [
+      'judge time budget',
+      { [Inputs.JudgeTimeBudgetMinutes]: '90.5' },
+      (c) => c.judge.timeBudgetMinutes,
+      90.5,
+    ],
     [
       'base url trailing slash',
       { [Inputs.OpenaiBaseUrl]: 'http://127.0.0.1:8000/v1/' },
@@ -188,6 +195,12 @@ describe('invalid inputs name the input, quote the value and say what is allowed
       'Input "max-cost-usd" must be empty (no limit) or a positive number of US dollars, got "-3"',
     ],
     [Inputs.MaxCostUsd, '$5', 'got "$5"'],
+    [
+      Inputs.JudgeTimeBudgetMinutes,
+      '0',
+      'Input "judge-time-budget-minutes" must be a positive number of minutes, at most 10080 (a week), such as 120, got "0"',
+    ],
+    [Inputs.JudgeTimeBudgetMinutes, '2h', 'got "2h"'],
     [
       Inputs.Confidence,
       '1',

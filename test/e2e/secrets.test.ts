@@ -75,7 +75,9 @@ describe('the judge key and HF_TOKEN', () => {
   const env = { HF_TOKEN };
 
   it('appear in no log, output, summary, file, comment or artifact, though the judge echoes the key', async () => {
-    stack.judge.set({ respond: echoingJudge(() => 2) });
+    // A proxy that also echoes the key in the served model and system_fingerprint.
+    const echoed = { model: `gpt-4o-proxy-${API_KEY}`, systemFingerprint: `fp_${API_KEY}` };
+    stack.judge.set({ respond: echoingJudge(() => 2), ...echoed });
     const push = pushEvent();
     const base = await stack.run({ runId: 8001, event: push, inputs, env });
     if (base.exitCode !== 0) console.log(base.stdout, base.stderr);
@@ -83,7 +85,7 @@ describe('the judge key and HF_TOKEN', () => {
     stack.finishRun(8001, push);
 
     // Different scores, so the comment quotes the judge's words on the largest changes.
-    stack.judge.set({ respond: echoingJudge((i) => i % 5) });
+    stack.judge.set({ respond: echoingJudge((i) => i % 5), ...echoed });
     const r = await stack.run({
       runId: 8002,
       event: pullRequestEvent({ number: 61 }),
@@ -118,6 +120,7 @@ describe('the judge key and HF_TOKEN', () => {
     const comments = stack.actions.github.state.commentsOf(stack.actions.repository, 61);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('Your key \\*\\*\\* is noted'); // Markdown-escaped
+    expect(comments[0]!.body).toContain('served gpt-4o-proxy-\\*\\*\\*');
     expect(leaksIn(comments[0]!.body), 'comment').toEqual([]);
 
     const artifacts = stack.actions.store.artifacts.filter((a) => [8001, 8002].includes(a.runId));

@@ -1,6 +1,7 @@
 // The loopback chat-completions server answers the real `openai` SDK the way the API does.
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { goDuration, imageTokens } from './servers/openai-limits.ts';
 import { startOpenAIServer, type OpenAIServer } from './servers/openai.ts';
 
 let server: OpenAIServer;
@@ -8,6 +9,7 @@ beforeAll(async () => {
   server = await startOpenAIServer();
 });
 afterAll(async () => server.close());
+afterEach(() => server.set({}));
 
 const image = `data:image/jpeg;base64,${Buffer.from('fake-jpeg').toString('base64')}`;
 const request = (logprobs = false): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming => ({
@@ -66,8 +68,161 @@ describe('openai test server', () => {
     const refused = await client.chat.completions.create(request());
     expect(refused.choices[0]!.message).toMatchObject({ content: null, refusal: 'No.' });
 
-    server.set({ latencyMs: 40 });
+    // Every reply waits until all five requests have arrived: five in flight, however slow the machine.
+    let arrived = 0;
+    let allArrived!: () => void;
+    const together = new Promise<void>((resolve) => (allArrived = resolve));
+    server.set({
+      score: async () => {
+        if ((arrived += 1) === 5) allArrived();
+        await together;
+        return 3;
+      },
+    });
     await Promise.all(Array.from({ length: 5 }, () => client.chat.completions.create(request())));
-    expect(server.highWater).toBeGreaterThanOrEqual(5);
+    expect(server.highWater).toBe(5);
+  });
+});
+
+/** The API error of a call that must fail. */
+async function rejection<E>(call: Promise<unknown>): Promise<E> {
+  return call.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e as E,
+  );
+}
+type RateLimited = InstanceType<typeof OpenAI.RateLimitError>;
+
+describe('openai test server: account limits', () => {
+  const client = () => new OpenAI({ apiKey: 'sk-x', baseURL: server.baseURL, maxRetries: 0 });
+  const small = (maxTokens: number): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming => ({
+    model: 'gpt-4o',
+    messages: [{ role: 'user', content: 'x'.repeat(400) }], // 100 tokens
+    max_tokens: maxTokens,
+  });
+
+  it('charges prompt estimate plus max_tokens on arrival, reports the buckets on every answer, and 429s when a request does not fit', async () => {
+    let now = 0;
+    server.set({
+      rateLimits: {
+        tokens: { capacity: 1000, refillPerSecond: 100 },
+        requests: { capacity: 10, refillPerSecond: 1 },
+        now: () => now,
+      },
+    });
+    const start = server.answers.length;
+    const first = await client().chat.completions.create(small(300)).withResponse();
+    expect(server.answers.at(-1)).toMatchObject({ status: 200, charged: 400 });
+    const h = first.response.headers;
+    expect([h.get('x-ratelimit-limit-tokens'), h.get('x-ratelimit-remaining-tokens')]).toEqual([
+      '1000',
+      '600',
+    ]);
+    expect(h.get('x-ratelimit-reset-tokens')).toBe('4s'); // 400 missing at 100/s
+    expect(h.get('x-ratelimit-remaining-requests')).toBe('9');
+    expect(h.get('x-ratelimit-reset-requests')).toBe('1s');
+
+    await client().chat.completions.create(small(300)); // 200 left
+    const refused = await rejection<RateLimited>(client().chat.completions.create(small(300)));
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused.code).toBe('rate_limit_exceeded');
+    expect(refused.headers.get('x-ratelimit-remaining-tokens')).toBe('200');
+    expect(refused.headers.get('retry-after-ms')).toBe('2000');
+    expect(refused.message).toMatch(/Limit 1000, Used 800, Requested 400. Please try again in 2s/);
+    expect(server.answers.at(-1)).toMatchObject({ status: 429, charged: 0 });
+
+    now = 1500; // refilled to 350: still short, the header says so in Go's form
+    const again = await rejection<RateLimited>(client().chat.completions.create(small(300)));
+    expect(again.headers.get('x-ratelimit-reset-tokens')).toBe('6.5s');
+    now = 2000;
+    await client().chat.completions.create(small(300));
+    expect(server.answers.slice(start).map((a) => a.status)).toEqual([200, 200, 429, 429, 200]);
+  });
+
+  it('can refuse without retry-after, leaving only the x-ratelimit headers', async () => {
+    server.set({
+      rateLimits: {
+        tokens: { capacity: 100, refillPerSecond: 1 },
+        retryAfter: false,
+        now: () => 0,
+      },
+    });
+    const refused = await rejection<RateLimited>(client().chat.completions.create(small(300)));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBeNull();
+    expect(refused.headers.get('retry-after-ms')).toBeNull();
+    expect(refused.headers.get('x-ratelimit-reset-tokens')).toBe('0s');
+  });
+
+  it('writes reset times as Go durations', () => {
+    expect([0, 12, 350, 1500, 59_999, 360_000, 3_723_000].map(goDuration)).toEqual([
+      '0s',
+      '12ms',
+      '350ms',
+      '1.5s',
+      '59.999s',
+      '6m0s',
+      '1h2m3s',
+    ]);
+  });
+
+  it('counts detail-high images by size, as the API documents', () => {
+    expect(imageTokens(512, 512)).toBe(255);
+    expect(imageTokens(1024, 1024)).toBe(85 + 170 * 4);
+    expect(imageTokens(2048, 4096)).toBe(85 + 170 * 6); // 1024x2048, then 768x1536
+  });
+});
+
+describe('openai test server: reasoning-model rules', () => {
+  const client = () => new OpenAI({ apiKey: 'sk-x', baseURL: server.baseURL, maxRetries: 0 });
+  const refusal = (params: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming>) =>
+    rejection<InstanceType<typeof OpenAI.BadRequestError>>(
+      client().chat.completions.create({ ...request(), model: 'gpt-5-mini', ...params }),
+    );
+
+  it('refuses max_tokens, logprobs and a non-default temperature with the API code and param', async () => {
+    server.set({ reasoning: {} });
+    const maxTokens = await refusal({ max_tokens: 100 });
+    expect([maxTokens.status, maxTokens.code, maxTokens.param]).toEqual([
+      400,
+      'unsupported_parameter',
+      'max_tokens',
+    ]);
+    expect(maxTokens.message).toMatch(/Use 'max_completion_tokens' instead/);
+    const temperature = await refusal({ max_completion_tokens: 500, temperature: 0.2 });
+    expect([temperature.code, temperature.param]).toEqual(['unsupported_value', 'temperature']);
+    const logprobs = await refusal({ max_completion_tokens: 500, logprobs: true, top_logprobs: 3 });
+    expect([logprobs.code, logprobs.param]).toEqual(['unsupported_parameter', 'logprobs']);
+    const ok = await client().chat.completions.create({
+      ...request(),
+      max_completion_tokens: 500,
+      temperature: 1,
+    });
+    expect(ok.usage?.completion_tokens_details?.reasoning_tokens).toBe(200);
+    expect(ok.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  it('spends the hidden reasoning tokens out of max_completion_tokens and stops at the limit', async () => {
+    server.set({ reasoning: { reasoningTokens: 300 } });
+    const starved = await client().chat.completions.create({
+      ...request(),
+      max_completion_tokens: 250,
+    });
+    expect(starved.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: '' } });
+    expect(starved.usage).toMatchObject({
+      completion_tokens: 250,
+      completion_tokens_details: { reasoning_tokens: 250 },
+    });
+  });
+
+  it('cuts a classic model reply at max_tokens with finish_reason length', async () => {
+    server.set({ respond: () => ({ kind: 'reply', text: 'one two three four five Score: 3' }) });
+    const cut = await client().chat.completions.create({ ...request(), max_tokens: 3 });
+    expect(cut.choices[0]).toMatchObject({
+      finish_reason: 'length',
+      message: { content: 'one two three' },
+    });
   });
 });

@@ -10,11 +10,11 @@ import {
   restoreJudgeCache,
   saveJudgeCache,
   type PersistLogger,
-} from '../../src/score/cache-persist.ts';
-import { FolderJudgeCache, type CachedJudgment } from '../../src/score/judge-cache.ts';
-import { createOpenAIJudge } from '../../src/score/judge-client.ts';
+} from '../../src/score/judgment/cache-persist.ts';
+import { FolderJudgeCache, type CachedJudgment } from '../../src/score/judgment/judge-cache.ts';
+import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { scoreSamples, type ScoreItem } from '../../src/score/score-samples.ts';
-import { loadTemplates, type Templates } from '../../src/score/templates.ts';
+import { loadTemplates, type Templates } from '../../src/score/judgment/templates.ts';
 import {
   cacheServiceEnv,
   startCacheService,

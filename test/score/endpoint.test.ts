@@ -1,27 +1,50 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpointOptions } from '../../src/score/endpoint.ts';
-import { createOpenAIJudge } from '../../src/score/judge-client.ts';
+import { endpointOptions } from '../../src/score/transport/endpoint.ts';
+import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
 
 describe('endpointOptions', () => {
   it('leaves the SDK default alone when no base URL is given', () => {
-    expect(endpointOptions(undefined, 'k')).toEqual({});
+    expect(endpointOptions(undefined)).toEqual({});
   });
 
   it('passes an OpenAI-compatible endpoint through', () => {
-    expect(endpointOptions('http://127.0.0.1:8000/v1', 'k')).toEqual({
+    expect(endpointOptions('http://127.0.0.1:8000/v1')).toEqual({
       baseURL: 'http://127.0.0.1:8000/v1',
     });
   });
 
-  it('moves an Azure deployment query into defaultQuery and sends the key as api-key', () => {
+  it("takes an Azure deployment's api-version for the SDK's Azure client", () => {
     const url =
       'https://acme.openai.azure.com/openai/deployments/gpt4o-judge?api-version=2024-10-21';
-    expect(endpointOptions(url, 'azure-key')).toEqual({
+    expect(endpointOptions(url)).toEqual({
       baseURL: 'https://acme.openai.azure.com/openai/deployments/gpt4o-judge',
-      defaultQuery: { 'api-version': '2024-10-21' },
-      defaultHeaders: { 'api-key': 'azure-key' },
+      azure: { apiVersion: '2024-10-21' },
     });
+  });
+
+  it('keeps any other query of an Azure endpoint on every request', () => {
+    const url = 'https://acme.openai.azure.com/openai/deployments/j?api-version=2024-10-21&x=1';
+    expect(endpointOptions(url)).toMatchObject({
+      defaultQuery: { x: '1' },
+      azure: { apiVersion: '2024-10-21' },
+    });
+  });
+
+  it('names the missing api-version of an Azure endpoint', () => {
+    const make = () =>
+      createOpenAIJudge({
+        apiKey: 'k',
+        timeoutMs: 1000,
+        ...endpointOptions('https://acme.openai.azure.com/openai/deployments/j'),
+      });
+    const saved = process.env.OPENAI_API_VERSION;
+    delete process.env.OPENAI_API_VERSION;
+    try {
+      expect(make).toThrow(/openai-base-url.*Azure OpenAI endpoint without its api-version/);
+    } finally {
+      if (saved !== undefined) process.env.OPENAI_API_VERSION = saved;
+    }
   });
 });
 
@@ -37,7 +60,7 @@ describe('a deployment-style endpoint through the real SDK', () => {
     const judge = createOpenAIJudge({
       apiKey: 'k',
       timeoutMs: 5000,
-      ...endpointOptions(base, 'k'),
+      ...endpointOptions(base),
     });
     await judge.complete({
       model: 'gpt-4o',

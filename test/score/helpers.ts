@@ -5,9 +5,12 @@ import path from 'node:path';
 import { tempDir as makeTempDir } from '../harness/temp.ts';
 import sharp from 'sharp';
 import type { Category, Sample } from '../../src/types.ts';
-import type { Clock } from '../../src/score/clock.ts';
+import type { Clock } from '../../src/score/transport/clock.ts';
 import type { ScoreItem } from '../../src/score/score-samples.ts';
-import type { CachedJudgment, JudgeCache } from '../../src/score/judge-cache.ts';
+import type { CachedJudgment, JudgeCache } from '../../src/score/judgment/judge-cache.ts';
+import { loadTemplates, type Templates } from '../../src/score/judgment/templates.ts';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
 
 /** Virtual time: `sleep(ms)` resolves on the next turn with the clock moved to at least start + ms. */
 export function fakeClock(): Clock & { sleeps: number[] } {
@@ -101,4 +104,24 @@ export class MemoryJudgeCache implements JudgeCache {
   async set(key: string, value: CachedJudgment): Promise<void> {
     this.entries.set(key, value);
   }
+}
+
+/**
+ * The bundled templates, `n` items and a loopback judge, for one test file: the judge's
+ * behaviour and records are reset after each test.
+ */
+export function judgeFixture(n: number, categories: readonly Category[]) {
+  const fixture = {} as { templates: Templates; items: ScoreItem[]; server: OpenAIServer };
+  beforeAll(async () => {
+    fixture.templates = await loadTemplates(path.resolve(import.meta.dirname, '../../prompts'));
+    fixture.items = await makeItems(await tempDir(), n, categories);
+    fixture.server = await startOpenAIServer();
+  });
+  afterAll(() => fixture.server.close());
+  afterEach(() => {
+    fixture.server.set({});
+    fixture.server.requests.length = 0;
+    fixture.server.answers.length = 0;
+  });
+  return fixture;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { interpret } from '../../src/score/judge-call.ts';
-import type { JudgeReply } from '../../src/score/judge-client.ts';
-import { expectedScore, looksLikeRefusal, parseScore } from '../../src/score/parse-reply.ts';
+import { expectedScore } from '../../src/score/judgment/expected-score.ts';
+import { interpret } from '../../src/score/judgment/interpret.ts';
+import { looksLikeRefusal, parseScore } from '../../src/score/judgment/parse-reply.ts';
+import type { JudgeReply } from '../../src/score/transport/judge-transport.ts';
 
 describe('parseScore', () => {
   it.each([

@@ -37,7 +37,9 @@ describe('prepareImage', () => {
     expect(near(await pixel(out.bytes, 32, 2), [255, 255, 255])).toBe(true); // padding band
     expect(near(await pixel(out.bytes, 32, 32), [200, 0, 0])).toBe(true); // the content
     expect(out.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(toDataUrl(out)).toBe(`data:image/jpeg;base64,${out.bytes.toString('base64')}`);
+    expect(toDataUrl(out).toString()).toBe(
+      `data:image/jpeg;base64,${out.bytes.toString('base64')}`,
+    );
   });
 
   it('flattens transparency onto white', async () => {
@@ -137,7 +139,7 @@ describe('prepareImage', () => {
     const first = toDataUrl(image);
     image.bytes[0] = 9; // a second encode would see this change; the memo must not
     expect(toDataUrl(image)).toBe(first);
-    expect(first).toBe('data:image/jpeg;base64,AQID');
+    expect(first.toString()).toBe('data:image/jpeg;base64,AQID');
   });
 });
 

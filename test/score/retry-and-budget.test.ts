@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { Budget } from '../../src/score/budget.ts';
-import { RateGate } from '../../src/score/clock.ts';
 import { PriceTableError } from '../../src/score/errors.ts';
 import {
   costUsd,
@@ -9,9 +8,8 @@ import {
   parsePriceOverrides,
   priceFor,
 } from '../../src/score/pricing.ts';
-import { redact } from '../../src/score/redact.ts';
-import { backoffDelayMs, parseRetryAfter } from '../../src/score/retry-policy.ts';
-import { fakeClock } from './helpers.ts';
+import { redact } from '../../src/score/transport/redact.ts';
+import { backoffDelayMs, parseRetryAfter } from '../../src/score/transport/retry-policy.ts';
 
 const opts = { baseMs: 100, capMs: 1000, maxRetryAfterMs: 10_000 };
 
@@ -41,18 +39,6 @@ describe('parseRetryAfter', () => {
     );
     expect(parseRetryAfter(headers({}), 0)).toBeUndefined();
     expect(parseRetryAfter(headers({ 'retry-after': 'soon' }), 0)).toBeUndefined();
-  });
-});
-
-describe('RateGate', () => {
-  it('holds every caller until the latest pause ends', async () => {
-    const clock = fakeClock();
-    const gate = new RateGate(clock);
-    gate.pauseFor(500);
-    gate.pauseFor(200); // shorter: does not shorten the pause
-    await Promise.all([gate.pass(), gate.pass()]);
-    expect(clock.now()).toBeGreaterThanOrEqual(500);
-    expect(gate.pauses).toBe(1);
   });
 });
 

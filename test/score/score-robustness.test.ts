@@ -8,15 +8,15 @@ import {
   FolderJudgeCache,
   type CachedJudgment,
   type JudgeCache,
-} from '../../src/score/judge-cache.ts';
-import {
-  createOpenAIJudge,
-  type JudgeReply,
-  type JudgeTransport,
-} from '../../src/score/judge-client.ts';
-import type { TokenUsage } from '../../src/score/pricing.ts';
+} from '../../src/score/judgment/judge-cache.ts';
+import type {
+  JudgeReply,
+  JudgeTransport,
+  TokenUsage,
+} from '../../src/score/transport/judge-transport.ts';
+import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
-import { loadTemplates, type Templates } from '../../src/score/templates.ts';
+import { loadTemplates, type Templates } from '../../src/score/judgment/templates.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
 import { fakeClock, makeItems, MemoryJudgeCache, seededRng, tempDir } from './helpers.ts';
 
@@ -256,7 +256,12 @@ describe('the judgment cache key', () => {
       (await runWith(cache, { endpoint: 'https://a.example/v1?api-version=2' })).stats.calls,
     ).toBe(4);
     expect(
-      (await runWith(cache, { endpoint: 'https://a.example/v1', maxTokens: 300 })).stats.calls,
+      (
+        await runWith(cache, {
+          endpoint: 'https://a.example/v1',
+          outputTokens: { cp: 32, pf: 300 },
+        })
+      ).stats.calls,
     ).toBe(4);
     const expected = { endpoint: 'https://a.example/v1', scoring: 'expected' } as const;
     expect((await runWith(cache, { ...expected, topLogprobs: 5 })).stats.calls).toBe(4);

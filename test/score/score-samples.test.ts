@@ -2,11 +2,12 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JudgeTransportError } from '../../src/score/errors.ts';
-import { FolderJudgeCache } from '../../src/score/judge-cache.ts';
-import { createOpenAIJudge, type JudgeTransport } from '../../src/score/judge-client.ts';
+import { JudgeTransportError } from '../../src/score/transport/errors.ts';
+import { FolderJudgeCache } from '../../src/score/judgment/judge-cache.ts';
+import type { JudgeTransport } from '../../src/score/transport/judge-transport.ts';
+import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
-import { loadTemplates, type Templates } from '../../src/score/templates.ts';
+import { loadTemplates, type Templates } from '../../src/score/judgment/templates.ts';
 import { toScoredSamples } from '../../src/score/to-scored.ts';
 import {
   dataUrlBytes,
@@ -149,7 +150,7 @@ describe('scoreSamples against the chat-completions server', () => {
       { ...base, templates },
     );
     expect(failures).toEqual([]);
-    expect(clock.sleeps.some((ms) => ms >= 7000)).toBe(true);
+    expect(clock.now()).toBeGreaterThanOrEqual(7000);
     const later = sent.filter((s) => s.afterRateLimit);
     expect(later.length).toBeGreaterThan(3);
     for (const s of later) expect(s.at).toBeGreaterThanOrEqual(rateLimitedAt! + 7000);

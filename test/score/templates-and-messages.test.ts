@@ -1,9 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildMessages, templateKindFor } from '../../src/score/messages.ts';
-import { TemplateError } from '../../src/score/errors.ts';
-import { loadTemplates, TEMPLATE_KINDS, templateFileNames } from '../../src/score/templates.ts';
+import { buildMessages, templateKindFor } from '../../src/score/judgment/messages.ts';
+import { TemplateError } from '../../src/score/judgment/errors.ts';
+import {
+  loadTemplates,
+  TEMPLATE_KINDS,
+  templateFileNames,
+} from '../../src/score/judgment/templates.ts';
 import { tempDir } from './helpers.ts';
 
 const bundled = path.resolve(import.meta.dirname, '../../prompts');

@@ -1,8 +1,13 @@
 // A loopback server speaking the OpenAI chat-completions protocol, for tests and benchmarks of
 // the judge. Real timers are fine here (latency knobs): the code under test gets fake time.
+// Optional realism, taken from OpenAI's documentation: account limits (openai-limits.ts) and
+// the parameter rules of reasoning models (o-series, gpt-5): `max_tokens` refused for
+// `max_completion_tokens`, no log-probabilities, temperature only at its default of 1, hidden
+// reasoning tokens spent out of `max_completion_tokens` (https://platform.openai.com/docs/guides/reasoning).
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AccountLimits, DEFAULT_OUTPUT_LIMIT, type RateLimitOptions } from './openai-limits.ts';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -18,6 +23,9 @@ export interface ChatRequestBody {
   logprobs?: boolean;
   top_logprobs?: number;
   temperature?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  n?: number;
   [key: string]: unknown;
 }
 
@@ -28,8 +36,15 @@ export type Behavior =
   /** `message.refusal` set, `content` null. */
   | { kind: 'refusal'; text: string }
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
+  /** Any body as is, e.g. a proxy's HTML login page with status 200. */
+  | { kind: 'raw'; status: number; contentType: string; body: string }
   /** Never answers. */
   | { kind: 'hang' };
+
+export interface ReasoningModelOptions {
+  /** Hidden reasoning tokens each reply spends before its visible text; default 200. */
+  readonly reasoningTokens?: number | ((request: RecordedRequest) => number);
+}
 
 export interface OpenAIServerOptions {
   /** Delay before answering, ms. */
@@ -46,6 +61,20 @@ export interface OpenAIServerOptions {
   model?: string;
   systemFingerprint?: string;
   cachedTokens?: number;
+  /** `usage.prompt_tokens` of a reply; default 120 + 255 per image. */
+  promptTokens?: (request: RecordedRequest) => number;
+  /** Enforce account limits (token and request buckets), with the x-ratelimit-* headers. */
+  rateLimits?: RateLimitOptions;
+  /** Behave as a reasoning model (o-series, gpt-5): its parameter rules and hidden tokens. */
+  reasoning?: ReasoningModelOptions;
+}
+
+/** What the server answered, in arrival order. */
+export interface ServedAnswer {
+  readonly status: number;
+  /** Tokens charged to the account's bucket (0 when refused or without limits). */
+  readonly charged: number;
+  readonly finishReason?: string;
 }
 
 export interface OpenAIServer {
@@ -53,6 +82,8 @@ export interface OpenAIServer {
   readonly baseURL: string;
   readonly origin: string;
   readonly requests: RecordedRequest[];
+  /** One per request, in arrival order. */
+  readonly answers: ServedAnswer[];
   /** Most requests in flight at once. */
   readonly highWater: number;
   readonly inFlight: number;
@@ -120,9 +151,56 @@ function logprobsFor(text: string, distribution: Record<number, number>, top: nu
   });
 }
 
+/** Reasoning models' refusals, in the API's words; `undefined` when the request is acceptable. */
+function reasoningRefusal(body: ChatRequestBody): { status: number; body: unknown } | undefined {
+  const refuse = (param: string, code: string, message: string) => ({
+    status: 400,
+    body: { error: { message, type: 'invalid_request_error', param, code } },
+  });
+  if (body.max_tokens !== undefined) {
+    return refuse(
+      'max_tokens',
+      'unsupported_parameter',
+      "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+    );
+  }
+  if (body.temperature !== undefined && body.temperature !== 1) {
+    return refuse(
+      'temperature',
+      'unsupported_value',
+      `Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`,
+    );
+  }
+  for (const param of ['logprobs', 'top_logprobs'] as const) {
+    if (body[param] !== undefined && body[param] !== false) {
+      return refuse(
+        param,
+        'unsupported_parameter',
+        `Unsupported parameter: '${param}' is not supported with this model.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The visible text within the output limit, and what the reply spent. */
+function withinLimit(text: string, limit: number, reasoning: number) {
+  const tokens = tokenize(text);
+  const room = Math.max(0, limit - reasoning);
+  const cut = tokens.length > room;
+  return {
+    text: cut ? tokens.slice(0, room).join('') : text,
+    finishReason: cut ? 'length' : 'stop',
+    reasoningTokens: Math.min(reasoning, limit),
+    completionTokens: Math.min(limit, reasoning + tokens.length),
+  };
+}
+
 export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Promise<OpenAIServer> {
   let options = initial;
+  let limits = initial.rateLimits ? new AccountLimits(initial.rateLimits) : undefined;
   const requests: RecordedRequest[] = [];
+  const answers: ServedAnswer[] = [];
   let inFlight = 0;
   let highWater = 0;
   let counter = 0;
@@ -163,26 +241,67 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
       };
       const index = requests.length;
       requests.push(recorded);
-      const behavior = options.respond?.(recorded, index) ?? (await defaultBehavior(recorded));
-      if (behavior.kind === 'hang') return;
-      const answer = () => {
-        if (behavior.kind === 'status') {
+      const answer = await decide(recorded, index);
+      answers[index] = answer.served;
+      if (answer.hang) return;
+      const write = () => answer.write(res);
+      if (options.latencyMs) setTimeout(write, options.latencyMs);
+      else write();
+    });
+  });
+
+  /** What to answer: validation, then the account's buckets, then the behaviour. */
+  const decide = async (
+    request: RecordedRequest,
+    index: number,
+  ): Promise<{ served: ServedAnswer; hang?: true; write: (res: http.ServerResponse) => void }> => {
+    const refusal = options.reasoning ? reasoningRefusal(request.body) : undefined;
+    const admission = refusal ? undefined : limits?.admit(request.body);
+    const limitHeaders = admission?.headers ?? limits?.headersNow() ?? {};
+    if (refusal) {
+      return {
+        served: { status: refusal.status, charged: 0 },
+        write: (res) => send(res, refusal.status, refusal.body, limitHeaders),
+      };
+    }
+    if (admission && !admission.admitted) {
+      return {
+        served: { status: 429, charged: 0 },
+        write: (res) => send(res, 429, admission.body, limitHeaders),
+      };
+    }
+    const charged = admission?.charged ?? 0;
+    const behavior = options.respond?.(request, index) ?? (await defaultBehavior(request));
+    if (behavior.kind === 'hang') return { served: { status: 0, charged }, hang: true, write() {} };
+    if (behavior.kind === 'status') {
+      return {
+        served: { status: behavior.status, charged },
+        write: (res) =>
           send(
             res,
             behavior.status,
             behavior.body ?? {
               error: { message: `status ${behavior.status}`, type: 'server_error' },
             },
-            behavior.headers,
-          );
-        } else {
-          send(res, 200, completion(recorded, behavior, (counter += 1)));
-        }
+            { ...limitHeaders, ...behavior.headers },
+          ),
       };
-      if (options.latencyMs) setTimeout(answer, options.latencyMs);
-      else answer();
-    });
-  });
+    }
+    if (behavior.kind === 'raw') {
+      return {
+        served: { status: behavior.status, charged },
+        write: (res) => {
+          res.writeHead(behavior.status, { 'content-type': behavior.contentType, ...limitHeaders });
+          res.end(behavior.body);
+        },
+      };
+    }
+    const data = completion(request, behavior, (counter += 1));
+    return {
+      served: { status: 200, charged, finishReason: data.choices[0]!.finish_reason },
+      write: (res) => send(res, 200, data, limitHeaders),
+    };
+  };
 
   const defaultBehavior = async (request: RecordedRequest): Promise<Behavior> => {
     const score = await (options.score ?? scoreForRequest)(request);
@@ -202,21 +321,25 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
     behavior: Behavior & { kind: 'reply' | 'refusal' },
     n: number,
   ) => {
-    const text = behavior.kind === 'reply' ? behavior.text : null;
-    const wantLogprobs =
-      request.body.logprobs === true && (options.logprobs ?? true) && text !== null;
-    const images = imagesInRequest(request.body).length;
-    const completionTokens = Math.ceil(
-      (text ?? (behavior.kind === 'refusal' ? behavior.text : '')).length / 4,
-    );
-    const promptTokens = 120 + 255 * images;
+    const body = request.body;
+    const reasoning = options.reasoning
+      ? typeof options.reasoning.reasoningTokens === 'function'
+        ? options.reasoning.reasoningTokens(request)
+        : (options.reasoning.reasoningTokens ?? 200)
+      : 0;
+    const limit = Number(body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_OUTPUT_LIMIT);
+    const spent = withinLimit(behavior.text, limit, reasoning);
+    const text = behavior.kind === 'reply' ? spent.text : null;
+    const wantLogprobs = body.logprobs === true && (options.logprobs ?? true) && text !== null;
+    const promptTokens =
+      options.promptTokens?.(request) ?? 120 + 255 * imagesInRequest(body).length;
     return {
       id: `chatcmpl-test-${n}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model:
         options.model ??
-        `${request.body.model ?? 'gpt-4o'}-2024-08-06`.replace(
+        `${body.model ?? 'gpt-4o'}-2024-08-06`.replace(
           /(-\d{4}-\d{2}-\d{2})-\d{4}-\d{2}-\d{2}$/,
           '$1',
         ),
@@ -236,20 +359,20 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
                   (behavior.kind === 'reply' && behavior.distribution) || {
                     [Number(/Score:\s*(\d)/.exec(text)?.[1] ?? 0)]: 1,
                   },
-                  request.body.top_logprobs ?? 1,
+                  body.top_logprobs ?? 1,
                 ),
                 refusal: null,
               }
             : null,
-          finish_reason: 'stop',
+          finish_reason: spent.finishReason,
         },
       ],
       usage: {
         prompt_tokens: promptTokens,
-        completion_tokens: completionTokens,
-        total_tokens: promptTokens + completionTokens,
+        completion_tokens: spent.completionTokens,
+        total_tokens: promptTokens + spent.completionTokens,
         prompt_tokens_details: { cached_tokens: Math.min(options.cachedTokens ?? 0, promptTokens) },
-        completion_tokens_details: { reasoning_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: spent.reasoningTokens },
       },
     };
   };
@@ -275,6 +398,7 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
     baseURL: `${origin}/v1`,
     origin,
     requests,
+    answers,
     get highWater() {
       return highWater;
     },
@@ -283,6 +407,7 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
     },
     set(next) {
       options = next;
+      limits = next.rateLimits ? new AccountLimits(next.rateLimits) : undefined;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,8 +3,8 @@
 // calls, tokens and cost do not depend on scheduling. The cache is an optimisation: when it cannot
 // be read or written the run goes on (a warning says so), it never loses a paid judgment.
 import type { CachedJudgment, JudgeCache } from './judge-cache.ts';
-import type { Judgment, Logger } from './judge-call.ts';
-import { NO_USAGE } from './pricing.ts';
+import { NO_USAGE, type Logger } from '../transport/judge-transport.ts';
+import type { Judgment } from './judgment.ts';
 
 export interface CacheCounters {
   cacheHits: number;

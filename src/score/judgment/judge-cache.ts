@@ -1,11 +1,11 @@
 // Judgments reused for byte-identical inputs: the key (pure), the store interface, and a folder
 // store (one small JSON file per key, written atomically).
-import type { JudgeScoring } from '../constants.ts';
+import type { JudgeScoring } from '../../constants.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Metric } from '../types.ts';
-import type { TokenUsage } from './pricing.ts';
+import type { Metric } from '../../types.ts';
+import type { TokenUsage } from '../transport/judge-transport.ts';
 import type { TemplateKind } from './templates.ts';
 
 export interface CacheKeyParts {
@@ -23,6 +23,7 @@ export interface CacheKeyParts {
   readonly prompt: string | null;
   readonly repeat: number;
   readonly temperature: number;
+  /** The metric's visible output limit as configured (what a run learns on top is not part of it). */
   readonly maxTokens: number;
   /** Alternatives asked for under expected scoring; `null` under sampled scoring. */
   readonly topLogprobs: number | null;
@@ -35,7 +36,7 @@ export interface CacheKeyParts {
 /** Everything that changes the request, hashed. Bump `v` when the record's meaning changes. */
 export function judgmentCacheKey(parts: CacheKeyParts): string {
   const canonical = JSON.stringify({
-    v: 2,
+    v: 3,
     model: parts.model,
     scoring: parts.scoring,
     templates: parts.templatesSha256,

@@ -1,26 +1,23 @@
 // Builds the judge conversation (pure): instruction turn, restating assistant turn, input turn.
 import { createHash } from 'node:crypto';
-import type { Category, Metric } from '../types.ts';
+import type { Category, Metric } from '../../types.ts';
+import type { DataUrl } from '../transport/data-url.ts';
+import type { ChatMessage, ImagePart, TextPart } from '../transport/judge-transport.ts';
 import type { TemplateKind, Templates } from './templates.ts';
 
-/** A base64 `data:` URL of a prepared JPEG. */
-export type DataUrl = string;
+/** A base64 `data:` URL of a prepared JPEG (as bytes, or a string). */
+export type ImageUrl = string | DataUrl;
 
 export interface MessageInputs {
   /** Prepared generated image. */
-  readonly image: DataUrl;
+  readonly image: ImageUrl;
   /** Prepared reference image (CP only). */
-  readonly reference?: DataUrl;
+  readonly reference?: ImageUrl;
   /** The generation prompt (PF only). */
   readonly prompt?: string;
 }
 
-type TextPart = { type: 'text'; text: string };
-type ImagePart = { type: 'image_url'; image_url: { url: string; detail: 'high' } };
-
-export type JudgeMessage =
-  | { role: 'user'; content: string | Array<TextPart | ImagePart> }
-  | { role: 'assistant'; content: string };
+export type JudgeMessage = ChatMessage;
 
 /** CP uses the style criteria for the style category and the subject criteria otherwise. */
 export function templateKindFor(metric: Metric, category: Category): TemplateKind {
@@ -47,7 +44,7 @@ export const INPUT_TURN_PROTOCOL = `${INPUT_TURN_VERSION}:${createHash('sha256')
   .digest('hex')
   .slice(0, 16)}`;
 
-function image(url: DataUrl): ImagePart {
+function image(url: ImageUrl): ImagePart {
   return { type: 'image_url', image_url: { url, detail: 'high' } };
 }
 

@@ -1,0 +1,19 @@
+// What the score stage is given per sample, and what it announces per prepared image.
+import type { Sample } from '../types.ts';
+import type { PreparedImage } from './prepare-image.ts';
+
+export interface ScoreItem {
+  readonly sample: Sample;
+  /** The generated image. */
+  readonly imagePath: string;
+  /** The reference image the judge compares against (normally `sample.referenceImages[0]`). */
+  readonly referencePath: string;
+}
+
+export interface PreparedEvent {
+  readonly role: 'generated' | 'reference';
+  /** Sample id for generated images, concept id for references. */
+  readonly id: string;
+  readonly path: string;
+  readonly image: PreparedImage;
+}
