@@ -1,11 +1,14 @@
 // Per-sample changes for the report's "largest changes" list (judge scale 0-4, as the judge said).
-import type { Category, Metric, PromptClass } from '../types.ts';
+import { METRICS, type Category, type Metric, type PromptClass } from '../types.ts';
 import type { SamplePair } from './pairing.ts';
 
 export interface ScoreChange {
   readonly base: number;
   readonly pr: number;
   readonly delta: number;
+  /** Set where that side's score is a model-owned failure counted as 0: the failure's kind. */
+  readonly baseFailedAs?: string;
+  readonly prFailedAs?: string;
 }
 
 export interface SampleDelta {
@@ -18,8 +21,18 @@ export interface SampleDelta {
   readonly pf: ScoreChange;
 }
 
-function change(base: number, pr: number): ScoreChange {
-  return { base, pr, delta: pr - base };
+function change(pair: SamplePair, m: Metric): ScoreChange {
+  const base = pair.base[m]!;
+  const pr = pair.pr[m]!;
+  const baseFailedAs = pair.base.failedAs?.[m];
+  const prFailedAs = pair.pr.failedAs?.[m];
+  return {
+    base,
+    pr,
+    delta: pr - base,
+    ...(baseFailedAs === undefined ? {} : { baseFailedAs }),
+    ...(prFailedAs === undefined ? {} : { prFailedAs }),
+  };
 }
 
 function size(d: SampleDelta, by: Metric | 'either'): number {
@@ -54,15 +67,18 @@ export function largestChanges(
   return out;
 }
 
-/** All paired samples' changes, largest (either metric) first. */
+/** The changes of the samples paired on both metrics, largest (either metric) first. */
 export function sampleDeltas(pairs: readonly SamplePair[]): SampleDelta[] {
-  const all = pairs.map(({ base, pr }) => ({
-    id: pr.id,
-    concept: pr.concept,
-    category: pr.category,
-    promptClass: pr.promptClass,
-    cp: change(base.cp, pr.cp),
-    pf: change(base.pf, pr.pf),
+  const both = pairs.filter(({ base, pr }) =>
+    METRICS.every((m) => base[m] !== null && pr[m] !== null),
+  );
+  const all = both.map((pair) => ({
+    id: pair.pr.id,
+    concept: pair.pr.concept,
+    category: pair.pr.category,
+    promptClass: pair.pr.promptClass,
+    cp: change(pair, 'cp'),
+    pf: change(pair, 'pf'),
   }));
   return largestChanges(all, all.length);
 }

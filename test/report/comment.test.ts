@@ -78,8 +78,11 @@ describe('renderComment: compared numbers', () => {
     expect(cp[2]).toBe(c.cp.pr.toFixed(3));
     expect(cp[3]).toBe(minus(c.cp.delta.toFixed(3)));
     expect(cp[3]).toMatch(/^\u22120\.\d{3}$/);
-    expect(cp[4]).toBe(minus(`[${c.cp.ci![0].toFixed(3)}, ${c.cp.ci![1].toFixed(3)}]`));
-    expect(cp[5]).toBe(c.cp.pAdjusted < 0.001 ? '<0.001' : c.cp.pAdjusted.toFixed(3));
+    // The test's own interval (each end a one-sided 97.5% bound here: nothing else significant).
+    expect(cp[4]).toBe(minus(`[${c.cp.ci[0].toFixed(3)}, ${c.cp.ci[1].toFixed(3)}]`));
+    expect(c.cp.ci[1]).toBeLessThan(0);
+    const p = c.cp.pAdjusted.regression;
+    expect(cp[5]).toBe(p < 0.001 ? '<0.001' : p.toFixed(3));
     expect(cp[6]).toBe('❌ regression');
     expect(rows[3]![6]).toBe(
       c.pf.verdict === 'no significant change' ? '✅ no significant change' : expect.any(String),
