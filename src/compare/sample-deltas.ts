@@ -41,8 +41,14 @@ function size(d: SampleDelta, by: Metric | 'either'): number {
     : Math.abs(d[by].delta);
 }
 
+/** Both metrics' changes together: among equal largest changes, the sample that moved more. */
+function total(d: SampleDelta): number {
+  return Math.abs(d.cp.delta) + Math.abs(d.pf.delta);
+}
+
 /**
- * Largest changes first (by `by`), ties by id so the order is stable across runs. At most
+ * Largest changes first (by `by`); a tie goes to the sample whose two metrics moved more in all,
+ * then to the id, so the order is meaningful and stable across runs. At most
  * `perConcept` samples of one reference image are taken, so that one subject that fell apart does
  * not fill the whole list.
  */
@@ -53,7 +59,8 @@ export function largestChanges(
   perConcept = Infinity,
 ): SampleDelta[] {
   const sorted = [...deltas].sort(
-    (a, b) => size(b, by) - size(a, by) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) =>
+      size(b, by) - size(a, by) || total(b) - total(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const taken = new Map<string, number>();
   const out: SampleDelta[] = [];

@@ -330,4 +330,15 @@ describe('largestChanges per reference image', () => {
     ]);
     expect(largestChanges(deltas, 3, 'cp').map((x) => x.id)).toEqual(['a-p0', 'a-p1', 'a-p2']);
   });
+
+  it('breaks a tie of the larger change by the other metric, then by id', () => {
+    const both = (id: string, cp: number, pf: number) => ({
+      ...d(id, id, cp),
+      pf: { base: 4, pr: 4 - pf, delta: -pf },
+    });
+    // All three moved CP by 2.6; the one that also lost PF comes first, then the improvement
+    // in PF (a change either way), then the sample that moved only in CP.
+    const tied = [both('z-p0', 2.6, 0), both('y-p0', 2.6, 1), both('x-p0', 2.6, -0.5)];
+    expect(largestChanges(tied, 3).map((x) => x.id)).toEqual(['y-p0', 'x-p0', 'z-p0']);
+  });
 });
