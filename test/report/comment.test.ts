@@ -136,7 +136,9 @@ describe('renderComment: compared numbers', () => {
 
   it('reports judge, cost, tokens and cache hits, and links run, artifact and baseline', () => {
     expect(text).toContain('cost: $1.23');
-    expect(text).toContain('120 cache hits');
+    expect(text).toContain(
+      'Judgments: 120 of 300 from the cache, the other 180 asked of the judge in 300 calls (retries included)',
+    );
     expect(text).toContain('1,234,567 prompt (400,000 cached)');
     expect(text).toContain('290 expected, 10 sampled');
     expect(text).toContain('[Workflow run](https://github.com/o/r/actions/runs/99)');
@@ -144,6 +146,16 @@ describe('renderComment: compared numbers', () => {
       '[results artifact](https://github.com/o/r/actions/runs/99/artifacts/7)',
     );
     expect(text).toContain('[baseline run 4242](https://github.com/o/r/actions/runs/4242)');
+  });
+});
+
+describe('the judge line on calls and the cache', () => {
+  it('counts only calls when the cache is off (no hits, no misses)', () => {
+    const input = reportInput();
+    const off = { ...input, judge: { ...input.judge, cacheHits: 0, cacheMisses: 0, calls: 42 } };
+    const text = renderComment(off);
+    expect(text).toContain('Judge calls: 42;');
+    expect(text).not.toContain('from the cache');
   });
 });
 
