@@ -30,6 +30,7 @@ export const Inputs = {
   CommentId: 'comment-id',
   Cache: 'cache',
   GithubToken: 'github-token',
+  MaxServiceFailures: 'max-service-failures',
   JudgeBatch: 'judge-batch',
   JudgeBatchWaitMinutes: 'judge-batch-wait-minutes',
 } as const;
@@ -91,8 +92,10 @@ export const htmlReportArtifact = (artifactName: string): string => `${artifactN
 export const contactSheetArtifact = (artifactName: string): string =>
   `${artifactName}-contact-sheet.jpg`;
 
-/** Bump when results.json changes shape incompatibly. */
-export const RESULTS_SCHEMA_VERSION = 1;
+/** Bump when results.json changes shape incompatibly (history in src/results/schema.ts). */
+export const RESULTS_SCHEMA_VERSION = 2;
+/** The results.json versions this action reads as baselines and shards. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export const HF_DATASET_REPO = 'yuangpeng/dreambench_plus';
 export const HF_DATASET_FILE = 'data.zip';

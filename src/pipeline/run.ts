@@ -108,6 +108,7 @@ export async function report(
     ...m,
     aggregate: a.absolute.aggregate,
     history: a.history,
+    comparison: a.comparison,
   });
   const baselineRecords = 'missing' in baseline ? [] : baseline.results.records;
   const input = (links: ReportLinks) =>
@@ -121,7 +122,12 @@ export async function report(
       // A PR's GITHUB_SHA is a merge commit nobody knows; show the head commit instead.
       sha: ctx.pullRequest?.headSha || ctx.sha,
     });
-  const health = healthFailure(results.summary.planned, a.scored.length, results.failures);
+  const health = healthFailure(
+    results.summary.planned,
+    { judged: a.judged, scored: a.scored },
+    results.failures,
+    config.gate.maxServiceFailures,
+  );
   // A baseline that measured nothing would leave every later PR without a comparison.
   const publishes = mode === 'baseline' && !run.shard && health === undefined;
   const published = await publish(config, ctx, io, {
@@ -161,7 +167,7 @@ export async function report(
     verdict: a.verdict,
     absolute: a.absolute,
     comparison: a.comparison,
-    scored: a.scored.length,
+    scored: a.judged,
     failed: results.failures.length,
     costUsd: m.stats.costUsd,
     ...(failure ? { failure } : {}),

@@ -1,10 +1,10 @@
 // Assembles results.json from what the stages produced. Pure: the clock's reading is passed in.
-import type { Aggregate } from '../compare/index.ts';
+import { comparisonRecord, type Aggregate } from '../compare/index.ts';
 import { RESULTS_SCHEMA_VERSION } from '../constants.ts';
-import type { HistoryPoint } from '../report/model.ts';
+import type { ComparisonView, HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
 import type { Fingerprint, Sample, SampleFailure } from '../types.ts';
-import type { PlannedSample, ResultsFile, RunInfo } from './schema.ts';
+import type { PlannedSample, ResultsComparison, ResultsFile, RunInfo } from './schema.ts';
 
 export interface ResultsParts {
   readonly version: string;
@@ -18,6 +18,17 @@ export interface ResultsParts {
   readonly failures: readonly SampleFailure[];
   readonly aggregate: Aggregate;
   readonly history: readonly HistoryPoint[];
+  /** The comparison with the baseline, or why there was none. */
+  readonly comparison: ComparisonView;
+}
+
+/** The comparison as results.json records it. */
+export function resultsComparison(view: ComparisonView): ResultsComparison {
+  if (view.kind === 'none') return { status: 'none', reason: view.reason };
+  const baseline = { runId: view.baseline.runId, sha: view.baseline.sha };
+  if (view.kind === 'incompatible')
+    return { status: 'incompatible', baseline, differences: view.differences };
+  return { status: 'compared', baseline, ...comparisonRecord(view.comparison) };
 }
 
 export function plannedSample(s: Sample): PlannedSample {
@@ -74,8 +85,9 @@ export function buildResultsFile(p: ResultsParts): ResultsFile {
     fingerprint: p.fingerprint,
     summary: {
       planned: p.samples.length,
-      scored: p.aggregate.scored,
+      scored: p.records.filter((r) => r.scored).length,
       failed: failures.length,
+      counted: p.aggregate.counted,
       cp: overall.cp,
       pf: overall.pf,
       cpPf: overall.cpPf,
@@ -92,5 +104,6 @@ export function buildResultsFile(p: ResultsParts): ResultsFile {
     records: p.records,
     failures,
     history: p.history,
+    comparison: resultsComparison(p.comparison),
   };
 }

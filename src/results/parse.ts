@@ -1,5 +1,5 @@
 // Reading a results.json back (a baseline, or a shard's partial results). Pure: text in.
-import { RESULTS_SCHEMA_VERSION } from '../constants.ts';
+import { READABLE_SCHEMA_VERSIONS } from '../constants.ts';
 import { toScoredSamples } from '../score/to-scored.ts';
 import type { ScoredSample } from '../types.ts';
 import { ResultsFormatError } from './errors.ts';
@@ -26,10 +26,10 @@ export function parseResults(text: string, source: string): ResultsFile {
     throw new ResultsFormatError(source, 'expected a JSON object');
   }
   const obj = data as Record<string, unknown>;
-  if (obj.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+  if (!READABLE_SCHEMA_VERSIONS.includes(obj.schemaVersion as number)) {
     throw new ResultsFormatError(
       source,
-      `schemaVersion ${JSON.stringify(obj.schemaVersion)} is not ${RESULTS_SCHEMA_VERSION}, the version this action reads`,
+      `schemaVersion ${JSON.stringify(obj.schemaVersion)} is not one this action reads (${READABLE_SCHEMA_VERSIONS.join(', ')})`,
     );
   }
   for (const key of REQUIRED) {
@@ -41,7 +41,11 @@ export function parseResults(text: string, source: string): ResultsFile {
   return { history: [], ...obj } as unknown as ResultsFile;
 }
 
-/** The statistics' input: samples with both scores. */
+/** The statistics' input: every sample with an outcome, read by the same rules as this run's
+ * (a baseline's model-owned failures count as 0 there too, whichever version wrote it). */
 export function scoredSamplesOf(results: ResultsFile): ScoredSample[] {
-  return toScoredSamples(results.records);
+  return toScoredSamples(results.records, {
+    samples: results.samples,
+    failures: results.failures,
+  });
 }

@@ -1,5 +1,10 @@
 // results.json: what one run measured, self-contained enough to be a later run's baseline.
-// Bump RESULTS_SCHEMA_VERSION (constants.ts) on any incompatible change.
+// Bump RESULTS_SCHEMA_VERSION (constants.ts) on any incompatible change, and keep reading the
+// versions in READABLE_SCHEMA_VERSIONS.
+//   1: the first format.
+//   2: `comparison` added; summary means count a model-owned failure as the lowest score (0).
+//      Version 1 files read the same way: their failures and records hold what that needs.
+import type { ComparisonRecord, FingerprintDifference } from '../compare/index.ts';
 import type { JudgeScoring } from '../constants.ts';
 import type { HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
@@ -26,9 +31,13 @@ export type PlannedSample = Omit<Sample, 'referenceImages'>;
 
 export interface ResultsSummary {
   readonly planned: number;
+  /** Samples the judge scored on both metrics. */
   readonly scored: number;
+  /** Samples with a failure of any kind (each is in `failures`). */
   readonly failed: number;
-  /** 0-1 scale; null when nothing scored. */
+  /** Failures that count as the lowest score: the model's (schema 2; absent in version 1). */
+  readonly counted?: number;
+  /** 0-1 scale, a model-owned failure counting 0; null when nothing scored. */
   readonly cp: number | null;
   readonly pf: number | null;
   readonly cpPf: number | null;
@@ -55,4 +64,21 @@ export interface ResultsFile {
   readonly failures: readonly SampleFailure[];
   /** Recent baselines (newest last), carried forward from run to run for the trend chart. */
   readonly history: readonly HistoryPoint[];
+  /** The comparison with the baseline and the gate's verdict (schema 2; absent in version 1). */
+  readonly comparison?: ResultsComparison;
+}
+
+/** What was compared: the gate's numbers, or why there was no comparison. */
+export type ResultsComparison =
+  | ({ readonly status: 'compared'; readonly baseline: BaselineRef } & ComparisonRecord)
+  | {
+      readonly status: 'incompatible';
+      readonly baseline: BaselineRef;
+      readonly differences: readonly FingerprintDifference[];
+    }
+  | { readonly status: 'none'; readonly reason: string };
+
+export interface BaselineRef {
+  readonly runId: number;
+  readonly sha: string;
 }
