@@ -58,6 +58,8 @@ interface ModeReport {
   readonly endedAtMs: number;
   /** Epoch ms of the last "submitted batch" line, and of each poll line that said completed. */
   readonly submittedAtMs?: number;
+  /** Epoch ms at which every request was written and the upload began. */
+  readonly gatheredAtMs?: number;
   readonly completedSeenAtMs?: number[];
   /** Downloading and reading the output and error files, summed over the batches. */
   readonly readMs?: number;
@@ -97,12 +99,14 @@ async function judge(mode: 'realtime' | 'batch', dir: string, baseURL: string): 
   const templates = await loadTemplates(path.join(repoRoot, 'prompts'));
   const endpoint = { apiKey: 'sk-bench', baseURL, timeoutMs: 120_000 };
   let submittedAtMs: number | undefined;
+  let gatheredAtMs: number | undefined;
   const completedSeenAtMs: number[] = [];
   let readMs = 0;
   let seen = 0;
   const log = {
     info: (m: string) => {
       if (/^judge: submitted batch /.test(m)) submittedAtMs = Date.now();
+      if (/^judge: uploading /.test(m)) gatheredAtMs ??= Date.now();
       if (/^judge: batch \S+: completed,/.test(m)) completedSeenAtMs.push((seen = Date.now()));
       if (/^judge: batch \S+: read /.test(m)) readMs += Date.now() - seen;
     },
@@ -146,6 +150,7 @@ async function judge(mode: 'realtime' | 'batch', dir: string, baseURL: string): 
     startedAtMs,
     endedAtMs: Date.now(),
     ...(submittedAtMs ? { submittedAtMs } : {}),
+    ...(gatheredAtMs ? { gatheredAtMs } : {}),
     completedSeenAtMs,
     readMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
@@ -216,7 +221,7 @@ function print(
   const ideal = Math.ceil(b.bytesUploaded / BATCH_FILE_LIMITS.bytes);
   const largest = Math.max(...served.batches.map((x) => x.inputBytes));
   console.log(
-    `[batch] ${b.batches} batches (ideal ceil(${mb(b.bytesUploaded)} / 200 MB) = ${ideal}), ${b.requests} requests, ${mb(b.bytesUploaded)} uploaded (${mb(b.bytesUploaded / b.requests)} per request); files ${served.batches.map((x) => `${x.lines} lines ${mb(x.inputBytes)}`).join(', ')}; largest ${mb(largest)} <= 200 MB: ${largest <= BATCH_FILE_LIMITS.bytes}`,
+    `[batch] ${b.batches} batches (ideal ceil(${mb(b.bytesUploaded)} / 200 MB) = ${ideal}), ${b.requests} requests, ${mb(b.bytesUploaded)} uploaded (${(b.bytesUploaded / b.requests / 1e3).toFixed(0)} KB per request); files ${served.batches.map((x) => `${x.lines} lines ${mb(x.inputBytes)}`).join(', ')}; largest ${mb(largest)} <= 200 MB: ${largest <= BATCH_FILE_LIMITS.bytes}`,
   );
   const completedAt = Math.max(...served.batches.map((x) => x.completedAtMs));
   const seenAt = Math.max(...(batch.completedSeenAtMs ?? [completedAt]));
@@ -224,9 +229,10 @@ function print(
   console.log(
     `[batch] overhead beyond the last batch's completion: ${s(overhead)} = ${s(seenAt - completedAt)} until the next poll saw it (bound: the poll interval, <= 30 s) + ${s(batch.endedAtMs - seenAt)} to the stage's end (ideal 0); downloading and reading the ${b.requests} answers of all batches took ${s(batch.readMs ?? 0)}`,
   );
-  const before = (batch.submittedAtMs ?? batch.startedAtMs) - batch.startedAtMs;
+  const gathered = (batch.gatheredAtMs ?? batch.startedAtMs) - batch.startedAtMs;
+  const submitted = (batch.submittedAtMs ?? batch.startedAtMs) - batch.startedAtMs;
   console.log(
-    `[batch] before the batch: ${s(before)} preparing images, writing and uploading the input files (realtime judged the whole plan in ${s(realtime.wallMs)}); batch stage ${s(batch.wallMs)} in all, of which ${s(durations.validating + durations.inProgress + durations.finalizing)} the loopback's own batch time`,
+    `[batch] before the batch: ${s(gathered)} preparing the images and writing the input files, then ${s(submitted - gathered)} uploading them and creating the batches (realtime judged the whole plan in ${s(realtime.wallMs)}); batch stage ${s(batch.wallMs)} in all, of which ${s(durations.validating + durations.inProgress + durations.finalizing)} the loopback's own batch time`,
   );
   console.log(
     `[batch] peak RSS: realtime ${realtime.peakRssMb.toFixed(0)} MB, batch ${batch.peakRssMb.toFixed(0)} MB (every judgment is in flight at once: the judge-size images are held until the answers come)`,

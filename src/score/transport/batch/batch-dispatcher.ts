@@ -384,6 +384,10 @@ export class BatchDispatcher extends Dispatcher {
       this.#counts.followUpBatches += round.files.length;
       this.log.info(`judge: asking ${n} judgments again in a follow-up batch (more than ${max})`);
     }
+    const bytes = round.files.reduce((sum, f) => sum + f.bytes, 0);
+    this.log.info(
+      `judge: uploading ${n} requests in ${round.files.length} input file(s), ${(bytes / 1e6).toFixed(1)} MB (round ${round.n})`,
+    );
     for (const [i, file] of round.files.entries()) await this.#submit(round, file, i);
   }
 
