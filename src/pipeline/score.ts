@@ -26,8 +26,13 @@ import { judgeImageFile } from './results-folder.ts';
 /** Per-request timeout: a PF reply with its analysis rarely takes more than 30 s. */
 const REQUEST_TIMEOUT_MS = 120_000;
 
+/**
+ * The bundled templates go with our labelled final turn; a `prompts-dir` (the upstream release's
+ * folder, or any other in its layout) with upstream's final turn exactly (prompts/README.md).
+ */
 export async function loadJudgeTemplates(config: Config, actionRoot: string): Promise<Templates> {
-  return loadTemplates(config.promptsDir ?? path.join(actionRoot, 'prompts'));
+  if (config.promptsDir) return loadTemplates(config.promptsDir, 'upstream');
+  return loadTemplates(path.join(actionRoot, 'prompts'), 'labelled');
 }
 
 function cacheDir(ctx: RunContext, env: NodeJS.ProcessEnv): string {
