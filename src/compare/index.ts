@@ -12,7 +12,14 @@ export {
   type GroupDelta,
 } from './compare.ts';
 export { InsufficientPairsError, InvalidOptionError, InvalidSampleError } from './errors.ts';
-export { fingerprintDiff, type FingerprintDifference } from './fingerprint.ts';
+export {
+  blockingDifferences,
+  fingerprintDiff,
+  FINGERPRINT_FIELDS,
+  OBSERVED_FIELDS,
+  type DifferenceClass,
+  type FingerprintDifference,
+} from './fingerprint.ts';
 export type { Pairing } from './pairing.ts';
 export { largestChanges, type SampleDelta, type ScoreChange } from './sample-deltas.ts';
 export type { StatOptions } from './validate.ts';

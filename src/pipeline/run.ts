@@ -8,7 +8,7 @@ import { buildResultsFile, orderFailures, plannedSample } from '../results/build
 import { assess, runInfoOf, type BaselineLookup, type Measured } from './assess.ts';
 import { fetchBaseline } from './baseline.ts';
 import type { RunContext } from './context.ts';
-import { fingerprintOf } from './fingerprint.ts';
+import { fingerprintOf, judgeBaseUrl, judgeObserved } from './fingerprint.ts';
 import { generate } from './generate.ts';
 import type { RunIO } from './io.ts';
 import { gateFailure, healthFailure, SKIPPED, type Outcome } from './outputs.ts';
@@ -16,7 +16,6 @@ import { plan } from './plan.ts';
 import { publish } from './publish.ts';
 import { reportInput, reportSamples } from './report-input.ts';
 import { loadJudgeTemplates, score } from './score.ts';
-import { scoringInEffect } from '../score/score-samples.ts';
 
 export interface ActionInfo {
   /** The action's own folder (prompts/ lives here). */
@@ -59,8 +58,9 @@ export async function runPipeline(
     fingerprint: fingerprintOf(
       config,
       planned.benchmark,
-      templates.sha256,
-      scoringInEffect(config.judge.scoring, scored.stats),
+      templates,
+      judgeObserved(config, scored.stats),
+      judgeBaseUrl(config, io.env),
     ),
     resultsDir,
   };

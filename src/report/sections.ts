@@ -6,7 +6,7 @@ import { absoluteBreakdown, comparedBreakdown, type BreakdownTables } from './br
 import { escapeMarkdown, truncate } from './escape.ts';
 import { failuresSection } from './failures.ts';
 import { wholeOrNothing, type Section } from './fit.ts';
-import { differencesSection, fingerprintSection } from './fingerprint-section.ts';
+import { differencesSection, fingerprintSection, notedLine } from './fingerprint-section.ts';
 import * as f from './format.ts';
 import { headlineSection } from './headline.ts';
 import { historyChart } from './history-chart.ts';
@@ -105,12 +105,13 @@ export function numbersBlocks(input: ReportInput): string[] {
         '<br>\n',
       ),
       leftOutLine(view) ?? '',
+      notedLine(view.noted ?? []) ?? '',
     ];
   }
   const intro = view.kind === 'none' ? noBaselineLine(input, view.reason) : undefined;
   return [
     blocks(intro, m.absoluteTable(input.absolute)),
-    view.kind === 'incompatible' ? differencesSection(view.differences) : '',
+    view.kind === 'incompatible' ? differencesSection(view.differences, view.notRejudged) : '',
   ];
 }
 

@@ -1,8 +1,9 @@
 // Reading a results.json back (a baseline, or a shard's partial results). Pure: text in.
-import { RESULTS_SCHEMA_VERSION } from '../constants.ts';
+import { READABLE_SCHEMA_VERSIONS } from '../constants.ts';
 import { toScoredSamples } from '../score/to-scored.ts';
 import type { ScoredSample } from '../types.ts';
 import { ResultsFormatError } from './errors.ts';
+import { withWiderFingerprint } from './fingerprint-upgrade.ts';
 import type { ResultsFile } from './schema.ts';
 
 const REQUIRED = [
@@ -26,10 +27,10 @@ export function parseResults(text: string, source: string): ResultsFile {
     throw new ResultsFormatError(source, 'expected a JSON object');
   }
   const obj = data as Record<string, unknown>;
-  if (obj.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+  if (!READABLE_SCHEMA_VERSIONS.includes(obj.schemaVersion as number)) {
     throw new ResultsFormatError(
       source,
-      `schemaVersion ${JSON.stringify(obj.schemaVersion)} is not ${RESULTS_SCHEMA_VERSION}, the version this action reads`,
+      `schemaVersion ${JSON.stringify(obj.schemaVersion)} is not one this action reads (${READABLE_SCHEMA_VERSIONS.join(', ')})`,
     );
   }
   for (const key of REQUIRED) {
@@ -38,7 +39,7 @@ export function parseResults(text: string, source: string): ResultsFile {
   for (const key of ['samples', 'records', 'failures'] as const) {
     if (!Array.isArray(obj[key])) throw new ResultsFormatError(source, `"${key}" is not an array`);
   }
-  return { history: [], ...obj } as unknown as ResultsFile;
+  return { history: [], ...withWiderFingerprint(obj) } as unknown as ResultsFile;
 }
 
 /** The statistics' input: samples with both scores. */

@@ -1,5 +1,10 @@
 // results.json: what one run measured, self-contained enough to be a later run's baseline.
-// Bump RESULTS_SCHEMA_VERSION (constants.ts) on any incompatible change.
+// Bump RESULTS_SCHEMA_VERSION (constants.ts) on any incompatible change, and keep reading the
+// versions in READABLE_SCHEMA_VERSIONS.
+//   1: the first format.
+//   2: the wider fingerprint (served snapshots, endpoint kind, temperature, output-token limits,
+//      final turn, image preparation); records carry `upstreamKey`. Version 1 files are read
+//      with their fingerprint filled in (fingerprint-upgrade.ts) and without upstream keys.
 import type { JudgeScoring } from '../constants.ts';
 import type { HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';

@@ -14,6 +14,12 @@ export interface PreparedImage {
 
 const WHITE = { r: 255, g: 255, b: 255 };
 
+/**
+ * What prepareImage does, for the fingerprint: bump `version` with any change to its steps (a
+ * baseline's stored images were made by the version it records, and cannot be made again).
+ */
+export const IMAGE_PREPARATION = { version: 1, fit: 'contain', quality: 90 } as const;
+
 // libvips' operation cache only pays when the same file is processed again; the score stage
 // prepares each file once (memoized above it), so the cache would just hold decoded images and
 // open files (up to 50 MB and 20 files) and serialise threads on its lock.
@@ -36,8 +42,8 @@ export async function prepareImage(file: string, size: number): Promise<Prepared
       .rotate()
       .flatten({ background: WHITE })
       .toColourspace('srgb')
-      .resize(size, size, { fit: 'contain', background: WHITE })
-      .jpeg({ quality: 90 })
+      .resize(size, size, { fit: IMAGE_PREPARATION.fit, background: WHITE })
+      .jpeg({ quality: IMAGE_PREPARATION.quality })
       .toBuffer();
   } catch (error) {
     throw new ImagePrepareError(file, error);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../../src/compare/index.ts';
+import { aggregate, fingerprintDiff } from '../../src/compare/index.ts';
 import { buildResultsFile } from '../../src/results/build.ts';
 import { ResultsFormatError, ShardMergeError } from '../../src/results/errors.ts';
 import { extendHistory } from '../../src/results/history.ts';
@@ -7,6 +7,7 @@ import { mergeShards } from '../../src/results/merge.ts';
 import { parseResults, scoredSamplesOf } from '../../src/results/parse.ts';
 import { FINGERPRINT, results, stats } from './fixtures.ts';
 import type { ResultsFile } from '../../src/results/schema.ts';
+import { validateBaseline } from '../../src/results/validate-baseline.ts';
 
 const specs = [
   { concept: 'object_00_teapot', promptIndex: 0, cp: 3, pf: 4 },
@@ -26,12 +27,70 @@ describe('parseResults', () => {
   it.each([
     ['{', /invalid JSON/],
     ['[]', /expected a JSON object/],
-    [JSON.stringify({ ...results(specs), schemaVersion: 2 }), /schemaVersion 2 is not 1/],
+    [
+      JSON.stringify({ ...results(specs), schemaVersion: 3 }),
+      /schemaVersion 3 is not one this action reads \(1, 2\)/,
+    ],
     [JSON.stringify({ ...results(specs), records: undefined }), /"records" is missing/],
     [JSON.stringify({ ...results(specs), failures: {} }), /"failures" is not an array/],
   ])('refuses %s', (text, message) => {
     expect(() => parseResults(text, 'the baseline')).toThrow(ResultsFormatError);
     expect(() => parseResults(text, 'the baseline')).toThrow(message);
+  });
+});
+
+describe('a version 1 results.json (before the wider fingerprint)', () => {
+  /** What version 1 wrote: the eleven fingerprint fields, and served snapshots in its statistics. */
+  function version1() {
+    const r = results(specs);
+    const older = Object.fromEntries(
+      Object.entries(r.fingerprint).filter(([k]) =>
+        [
+          'dataset',
+          'datasetRevision',
+          'datasetSha256',
+          'sampleSeed',
+          'samples',
+          'categories',
+          'judgeModel',
+          'judgeScoring',
+          'judgeRepeats',
+          'templatesSha256',
+          'imageSize',
+        ].includes(k),
+      ),
+    );
+    const servedModels = { 'gpt-4o-2024-08-06': 5, 'gpt-4o-2024-11-20': 1 };
+    return {
+      ...r,
+      schemaVersion: 1,
+      fingerprint: older,
+      judge: { ...r.judge, stats: stats({ servedModels }) },
+    };
+  }
+
+  it('is read with its fingerprint filled in as version 1 judged, and null where it recorded nothing', () => {
+    const r = parseResults(JSON.stringify(version1()), 'the baseline');
+    expect(r.fingerprint).toEqual({
+      ...FINGERPRINT,
+      judgeServed: ['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20'],
+      judgeEndpoint: null,
+      judgeTemperature: 1,
+      judgeOutputTokens: null,
+      finalTurn: 'labelled',
+      imagePreparation: { version: 1, fit: 'contain', quality: 90 },
+    });
+    expect(validateBaseline(r, 'the baseline')).toMatchObject({ ok: true });
+  });
+
+  it('compares field by field with a version 2 one: what it did not record is only noted', () => {
+    const r = parseResults(JSON.stringify(version1()), 'the baseline');
+    const now = { ...FINGERPRINT, judgeServed: ['gpt-4o-2024-08-06'] };
+    expect(fingerprintDiff(r.fingerprint, now).map((d) => [d.field, d.class])).toEqual([
+      ['judgeServed', 'rejudge'],
+      ['judgeEndpoint', 'noted'],
+      ['judgeOutputTokens', 'noted'],
+    ]);
   });
 });
 
@@ -106,6 +165,18 @@ describe('mergeShards', () => {
     expect(merged.stats.calls).toBe(6);
     expect(merged.stats.refusalsByCategory).toEqual({ animal: 0, human: 0, object: 0, style: 0 });
     expect(merged.stats.logprobsSupported).toBe(true);
+  });
+
+  it('joins the snapshots the judge served each shard, which may differ', () => {
+    const served = (r: typeof a, judgeServed: string[]) => ({
+      ...r,
+      fingerprint: { ...r.fingerprint, judgeServed },
+    });
+    const merged = mergeShards(
+      [served(a, ['gpt-4o-2024-11-20']), served(b, ['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20'])],
+      'r-shard-',
+    );
+    expect(merged.fingerprint.judgeServed).toEqual(['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20']);
   });
 
   it('sums the nested counters too', () => {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FinalTurn } from '../../constants.ts';
 import { TemplateError } from './errors.ts';
 
 /** The three judge protocols: CP for subjects, CP for styles, and PF ("text"). */
@@ -22,8 +23,7 @@ export interface TemplatePair {
  * turn exactly: CP the two images alone (reference, then generated), PF the prompt text, then the
  * image. The bundled `prompts/` folder is judged `labelled`; any `prompts-dir` is `upstream`.
  */
-export const FINAL_TURNS = ['labelled', 'upstream'] as const;
-export type FinalTurn = (typeof FINAL_TURNS)[number];
+export type { FinalTurn } from '../../constants.ts';
 
 export interface Templates {
   readonly subject: TemplatePair;
