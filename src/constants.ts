@@ -87,6 +87,8 @@ export const commentMarker = (commentId: string): string =>
 export const ArtifactFiles = {
   Results: 'results.json',
   Report: 'report.md',
+  /** Per-sample scores keyed like upstream's released ratings (src/results/scores-csv.ts). */
+  Scores: 'scores.csv',
   /** Judge-size generated images, `<sample id>.jpg` (fileStemOf: safe names for odd ids). */
   Images: 'images',
   /** Judge-size reference images, `<concept id>.jpg` (likewise). */

@@ -23,6 +23,12 @@ export interface ConceptPrompt {
 export interface Concept {
   /** e.g. `live_subject_animal_00_kitten`, `object_03_teapot`. */
   readonly id: string;
+  /**
+   * The name upstream gives it, kept as upstream has it (`live_subject_animal_00_cotton-top_tamarin`
+   * where our id slugs the hyphen away): DreamBench++'s `collection_id`, or the DreamBooth
+   * subject folder.
+   */
+  readonly upstreamId: string;
   readonly category: Category;
   readonly subject: string;
   /** Absolute paths; the first one is the image the judge sees. */
@@ -43,6 +49,8 @@ export interface Benchmark {
 export interface Sample {
   readonly id: string;
   readonly concept: string;
+  /** Upstream's key of the sample, `{collection_id}-{prompt_index}`: joins with its released ratings. */
+  readonly upstreamKey: string;
   readonly category: Category;
   readonly subject: string;
   readonly promptIndex: number;

@@ -4,7 +4,7 @@ import { RESULTS_SCHEMA_VERSION } from '../constants.ts';
 import type { HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
 import type { Fingerprint, Sample, SampleFailure } from '../types.ts';
-import type { PlannedSample, ResultsFile, RunInfo } from './schema.ts';
+import type { PlannedSample, ResultsFile, ResultsRecord, RunInfo } from './schema.ts';
 
 export interface ResultsParts {
   readonly version: string;
@@ -24,6 +24,7 @@ export function plannedSample(s: Sample): PlannedSample {
   return {
     id: s.id,
     concept: s.concept,
+    upstreamKey: s.upstreamKey,
     category: s.category,
     subject: s.subject,
     promptIndex: s.promptIndex,
@@ -63,6 +64,18 @@ function withUnaccounted(p: ResultsParts): SampleFailure[] {
   return lost.length === 0 ? [...p.failures] : orderFailures(p.samples, [...p.failures, ...lost]);
 }
 
+/** Each record with its sample's upstream key next to its id, so users can join on it. */
+function withUpstreamKeys(
+  records: readonly JudgeRecord[],
+  samples: readonly PlannedSample[],
+): ResultsRecord[] {
+  const keys = new Map(samples.map((s) => [s.id, s.upstreamKey]));
+  return records.map(({ id, ...rest }) => {
+    const upstreamKey = keys.get(id);
+    return upstreamKey === undefined ? { id, ...rest } : { id, upstreamKey, ...rest };
+  });
+}
+
 export function buildResultsFile(p: ResultsParts): ResultsFile {
   const failures = withUnaccounted(p);
   const overall = p.aggregate.overall;
@@ -89,7 +102,7 @@ export function buildResultsFile(p: ResultsParts): ResultsFile {
       stats: p.stats,
     },
     samples: p.samples,
-    records: p.records,
+    records: withUpstreamKeys(p.records, p.samples),
     failures,
     history: p.history,
   };

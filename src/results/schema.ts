@@ -26,8 +26,16 @@ export interface RunInfo {
   readonly shard: { readonly index: number; readonly count: number } | null;
 }
 
-/** One planned sample as the results record it (the manifest line without machine paths). */
-export type PlannedSample = Omit<Sample, 'referenceImages'>;
+/**
+ * One planned sample as the results record it (the manifest line without machine paths).
+ * `upstreamKey` is absent from schema 1 files.
+ */
+export type PlannedSample = Omit<Sample, 'referenceImages' | 'upstreamKey'> & {
+  readonly upstreamKey?: string;
+};
+
+/** A judge record as results.json holds it: with upstream's key of its sample (schema 2). */
+export type ResultsRecord = JudgeRecord & { readonly upstreamKey?: string };
 
 export interface ResultsSummary {
   readonly planned: number;
@@ -55,7 +63,7 @@ export interface ResultsFile {
   };
   readonly samples: readonly PlannedSample[];
   /** Per-sample judge records: scores, replies, image hashes, usage and cost. */
-  readonly records: readonly JudgeRecord[];
+  readonly records: readonly ResultsRecord[];
   /** Every planned sample that did not end with both scores, with its reason. */
   readonly failures: readonly SampleFailure[];
   /** Recent baselines (newest last), carried forward from run to run for the trend chart. */
