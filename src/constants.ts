@@ -29,6 +29,7 @@ export const Inputs = {
   Comment: 'comment',
   CommentId: 'comment-id',
   Cache: 'cache',
+  RejudgeBaseline: 'rejudge-baseline',
   GithubToken: 'github-token',
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
@@ -89,6 +90,8 @@ export const ArtifactFiles = {
   Report: 'report.md',
   /** Per-sample scores keyed like upstream's released ratings (src/results/scores-csv.ts). */
   Scores: 'scores.csv',
+  /** The baseline as this run's judge scored its stored images again (rejudge-baseline). */
+  RejudgedBaseline: 'baseline-rejudged.json',
   /** Judge-size generated images, `<sample id>.jpg` (fileStemOf: safe names for odd ids). */
   Images: 'images',
   /** Judge-size reference images, `<concept id>.jpg` (likewise). */

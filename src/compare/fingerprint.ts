@@ -60,6 +60,16 @@ const CLASSES: { readonly [K in keyof Fingerprint]: Classify<K> } = {
 
 export const FINGERPRINT_FIELDS = Object.keys(CLASSES) as readonly (keyof Fingerprint)[];
 
+/** What chooses the sample: the dataset and the sampler. */
+export const SAMPLE_FIELDS: readonly (keyof Fingerprint)[] = [
+  'dataset',
+  'datasetRevision',
+  'datasetSha256',
+  'sampleSeed',
+  'samples',
+  'categories',
+];
+
 /** Observed from the judge's answers rather than configured: shards of one run may differ. */
 export const OBSERVED_FIELDS: readonly (keyof Fingerprint)[] = ['judgeServed'];
 

@@ -17,6 +17,7 @@ export {
   fingerprintDiff,
   FINGERPRINT_FIELDS,
   OBSERVED_FIELDS,
+  SAMPLE_FIELDS,
   type DifferenceClass,
   type FingerprintDifference,
 } from './fingerprint.ts';

@@ -157,9 +157,13 @@ export function comparisonView(
     };
   } catch (e) {
     if (e instanceof InsufficientPairsError) {
+      const r = baseline.rejudged;
+      const paid = r
+        ? `; ${r.judged} of the baseline's stored images were judged again, ${r.scored} scored, for $${r.costUsd.toFixed(4)}`
+        : '';
       return {
         kind: 'none',
-        reason: `too few samples scored on both sides to compare (${e.message})`,
+        reason: `too few samples scored on both sides to compare (${e.message})${paid}`,
       };
     }
     // validateBaseline leaves out what the statistics refuse; should anything slip through, the

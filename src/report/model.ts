@@ -86,8 +86,8 @@ export interface RejudgeView {
   readonly costUsd: number;
   /** The snapshots that judged them. */
   readonly served: readonly string[];
-  /** The side the stored images had, when they were reduced to this run's image size. */
-  readonly reducedFrom?: number;
+  /** The stored images' side and this run's, when they were reduced to it. */
+  readonly reduced?: { readonly from: number; readonly to: number };
   /** The baseline's numbers over the samples judged again: as first judged, and as judged now. */
   readonly before: Aggregate;
   readonly after: Aggregate;

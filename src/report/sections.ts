@@ -14,6 +14,7 @@ import { judgeSection } from './judge-usage.ts';
 import { blocks, details, link } from './markdown.ts';
 import { methodNote } from './method-note.ts';
 import { paperRows, paperTable } from './paper-table.ts';
+import { rejudgeLines } from './rejudge-note.ts';
 import * as m from './metrics-table.ts';
 import type { ReportInput } from './model.ts';
 import { sampleChangesSection } from './sample-changes.ts';
@@ -114,6 +115,7 @@ export function numbersBlocks(input: ReportInput): string[] {
       [m.pairingLine(c, input.planned), m.mdeLine(c), m.absoluteLine(input.absolute)].join(
         '<br>\n',
       ),
+      view.rejudged ? rejudgeLines(view.rejudged).join('<br>\n') : '',
       leftOutLine(view) ?? '',
       notedLine(view.noted ?? []) ?? '',
     ];

@@ -37,6 +37,7 @@ describe('parseConfig with the action.yml defaults', () => {
     expect(config.gate).toEqual({ failOnRegression: true, tolerance: 0.02, confidence: 0.95 });
     expect(config.comment).toEqual({ enabled: true, id: 'default' });
     expect(config.githubToken).toBe('ghs_test_token');
+    expect(config.rejudgeBaseline).toBe(true);
   });
 
   it('is frozen all the way down', () => {
@@ -59,6 +60,12 @@ describe('valid inputs', () => {
       ['animal', 'style'],
     ],
     ['shard', { [Inputs.Shard]: '2/4' }, (c) => c.shard, { index: 2, count: 4 }],
+    [
+      'rejudge-baseline false',
+      { [Inputs.RejudgeBaseline]: 'false' },
+      (c) => c.rejudgeBaseline,
+      false,
+    ],
     [
       'generate-timeout-minutes',
       { [Inputs.GenerateTimeoutMinutes]: '90' },
