@@ -25,29 +25,37 @@ export function paperRows(input: ReportInput): PaperRow[] {
   return rows;
 }
 
-const HEADER = [
-  '',
-  'n',
-  ...CATEGORIES.map((c) => `CP ${c}`),
-  '**CP**',
-  ...PROMPT_CLASSES.map((c) => `PF ${f.groupName(c)}`),
-  '**PF**',
-  '**CP·PF**',
-];
-
 export const PAPER_NOTE =
-  "As in the paper's tables: CP by category, PF by prompt class, and CP·PF, each the mean judge " +
-  'score / 4 over the samples scored (n); — where a group has none.';
+  "As in the paper's tables, each number is the mean judge score / 4 over the samples scored " +
+  '(n); — where a group has none. Two tables, so that each fits a comment.';
 
+/** CP by category then overall; PF by prompt class then overall, and CP·PF (the paper's columns). */
 export function paperTable(rows: readonly PaperRow[]): string {
-  const body = rows.map(({ label, aggregate: a }) => [
-    label,
-    f.count(a.scored),
-    ...CATEGORIES.map((c) => f.metric(a.byCategory[c].cp)),
-    f.metric(a.overall.cp),
-    ...PROMPT_CLASSES.map((c) => f.metric(a.byClass[c].pf)),
-    f.metric(a.overall.pf),
-    f.metric(a.overall.cpPf),
-  ]);
-  return `${table(HEADER, body, `lr${'r'.repeat(HEADER.length - 2)}`)}\n\n${PAPER_NOTE}`;
+  const cp = table(
+    ['', 'n', ...CATEGORIES, '**CP**'],
+    rows.map(({ label, aggregate: a }) => [
+      label,
+      f.count(a.scored),
+      ...CATEGORIES.map((c) => f.metric(a.byCategory[c].cp)),
+      f.metric(a.overall.cp),
+    ]),
+    `lr${'r'.repeat(CATEGORIES.length + 1)}`,
+  );
+  const pf = table(
+    ['', ...PROMPT_CLASSES.map(f.groupName), '**PF**', '**CP·PF**'],
+    rows.map(({ label, aggregate: a }) => [
+      label,
+      ...PROMPT_CLASSES.map((c) => f.metric(a.byClass[c].pf)),
+      f.metric(a.overall.pf),
+      f.metric(a.overall.cpPf),
+    ]),
+    `l${'r'.repeat(PROMPT_CLASSES.length + 2)}`,
+  );
+  return [
+    '**Concept preservation** by category',
+    cp,
+    '**Prompt following** by prompt class, and CP·PF',
+    pf,
+    PAPER_NOTE,
+  ].join('\n\n');
 }

@@ -22,31 +22,22 @@ describe('paperTable', () => {
       s('h0-p1', 'human', 'photorealistic', 3, 3),
     ];
     const text = paperTable([{ label: 'this run', aggregate: aggregate(samples, 0) }]);
-    const [header, , row] = tableAfter(text, '| | n |');
-    expect(header).toEqual([
+    // CP: animal (4+2)/2/4, human 3/4, object 1/4, style none, all 10/4/4.
+    const [cpHeader, , cpRow] = tableAfter(text, '| | n |');
+    expect(cpHeader).toEqual(['', 'n', 'animal', 'human', 'object', 'style', '**CP**']);
+    expect(cpRow).toEqual(['this run', '4', '0.750', '0.750', '0.250', '—', '0.625']);
+    // PF: photorealistic (2+3)/2/4, style transfer 4/4, imaginative 3/4, all 12/4/4; CP·PF.
+    const [pfHeader, , pfRow] = tableAfter(text, '| | photorealistic |');
+    expect(pfHeader).toEqual([
       '',
-      'n',
-      'CP animal',
-      'CP human',
-      'CP object',
-      'CP style',
-      '**CP**',
-      'PF photorealistic',
-      'PF style transfer',
-      'PF imaginative',
+      'photorealistic',
+      'style transfer',
+      'imaginative',
       '**PF**',
       '**CP·PF**',
     ]);
-    // CP: animal (4+2)/2/4, human 3/4, object 1/4, style none, all 10/4/4.
-    // PF: photorealistic (2+3)/2/4, style transfer 4/4, imaginative 3/4, all 12/4/4.
-    expect(row).toEqual([
+    expect(pfRow).toEqual([
       'this run',
-      '4',
-      '0.750',
-      '0.750',
-      '0.250',
-      '—',
-      '0.625',
       '0.625',
       '1.000',
       '0.750',
