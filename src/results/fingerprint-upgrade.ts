@@ -27,6 +27,9 @@ function servedOf(results: Record<string, unknown>): string[] {
   return isObject(served) ? Object.keys(served).sort() : [];
 }
 
+/** The fields results schema 2 added to the fingerprint. */
+export const WIDER_FIELDS: readonly string[] = ['judgeServed', ...Object.keys(OLDER_DEFAULTS)];
+
 /** `results` with its fingerprint's missing wider fields filled in; anything else untouched. */
 export function withWiderFingerprint(results: Record<string, unknown>): Record<string, unknown> {
   const fingerprint = results.fingerprint;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { absoluteReport, aggregate, fingerprintDiff } from '../../src/compare/index.ts';
 import type { Fingerprint, ScoredSample } from '../../src/types.ts';
+import { FINGERPRINT } from '../report/fixtures.ts';
 
 const samples: ScoredSample[] = Array.from({ length: 24 }, (_, k) => ({
   id: `c${k % 8}-p${k}`,
@@ -49,23 +50,10 @@ describe('absoluteReport', () => {
 });
 
 const FP: Fingerprint = {
-  dataset: 'dreambench-plus',
-  datasetRevision: 'main',
+  ...FINGERPRINT,
   datasetSha256: 'aa',
-  sampleSeed: 0,
-  samples: 150,
   categories: ['animal', 'style'],
-  judgeModel: 'gpt-4o-2024-08-06',
-  judgeScoring: 'expected',
-  judgeRepeats: 1,
   templatesSha256: 'bb',
-  imageSize: 512,
-  judgeServed: ['gpt-4o-2024-08-06'],
-  judgeEndpoint: 'openai',
-  judgeTemperature: 1,
-  judgeOutputTokens: { cp: 64, pf: 400 },
-  finalTurn: 'labelled',
-  imagePreparation: { version: 1, fit: 'contain', quality: 90 },
 };
 
 describe('fingerprintDiff', () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WIDER_FIELDS } from '../../src/results/fingerprint-upgrade.ts';
 import { repoRoot } from '../harness/action-yml.ts';
 import type { RunResult } from '../harness/runner.ts';
 import { dataUrlBytes, imagesInRequest, type RecordedRequest } from '../harness/servers/openai.ts';
@@ -51,27 +52,15 @@ function artifactFiles(runId: number, name: string): Record<string, Uint8Array> 
   return unzipSync(stack.actions.store.blobContent(a)!);
 }
 
-const FINGERPRINT_V1 = [
-  'dataset',
-  'datasetRevision',
-  'datasetSha256',
-  'sampleSeed',
-  'samples',
-  'categories',
-  'judgeModel',
-  'judgeScoring',
-  'judgeRepeats',
-  'templatesSha256',
-  'imageSize',
-];
-
 /** The artifact as a version 1 action wrote it: schema 1, the narrow fingerprint, no upstream keys. */
 function asVersion1(files: Record<string, Uint8Array>): Record<string, Uint8Array> {
   const r = JSON.parse(strFromU8(files['results.json']!));
   const older = {
     ...r,
     schemaVersion: 1,
-    fingerprint: Object.fromEntries(FINGERPRINT_V1.map((k) => [k, r.fingerprint[k]])),
+    fingerprint: Object.fromEntries(
+      Object.entries(r.fingerprint).filter(([k]) => !WIDER_FIELDS.includes(k)),
+    ),
     samples: r.samples.map(({ upstreamKey: _, ...s }: Record<string, unknown>) => s),
     records: r.records.map(({ upstreamKey: _, ...x }: Record<string, unknown>) => x),
   };

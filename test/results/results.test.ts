@@ -8,6 +8,7 @@ import { parseResults, scoredSamplesOf } from '../../src/results/parse.ts';
 import { FINGERPRINT, results, stats } from './fixtures.ts';
 import type { ResultsFile } from '../../src/results/schema.ts';
 import { validateBaseline } from '../../src/results/validate-baseline.ts';
+import { WIDER_FIELDS } from '../../src/results/fingerprint-upgrade.ts';
 
 const specs = [
   { concept: 'object_00_teapot', promptIndex: 0, cp: 3, pf: 4 },
@@ -44,21 +45,7 @@ describe('a version 1 results.json (before the wider fingerprint)', () => {
   function version1() {
     const r = results(specs);
     const older = Object.fromEntries(
-      Object.entries(r.fingerprint).filter(([k]) =>
-        [
-          'dataset',
-          'datasetRevision',
-          'datasetSha256',
-          'sampleSeed',
-          'samples',
-          'categories',
-          'judgeModel',
-          'judgeScoring',
-          'judgeRepeats',
-          'templatesSha256',
-          'imageSize',
-        ].includes(k),
-      ),
+      Object.entries(r.fingerprint).filter(([k]) => !WIDER_FIELDS.includes(k)),
     );
     const servedModels = { 'gpt-4o-2024-08-06': 5, 'gpt-4o-2024-11-20': 1 };
     return {
