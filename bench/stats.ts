@@ -1,5 +1,6 @@
-// Times compare() at the sizes the action runs: 150 samples (50 reference images x 3 prompts)
-// and 1350 samples (all 150 images x 9 prompts), 2000 bootstrap iterations each.
+// Times compare() at the sizes the action runs on DreamBench++: 150 samples (150 reference images
+// x 1 prompt, what samples: 150 draws) and 1350 samples (all 150 images x 9 prompts), 2000
+// bootstrap iterations each.
 // Ideal: one replicate costs K-1 cluster draws x STRIDE additions; the ratio printed is measured
 // time over that bare inner-loop work at 1 ns per addition (a rough floor for a JS engine).
 //   node bench/stats.ts
@@ -11,7 +12,7 @@ const ITERATIONS = 2000;
 const REPEATS = 10;
 
 for (const design of [
-  { concepts: 50, promptsPerConcept: 3 },
+  { concepts: 150, promptsPerConcept: 1 },
   { concepts: 150, promptsPerConcept: 9 },
 ]) {
   const shift = latentShiftFor(DREAMBENCH_LIKE.cp, -0.2);

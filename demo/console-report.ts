@@ -5,8 +5,9 @@ export interface ReportInput {
   readonly judgeLabel: string;
   readonly standIn: boolean;
   readonly benchmark: string;
-  /** TOY_QUALITY of the two runs. */
-  readonly qualities: { readonly baseline: string; readonly pr: string };
+  /** TOY_QUALITY of the three runs. */
+  readonly qualities: { readonly nightly: string; readonly baseline: string; readonly pr: string };
+  readonly nightly: Readonly<Record<string, string>>;
   readonly baseline: Readonly<Record<string, string>>;
   readonly pr: Readonly<Record<string, string>>;
   readonly prExitCode: number | null;
@@ -45,8 +46,11 @@ export function formatReport(input: ReportInput): string {
     `  judge: ${input.judgeLabel}`,
     `  benchmark: ${input.benchmark}`,
     '',
+    `  nightly on main (toy model, quality ${input.qualities.nightly}): baseline published, ` +
+      `${input.nightly['samples-scored'] ?? '?'} samples scored`,
     `  push to main (toy model, quality ${input.qualities.baseline}): baseline published, ` +
-      `verdict ${input.baseline.verdict ?? '(none)'}, ${input.baseline['samples-scored'] ?? '?'} samples scored`,
+      `${input.baseline['samples-scored'] ?? '?'} samples scored, ` +
+      `CP ${input.baseline['concept-preservation-delta'] || '-'} against the nightly (shown, not gated)`,
     `  pull request (toy model, quality ${input.qualities.pr}):`,
     ...metricLines(input),
     checkLine(input),

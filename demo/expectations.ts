@@ -1,5 +1,6 @@
-// What the demo expects of its two runs (pure). A failed PR check is the point of the demo; a
-// failed baseline, a missing comment, report or contact sheet is not, and makes the demo exit 1.
+// What the demo expects of its three runs (pure). A failed PR check is the point of the demo; a
+// failed baseline, a missing comment, trend chart, report or contact sheet is not, and makes the
+// demo exit 1.
 
 export interface RunView {
   readonly exitCode: number | null;
@@ -8,6 +9,8 @@ export interface RunView {
 
 export interface DemoOutcome {
   readonly judge: 'stand-in' | 'openai';
+  /** The first baseline (a nightly run); `baseline` is the second, the one the PR compares with. */
+  readonly nightly: RunView;
   readonly baseline: RunView;
   readonly pr: RunView;
   /** The PR comment as the GitHub server holds it; undefined when none was posted. */
@@ -19,18 +22,25 @@ export interface DemoOutcome {
 }
 
 /** Everything that went other than planned, one sentence each; empty when all is well. */
-export function unexpectedOutcomes(o: DemoOutcome): string[] {
+function baselineProblems(name: string, run: RunView, firstVerdict: boolean): string[] {
   const problems: string[] = [];
-  if (o.baseline.exitCode !== 0)
-    problems.push(`the baseline run exited with ${o.baseline.exitCode}, expected 0`);
-  if (o.baseline.outputs.verdict !== 'no-baseline')
-    problems.push(
-      `the baseline run's verdict is "${o.baseline.outputs.verdict}", expected "no-baseline"`,
-    );
-  if (o.baseline.outputs['samples-failed'] !== '0')
-    problems.push(
-      `the baseline run failed ${o.baseline.outputs['samples-failed']} samples, expected 0`,
-    );
+  if (run.exitCode !== 0) problems.push(`the ${name} run exited with ${run.exitCode}, expected 0`);
+  // The first baseline has nothing to compare with; the second shows its drift, never gated.
+  if (firstVerdict && run.outputs.verdict !== 'no-baseline')
+    problems.push(`the ${name} run's verdict is "${run.outputs.verdict}", expected "no-baseline"`);
+  if (!firstVerdict && (run.outputs['concept-preservation-delta'] ?? '') === '')
+    problems.push(`the ${name} run did not compare with the nightly baseline`);
+  if (run.outputs['samples-failed'] !== '0')
+    problems.push(`the ${name} run failed ${run.outputs['samples-failed']} samples, expected 0`);
+  return problems;
+}
+
+/** Everything that went other than planned, one sentence each; empty when all is well. */
+export function unexpectedOutcomes(o: DemoOutcome): string[] {
+  const problems = [
+    ...baselineProblems('nightly baseline', o.nightly, true),
+    ...baselineProblems('push baseline', o.baseline, false),
+  ];
   // The stand-in judge is deterministic, so the worse toy model must regress; a real judge may
   // legitimately judge otherwise, but must still produce a comparison.
   const allowed = o.judge === 'stand-in' ? ['regression'] : ['regression', 'pass', 'improvement'];
@@ -47,6 +57,8 @@ export function unexpectedOutcomes(o: DemoOutcome): string[] {
   if (o.comment === undefined) problems.push('the PR run posted no comment');
   else if (!o.comment.startsWith(o.marker))
     problems.push(`the PR comment does not start with the marker ${o.marker}`);
+  else if (!o.comment.includes('```mermaid'))
+    problems.push('the PR comment shows no trend chart of the two baselines');
   if (!o.contactSheet && verdict === 'regression')
     problems.push('the PR run uploaded no contact sheet');
   if (!o.report) problems.push('the PR run uploaded no HTML report');

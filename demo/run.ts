@@ -1,9 +1,10 @@
 // `npm run demo`: the whole product offline. Builds a miniature DreamBench++ benchmark, serves it
 // from a loopback hub, starts loopback GitHub (REST + artifacts) and judge servers, then runs the
-// committed dist/index.js twice under the runner emulation: a push to main with a good toy model
-// (publishes the baseline) and a pull request with a worse one (comments and fails the check).
-// Writes what a user would look at to demo-output/ (or DEMO_OUTPUT_DIR). The real judge only with
-// `--real-judge` (npm run demo -- --real-judge), never because OPENAI_API_KEY happens to be set.
+// committed dist/index.js three times under the runner emulation: a nightly run and a push to main
+// with good toy models (each publishes a baseline, so the trend has two points) and a pull request
+// with a worse one (comments and fails the check). Writes what a user would look at to
+// demo-output/ (or DEMO_OUTPUT_DIR). The real judge only with `--real-judge`
+// (npm run demo -- --real-judge), never because OPENAI_API_KEY happens to be set.
 //
 // Exit code: 0 when everything behaved as designed — including the PR check failing, which is the
 // point — and 1 when something unexpected happened.
@@ -13,7 +14,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { contactSheetArtifact, htmlReportArtifact } from '../src/constants.ts';
 import { repoRoot } from '../test/harness/action-yml.ts';
-import { pullRequestEvent, pushEvent, type GithubEvent } from '../test/harness/events.ts';
+import {
+  pullRequestEvent,
+  pushEvent,
+  scheduleEvent,
+  type GithubEvent,
+} from '../test/harness/events.ts';
 import { cleanupShippedAction, runAction, type RunResult } from '../test/harness/runner.ts';
 import { startActionsStack } from '../test/harness/servers/actions-env.ts';
 import { startHubServer } from '../test/harness/servers/hub.ts';
@@ -29,6 +35,8 @@ import {
   type JudgeChoice,
 } from './judge.ts';
 
+/** The nightly baseline, then a slightly worse model pushed to main: the second baseline. */
+const NIGHTLY_QUALITY = '0.95';
 const BASELINE_QUALITY = '0.9';
 const PR_QUALITY = '0.6';
 const SAMPLES = '48';
@@ -127,32 +135,41 @@ function benchmarkLabel(benchmark: DemoBenchmark): string {
   return `${benchmark.concepts.length} concepts x 9 prompts (${origin}), served as data.zip from a loopback hub`;
 }
 
-/** The baseline push, then the pull request; `runnerTemps` collects what to clean up. */
-async function runBoth(s: Servers, runnerTemps: string[]) {
-  console.log(`run 1/2: push to main, toy model quality ${BASELINE_QUALITY} …`);
+/** As GitHub does when a workflow run ends: later runs look baselines up among finished runs. */
+function finish(s: Servers, runId: number, event: GithubEvent, r: RunResult): void {
+  if (r.exitCode !== 0) return;
+  s.actions.github.state.addRun({
+    id: runId,
+    headBranch: 'main',
+    headSha: event.sha,
+    event: event.name,
+    conclusion: 'success',
+  });
+}
+
+/** Two baselines (nightly, then a push), then the pull request; `runnerTemps` collects what to clean up. */
+async function runAll(s: Servers, runnerTemps: string[]) {
+  console.log(`run 1/3: nightly schedule on main, toy model quality ${NIGHTLY_QUALITY} …`);
+  const schedule = scheduleEvent();
+  const nightly = await runToy(s, 1001, schedule, NIGHTLY_QUALITY);
+  runnerTemps.push(nightly.runnerTemp);
+  finish(s, 1001, schedule, nightly);
+  console.log(`run 2/3: push to main, toy model quality ${BASELINE_QUALITY} …`);
   const push = pushEvent();
-  const baseline = await runToy(s, 1001, push, BASELINE_QUALITY);
+  const baseline = await runToy(s, 1002, push, BASELINE_QUALITY);
   runnerTemps.push(baseline.runnerTemp);
-  // As GitHub does when a workflow run ends: the PR run looks the baseline up among finished runs.
-  if (baseline.exitCode === 0) {
-    s.actions.github.state.addRun({
-      id: 1001,
-      headBranch: 'main',
-      headSha: push.sha,
-      event: push.name,
-      conclusion: 'success',
-    });
-  }
-  console.log(`run 2/2: pull request #${PR_NUMBER}, toy model quality ${PR_QUALITY} …`);
+  finish(s, 1002, push, baseline);
+  console.log(`run 3/3: pull request #${PR_NUMBER}, toy model quality ${PR_QUALITY} …`);
   const pr = await runToy(s, 2001, pullRequestEvent({ number: PR_NUMBER }), PR_QUALITY);
   runnerTemps.push(pr.runnerTemp);
-  return { baseline, pr };
+  return { nightly, baseline, pr };
 }
 
 const out = (name: string) => path.join(outDir, name);
 
 /** Writes demo-output/; returns the comment and whether the contact sheet and report were found. */
-function writeOutputs(s: Servers, baseline: RunResult, pr: RunResult) {
+function writeOutputs(s: Servers, runs: Awaited<ReturnType<typeof runAll>>) {
+  const { nightly, baseline, pr } = runs;
   const comment = s.actions.github.state
     .commentsOf(s.actions.repository, PR_NUMBER)
     .find((c) => c.body.startsWith(MARKER))?.body;
@@ -166,7 +183,9 @@ function writeOutputs(s: Servers, baseline: RunResult, pr: RunResult) {
   if (report) writeFileSync(out('report.html'), report);
   writeFileSync(
     out('log.txt'),
-    logOf('push to main (baseline)', baseline) + logOf('pull request', pr),
+    logOf('nightly on main (baseline)', nightly) +
+      logOf('push to main (baseline)', baseline) +
+      logOf('pull request', pr),
   );
   return { comment, contactSheet: sheet !== undefined, report: report !== undefined };
 }
@@ -183,11 +202,13 @@ async function main(): Promise<number> {
   console.log(`benchmark: ${benchmarkLabel(benchmark)}`);
   const runnerTemps: string[] = [];
   try {
-    const { baseline, pr } = await runBoth(servers, runnerTemps);
-    const written = writeOutputs(servers, baseline, pr);
+    const runs = await runAll(servers, runnerTemps);
+    const { nightly, baseline, pr } = runs;
+    const written = writeOutputs(servers, runs);
     const judge = servers.judge;
     const problems = unexpectedOutcomes({
       judge: judge.kind,
+      nightly,
       baseline,
       pr,
       marker: MARKER,
@@ -198,7 +219,8 @@ async function main(): Promise<number> {
         judgeLabel: judge.label,
         standIn: judge.kind === 'stand-in',
         benchmark: benchmarkLabel(benchmark),
-        qualities: { baseline: BASELINE_QUALITY, pr: PR_QUALITY },
+        qualities: { nightly: NIGHTLY_QUALITY, baseline: BASELINE_QUALITY, pr: PR_QUALITY },
+        nightly: nightly.outputs,
         baseline: baseline.outputs,
         pr: pr.outputs,
         prExitCode: pr.exitCode,

@@ -10,7 +10,7 @@ import {
   type ModeInput,
 } from './constants.ts';
 import { InputConflictError, InputError } from './errors.ts';
-import { CATEGORIES, type Category } from './types.ts';
+import { CATEGORIES, METRICS, type Category, type Metric } from './types.ts';
 
 export type DatasetSource =
   | { readonly kind: 'preset'; readonly name: (typeof DATASET_PRESETS)[number] }
@@ -58,8 +58,11 @@ export interface Config {
   readonly artifactName: string;
   readonly gate: {
     readonly failOnRegression: boolean;
-    readonly tolerance: number;
+    /** Per gated metric: the smallest measured drop (0-1 scale) that can fail the check. */
+    readonly tolerance: Readonly<Record<Metric, number>>;
     readonly confidence: number;
+    /** Largest share of planned samples that judge-service failures may leave without a score. */
+    readonly maxServiceFailures: number;
   };
   readonly comment: { readonly enabled: boolean; readonly id: string };
   readonly githubToken: string;
@@ -125,12 +128,7 @@ export function parseConfig(read: InputReader, workspace: string): Config {
     artifactName: parseArtifactName(get(Inputs.ArtifactName)),
     gate: {
       failOnRegression: boolean(Inputs.FailOnRegression, get(Inputs.FailOnRegression)),
-      tolerance: number(Inputs.RegressionTolerance, get(Inputs.RegressionTolerance), {
-        min: 0,
-        max: 1,
-        maxExclusive: true,
-        allowed: 'a number in [0, 1) on the 0-1 score scale',
-      }),
+      tolerance: parseTolerance(get(Inputs.RegressionTolerance)),
       confidence: number(Inputs.Confidence, get(Inputs.Confidence), {
         min: 0,
         max: 1,
@@ -138,6 +136,7 @@ export function parseConfig(read: InputReader, workspace: string): Config {
         maxExclusive: true,
         allowed: 'a number strictly between 0 and 1, such as 0.95',
       }),
+      maxServiceFailures: parseShare(Inputs.MaxServiceFailures, get(Inputs.MaxServiceFailures)),
     },
     comment: {
       enabled: boolean(Inputs.Comment, get(Inputs.Comment)),
@@ -179,13 +178,19 @@ interface NumberBounds {
   allowed: string;
 }
 
-function number(name: InputName, raw: string, b: NumberBounds): number {
+/** The number `raw` spells when it lies within the bounds, else undefined. */
+function numberWithin(raw: string, b: NumberBounds): number | undefined {
   const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : NaN;
   const ok =
     Number.isFinite(v) &&
     (b.minExclusive ? v > b.min : v >= b.min) &&
     (b.maxExclusive ? v < b.max : v <= b.max);
-  if (!ok) throw new InputError(name, raw, b.allowed);
+  return ok ? v : undefined;
+}
+
+function number(name: InputName, raw: string, b: NumberBounds): number {
+  const v = numberWithin(raw, b);
+  if (v === undefined) throw new InputError(name, raw, b.allowed);
   return v;
 }
 
@@ -219,6 +224,47 @@ function boolean(name: InputName, raw: string): boolean {
   if (TRUE.includes(raw)) return true;
   if (FALSE.includes(raw)) return false;
   throw new InputError(name, raw, '"true" or "false"');
+}
+
+const TOLERANCE_ALLOWED =
+  'a number in [0, 1) on the 0-1 score scale, such as 0.02, or one per metric: "cp=0.03,pf=0.02"';
+
+/** One number for CP and PF alike, or `cp=X,pf=Y` (both, any order). */
+function parseTolerance(raw: string): Readonly<Record<Metric, number>> {
+  const bounds = { min: 0, max: 1, maxExclusive: true, allowed: TOLERANCE_ALLOWED };
+  if (!raw.includes('=')) {
+    const v = number(Inputs.RegressionTolerance, raw, bounds);
+    return { cp: v, pf: v };
+  }
+  const found: Partial<Record<Metric, number>> = {};
+  for (const part of raw.split(',')) {
+    const m = /^\s*(cp|pf)\s*=\s*(\S+)\s*$/i.exec(part);
+    const metric = m?.[1]!.toLowerCase() as Metric | undefined;
+    const v = m ? numberWithin(m[2]!, bounds) : undefined;
+    if (metric === undefined || v === undefined || found[metric] !== undefined)
+      throw new InputError(Inputs.RegressionTolerance, raw, TOLERANCE_ALLOWED);
+    found[metric] = v;
+  }
+  if (METRICS.some((k) => found[k] === undefined))
+    throw new InputError(Inputs.RegressionTolerance, raw, TOLERANCE_ALLOWED);
+  return { cp: found.cp!, pf: found.pf! };
+}
+
+/** A share from 0 to 1, as a fraction (`0.1`) or a percentage (`10%`). */
+function parseShare(name: InputName, raw: string): number {
+  const percent = raw.endsWith('%');
+  const v = numberWithin(percent ? raw.slice(0, -1).trim() : raw, {
+    min: 0,
+    max: percent ? 100 : 1,
+    allowed: '',
+  });
+  if (v === undefined)
+    throw new InputError(
+      name,
+      raw,
+      'a share of the planned samples from 0 to 1, such as 0.1, or a percentage such as 10%',
+    );
+  return percent ? v / 100 : v;
 }
 
 function parseUrl(name: InputName, raw: string): string | undefined {

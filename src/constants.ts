@@ -31,6 +31,7 @@ export const Inputs = {
   Cache: 'cache',
   RejudgeBaseline: 'rejudge-baseline',
   GithubToken: 'github-token',
+  MaxServiceFailures: 'max-service-failures',
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 
@@ -107,9 +108,9 @@ export const contactSheetArtifact = (artifactName: string): string =>
   `${artifactName}-contact-sheet.jpg`;
 
 /** Bump when results.json changes shape incompatibly (history in src/results/schema.ts). */
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 /** The results.json versions this action reads as baselines and shards. */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 
 export const HF_DATASET_REPO = 'yuangpeng/dreambench_plus';
 export const HF_DATASET_FILE = 'data.zip';

@@ -71,16 +71,24 @@ export interface SampleFailure {
   readonly reason: string;
 }
 
-/** The per-sample input of the statistics: the judged scores on the 0-4 scale. */
+/**
+ * The per-sample input of the statistics: each metric's outcome on the 0-4 scale. A failure that
+ * belongs to the model (its image missing, unreadable or invalid, or the judge refusing it) is an
+ * outcome: the lowest score, 0, with its kind in `failedAs`. A failure of the judge's service
+ * (rate limit, timeout, budget, unparseable replies) is no outcome: `null`, left out of that metric.
+ */
 export interface ScoredSample {
   readonly id: string;
   readonly concept: string;
   readonly category: Category;
   readonly promptClass: PromptClass;
   /** Concept preservation, 0-4 (mean over repeats; may be fractional under `expected` scoring). */
-  readonly cp: number;
+  readonly cp: number | null;
   /** Prompt following, 0-4. */
-  readonly pf: number;
+  readonly pf: number | null;
+  /** Per metric, the kind of a model-owned failure counted in it as 0 (absent: the judge scored
+   * every repeat). With repeats, a refused repeat counts 0 in the mean. */
+  readonly failedAs?: Readonly<Partial<Record<Metric, string>>>;
 }
 
 /** How images are made judge-size (src/score/prepare-image.ts); `version` changes with any step. */

@@ -40,7 +40,7 @@ export function absoluteReport(
   validateSamples(samples, 'scored');
   validateFailed(failed);
   const table = buildClusterTable(samples.map((s) => toRow(s)));
-  const agg = aggregateOf(table, samples.length, failed);
+  const agg = aggregateOf(table, samples, failed);
   const replicates = bootstrapSums(table, iterations, opts.seed);
   const ci = (g: number, q: Quantity) =>
     percentileInterval(replicates, g, q, 'pr', opts.confidence);

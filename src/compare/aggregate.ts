@@ -1,5 +1,7 @@
 // Absolute numbers as the DreamBench++ paper reports them: a metric is the mean judge score / 4,
-// CP·PF is the product of the two means; every number comes with the count behind it.
+// CP·PF is the product of the two means; every number comes with the count behind it. A
+// model-owned failure counts as the lowest score here too, so that this run's numbers and the
+// comparison's deltas tell the same story.
 import type { ScoredSample } from '../types.ts';
 import { breakdown, type Breakdown } from './breakdown.ts';
 import { buildClusterTable, groupCounts, toRow, type ClusterTable } from './cluster-table.ts';
@@ -17,9 +19,11 @@ export interface GroupStats {
 }
 
 export interface Aggregate extends Breakdown<GroupStats> {
-  /** Samples that entered the means. */
+  /** Samples that entered the means (with an outcome for at least one metric). */
   readonly scored: number;
-  /** Samples excluded because generation or judging failed (counted, never averaged). */
+  /** Among them, samples with a model-owned failure counted as the lowest score. */
+  readonly counted: number;
+  /** Samples left out: no outcome (a failure of the judge's service; listed, never averaged). */
   readonly failed: number;
 }
 
@@ -27,15 +31,19 @@ function orNull(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
-/** `failed` is the number of samples the caller could not score (they are not in `samples`). */
+/** `failed` is the number of samples the caller left out (they are not in `samples`). */
 export function aggregate(samples: readonly ScoredSample[], failed: number): Aggregate {
   validateSamples(samples, 'scored');
   validateFailed(failed);
-  return aggregateOf(buildClusterTable(samples.map((s) => toRow(s))), samples.length, failed);
+  return aggregateOf(buildClusterTable(samples.map((s) => toRow(s))), samples, failed);
 }
 
-/** The absolute numbers of a one-sided table (validated by the caller). */
-export function aggregateOf(table: ClusterTable, scored: number, failed: number): Aggregate {
+/** The absolute numbers of a one-sided table of `samples` (validated by the caller). */
+export function aggregateOf(
+  table: ClusterTable,
+  samples: readonly ScoredSample[],
+  failed: number,
+): Aggregate {
   const counts = groupCounts(table);
   const stats = breakdown<GroupStats>((g) => ({
     ...counts(g),
@@ -43,5 +51,7 @@ export function aggregateOf(table: ClusterTable, scored: number, failed: number)
     pf: orNull(statistic(table.total, 0, g, 'pf', 'pr')),
     cpPf: orNull(statistic(table.total, 0, g, 'cpPf', 'pr')),
   }));
-  return { ...stats, scored, failed };
+  const withOutcome = samples.filter((s) => s.cp !== null || s.pf !== null);
+  const counted = withOutcome.filter((s) => s.failedAs?.cp ?? s.failedAs?.pf).length;
+  return { ...stats, scored: withOutcome.length, counted, failed };
 }

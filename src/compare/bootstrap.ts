@@ -1,9 +1,13 @@
 // Paired cluster bootstrap. A replicate redraws reference images with replacement and adds up
 // their precomputed sums (both sides together, so the pairing is kept): O(clusters) per replicate.
 //
-// It draws K-1 of the K images (the m-1 bootstrap of Rao & Wu, 1988). For the ratio means we
-// report, that makes the bootstrap variance equal the unbiased cluster-robust (CR1) variance the
-// gate's t-test uses; drawing K would understate it by (K-1)/K, which matters with ~17 images.
+// It draws K-1 of the K images (the m-1 bootstrap of Rao & Wu, 1988): drawing K would understate
+// the variance by (K-1)/K, which matters with ~17 images. For a mean over images of equal sample
+// counts the rescaled bootstrap variance equals the cluster-robust CR1 variance exactly; for the
+// ratio means we report over unequal counts (a breakdown group, an image that lost samples) it
+// agrees only to first order. Either way a percentile interval uses normal-like quantiles, not
+// t(K-1) ones, so it is narrower than the t-interval at few images: the gate's own interval comes
+// from its test (gate.ts), and the bootstrap serves what is not gated (CP·PF, breakdowns).
 //
 // Draw order (fixed, so an independent implementation can reproduce it): for each iteration,
 // K-1 draws of cluster index floor(u * K) from mulberry32(seed), clusters in ClusterTable order.

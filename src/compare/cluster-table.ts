@@ -1,11 +1,12 @@
 // Per-cluster sums: the data structure that makes a bootstrap iteration O(clusters).
 // A cluster is one reference image (`concept`): its prompts share the subject, so their scores are
 // correlated and must be resampled together. For every cluster we store, for each reporting group
-// (overall, each category, each prompt class), the sample count and the score sums of both sides.
+// (overall, each category, each prompt class), the sample counts and the score sums of both sides.
 import {
   CATEGORIES,
   PROMPT_CLASSES,
   type Category,
+  type Metric,
   type PromptClass,
   type ScoredSample,
 } from '../types.ts';
@@ -20,22 +21,33 @@ export function classGroup(promptClass: PromptClass): number {
   return 1 + CATEGORIES.length + PROMPT_CLASSES.indexOf(promptClass);
 }
 
-/** Fields per group: sample count, then score sums on the 0-1 scale. */
-export const FIELD = { n: 0, baseCp: 1, basePf: 2, prCp: 3, prPf: 4 } as const;
-export const FIELD_COUNT = 5;
+/** Fields per group: samples with any outcome, samples with a CP / PF outcome, then score sums on
+ * the 0-1 scale. CP and PF are accounted separately: a sample counts in each metric it has. */
+export const FIELD = { n: 0, nCp: 1, nPf: 2, baseCp: 3, basePf: 4, prCp: 5, prPf: 6 } as const;
+export const FIELD_COUNT = 7;
 /** Numbers stored per cluster (and per bootstrap replicate). */
 export const STRIDE = GROUP_COUNT * FIELD_COUNT;
 
-/** One sample with both sides' scores on the 0-1 scale. The absolute report puts its single side
- * in `pr` and zeros in `base`. */
+/** Where a metric's count and sums live in a group's fields. */
+export const METRIC_FIELDS = {
+  cp: { n: FIELD.nCp, base: FIELD.baseCp, pr: FIELD.prCp },
+  pf: { n: FIELD.nPf, base: FIELD.basePf, pr: FIELD.prPf },
+} as const satisfies Record<Metric, { n: number; base: number; pr: number }>;
+
+/** One metric of one sample on the 0-1 scale, both sides. */
+export interface RowScores {
+  readonly base: number;
+  readonly pr: number;
+}
+
+/** One sample with both sides' outcomes on the 0-1 scale; a metric without an outcome on both
+ * sides is null. The absolute report puts its single side in `pr` and zeros in `base`. */
 export interface PairedRow {
   readonly concept: string;
   readonly category: Category;
   readonly promptClass: PromptClass;
-  readonly baseCp: number;
-  readonly basePf: number;
-  readonly prCp: number;
-  readonly prPf: number;
+  readonly cp: RowScores | null;
+  readonly pf: RowScores | null;
 }
 
 export interface ClusterTable {
@@ -51,25 +63,30 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+type Outcomes = Pick<ScoredSample, 'concept' | 'category' | 'promptClass' | 'cp' | 'pf'>;
+
 /** A table row from judge scores (0-4): a paired sample, or one side alone (`base` absent: zeros). */
-export function toRow(
-  pr: Pick<ScoredSample, 'concept' | 'category' | 'promptClass' | 'cp' | 'pf'>,
-  base?: Pick<ScoredSample, 'cp' | 'pf'>,
-): PairedRow {
+export function toRow(pr: Outcomes, base?: Pick<ScoredSample, 'cp' | 'pf'>): PairedRow {
+  const scores = (m: Metric): RowScores | null => {
+    const p = pr[m];
+    if (p === null) return null;
+    if (base === undefined) return { base: 0, pr: p / 4 };
+    const b = base[m];
+    return b === null ? null : { base: b / 4, pr: p / 4 };
+  };
   return {
     concept: pr.concept,
     category: pr.category,
     promptClass: pr.promptClass,
-    baseCp: (base?.cp ?? 0) / 4,
-    basePf: (base?.pf ?? 0) / 4,
-    prCp: pr.cp / 4,
-    prPf: pr.pf / 4,
+    cp: scores('cp'),
+    pf: scores('pf'),
   };
 }
 
 export function buildClusterTable(rows: readonly PairedRow[]): ClusterTable {
+  const used = rows.filter((r) => r.cp !== null || r.pf !== null);
   const categoryOf = new Map<string, Category>();
-  for (const r of rows) categoryOf.set(r.concept, r.category);
+  for (const r of used) categoryOf.set(r.concept, r.category);
   const concepts = [...categoryOf.keys()].sort(
     (a, b) =>
       CATEGORIES.indexOf(categoryOf.get(a)!) - CATEGORIES.indexOf(categoryOf.get(b)!) ||
@@ -77,15 +94,19 @@ export function buildClusterTable(rows: readonly PairedRow[]): ClusterTable {
   );
   const index = new Map(concepts.map((c, i) => [c, i]));
   const sums = new Float64Array(concepts.length * STRIDE);
-  for (const r of rows) {
+  for (const r of used) {
     const base = index.get(r.concept)! * STRIDE;
     for (const g of [OVERALL_GROUP, categoryGroup(r.category), classGroup(r.promptClass)]) {
       const o = base + g * FIELD_COUNT;
       sums[o + FIELD.n]! += 1;
-      sums[o + FIELD.baseCp]! += r.baseCp;
-      sums[o + FIELD.basePf]! += r.basePf;
-      sums[o + FIELD.prCp]! += r.prCp;
-      sums[o + FIELD.prPf]! += r.prPf;
+      for (const m of ['cp', 'pf'] as const) {
+        const v = r[m];
+        if (v === null) continue;
+        const f = METRIC_FIELDS[m];
+        sums[o + f.n]! += 1;
+        sums[o + f.base]! += v.base;
+        sums[o + f.pr]! += v.pr;
+      }
     }
   }
   const total = new Float64Array(STRIDE);

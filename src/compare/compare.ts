@@ -1,38 +1,41 @@
-// Paired comparison of a PR's scores with the baseline's: deltas over samples scored on both
-// sides, cluster-bootstrap intervals for every number, and the gate on CP and PF (cluster-robust
-// t-tests, Holm-corrected, with a tolerance).
-import type { Metric, ScoredSample } from '../types.ts';
+// Paired comparison of a PR's scores with the baseline's: per-metric deltas over samples with an
+// outcome on both sides, the gate on CP and PF (cluster-robust one-sided t-tests, Holm-corrected,
+// with a tolerance) with the intervals its tests imply, and cluster-bootstrap intervals for the
+// numbers that are not gated (CP·PF, the breakdowns).
+import { METRICS, type Metric, type ScoredSample } from '../types.ts';
 import type { Interval } from './absolute-report.ts';
 import { bootstrapSums } from './bootstrap.ts';
 import { breakdown, type Breakdown } from './breakdown.ts';
 import {
   buildClusterTable,
   groupCounts,
-  FIELD,
   FIELD_COUNT,
+  METRIC_FIELDS,
   OVERALL_GROUP,
   STRIDE,
   type ClusterTable,
   toRow,
 } from './cluster-table.ts';
-import { clusterRobustTest, minimumDetectableEffect } from './cluster-test.ts';
+import { clusterRobustTest, type ClusterTest } from './cluster-test.ts';
 import { InsufficientPairsError, InvalidOptionError } from './errors.ts';
 import { percentileInterval, statistic, type Quantity } from './estimates.ts';
-import { holmAdjust } from './holm.ts';
-import { pairSamples, type Pairing } from './pairing.ts';
+import { decide, GATED, type ConfidenceBound, type OneSided } from './gate.ts';
+import { pairSamples, type Pairing, type SamplePair } from './pairing.ts';
 import { sampleDeltas, type SampleDelta } from './sample-deltas.ts';
 import { validateSamples, validateStatOptions, type StatOptions } from './validate.ts';
-import {
-  metricVerdict,
-  overallVerdict,
-  type ComparisonVerdict,
-  type MetricVerdict,
-} from './verdict.ts';
+import { overallVerdict, type ComparisonVerdict, type MetricVerdict } from './verdict.ts';
 
-export interface CompareOptions extends StatOptions {
-  /** Smallest change (0-1 scale) that counts as a regression or improvement, e.g. 0.02. */
-  readonly tolerance: number;
+/** Smallest change (0-1 scale) that counts as a regression or improvement, per gated metric. */
+export type Tolerance = Readonly<Record<Metric, number>>;
+
+export interface GateOptions {
+  /** Confidence level of the tests and intervals, e.g. 0.95 (alpha = 1 - confidence). */
+  readonly confidence: number;
+  /** One number for both metrics, or one per metric; e.g. 0.02. */
+  readonly tolerance: number | Tolerance;
 }
+
+export interface CompareOptions extends StatOptions, GateOptions {}
 
 /** Paired means (0-1 scale) of both sides, their difference and its bootstrap interval. */
 export interface DeltaEstimate {
@@ -52,37 +55,49 @@ export interface GroupDelta {
   readonly cpPf: DeltaEstimate | null;
 }
 
-/** A gated metric: the estimate plus its test. */
-export interface GatedMetric extends DeltaEstimate {
+/** A gated metric: paired means, the test, and the interval the test implies. */
+export interface GatedMetric {
+  readonly base: number;
+  readonly pr: number;
+  readonly delta: number;
+  /** The test's interval, [lower, upper]: excludes 0 exactly when the change is significant. */
+  readonly ci: Interval;
+  readonly lower: ConfidenceBound;
+  readonly upper: ConfidenceBound;
+  /** Samples and reference images paired on this metric. */
+  readonly samples: number;
+  readonly concepts: number;
   /** Cluster-robust standard error of the delta and its degrees of freedom (clusters - 1). */
   readonly se: number;
   readonly df: number;
-  readonly p: number;
-  /** Holm-adjusted over the gated metrics (CP and PF). */
-  readonly pAdjusted: number;
+  /** One-sided p-values for a drop (regression) and a rise (improvement). */
+  readonly p: OneSided;
+  /** Holm-adjusted over the gated metrics (CP and PF), within each direction. */
+  readonly pAdjusted: OneSided;
   /** Smallest true change this run would flag with 80% power (0-1 scale). */
   readonly mde: number;
+  readonly tolerance: number;
   readonly verdict: MetricVerdict;
 }
 
-export interface Comparison extends Breakdown<GroupDelta> {
+/** What the gate decides: the paired samples, CP and PF, and the run's verdict. */
+export interface Gate {
   readonly pairing: Pairing;
   readonly cp: GatedMetric;
   readonly pf: GatedMetric;
-  /** Diagnostic, not gated. */
-  readonly cpPf: DeltaEstimate;
   readonly verdict: ComparisonVerdict;
-  /** Per-sample changes, largest first (judge scale 0-4). */
-  readonly sampleDeltas: readonly SampleDelta[];
   readonly confidence: number;
-  readonly tolerance: number;
+  readonly tolerance: Tolerance;
+}
+
+export interface Comparison extends Gate, Breakdown<GroupDelta> {
+  /** Bootstrap interval; shown, not gated. */
+  readonly cpPf: DeltaEstimate;
+  /** Changes of the samples paired on both metrics, largest first (judge scale 0-4). */
+  readonly sampleDeltas: readonly SampleDelta[];
   readonly seed: number;
   readonly iterations: number;
 }
-
-/** The gated metrics, in the order Holm's correction sees them. */
-const GATED = ['cp', 'pf'] as const;
-const POWER = 0.8;
 
 function deltaEstimate(
   table: ClusterTable,
@@ -101,19 +116,99 @@ function deltaEstimate(
   };
 }
 
-/** Per-cluster delta sums and sizes of the overall group, the inputs of the cluster test. */
-function clusterDeltas(table: ClusterTable, metric: Metric) {
-  const k = table.concepts.length;
-  const deltaSums = new Float64Array(k);
-  const sizes = new Float64Array(k);
-  const [baseField, prField] =
-    metric === 'cp' ? [FIELD.baseCp, FIELD.prCp] : [FIELD.basePf, FIELD.prPf];
-  for (let c = 0; c < k; c++) {
+/** The cluster test of one metric over the clusters with a paired sample of it. */
+function metricTest(table: ClusterTable, metric: Metric): ClusterTest {
+  const f = METRIC_FIELDS[metric];
+  const deltaSums: number[] = [];
+  const sizes: number[] = [];
+  for (let c = 0; c < table.concepts.length; c++) {
     const o = c * STRIDE + OVERALL_GROUP * FIELD_COUNT;
-    deltaSums[c] = table.sums[o + prField]! - table.sums[o + baseField]!;
-    sizes[c] = table.sums[o + FIELD.n]!;
+    const n = table.sums[o + f.n]!;
+    if (n === 0) continue;
+    deltaSums.push(table.sums[o + f.pr]! - table.sums[o + f.base]!);
+    sizes.push(n);
   }
-  return { deltaSums, sizes };
+  return clusterRobustTest(deltaSums, sizes);
+}
+
+function toleranceOf(t: number | Tolerance): Tolerance {
+  const both = typeof t === 'number' ? { cp: t, pf: t } : { cp: t.cp, pf: t.pf };
+  for (const m of METRICS)
+    if (!(both[m] >= 0 && both[m] < 1))
+      throw new InvalidOptionError(
+        typeof t === 'number' ? 'tolerance' : `tolerance.${m}`,
+        both[m],
+        'a number from 0 (inclusive) to 1',
+      );
+  return both;
+}
+
+function validatedPairs(base: readonly ScoredSample[], pr: readonly ScoredSample[]) {
+  validateSamples(base, 'baseline');
+  validateSamples(pr, 'pr');
+  const paired = pairSamples(base, pr);
+  for (const m of GATED) {
+    const p = paired.pairing.byMetric[m];
+    if (p.concepts < 2) throw new InsufficientPairsError(p.paired, p.concepts, m);
+  }
+  return paired;
+}
+
+function gateOf(table: ClusterTable, pairing: Pairing, opts: GateOptions): Gate {
+  if (!(opts.confidence > 0 && opts.confidence < 1))
+    throw new InvalidOptionError(
+      'confidence',
+      opts.confidence,
+      'a number strictly between 0 and 1',
+    );
+  const tolerance = toleranceOf(opts.tolerance);
+  const tests = { cp: metricTest(table, 'cp'), pf: metricTest(table, 'pf') };
+  const decisions = decide(tests, 1 - opts.confidence, tolerance);
+  const metric = (m: Metric): GatedMetric => {
+    const t = tests[m];
+    const d = decisions[m];
+    return {
+      base: statistic(table.total, 0, OVERALL_GROUP, m, 'base'),
+      pr: statistic(table.total, 0, OVERALL_GROUP, m, 'pr'),
+      delta: t.delta,
+      ci: [d.lower.value, d.upper.value],
+      lower: d.lower,
+      upper: d.upper,
+      samples: pairing.byMetric[m].paired,
+      concepts: pairing.byMetric[m].concepts,
+      se: t.se,
+      df: t.df,
+      p: d.p,
+      pAdjusted: d.pAdjusted,
+      mde: d.mde,
+      tolerance: tolerance[m],
+      verdict: d.verdict,
+    };
+  };
+  const cp = metric('cp');
+  const pf = metric('pf');
+  return {
+    pairing,
+    cp,
+    pf,
+    verdict: overallVerdict([cp.verdict, pf.verdict]),
+    confidence: opts.confidence,
+    tolerance,
+  };
+}
+
+function tableOf(pairs: readonly SamplePair[]): ClusterTable {
+  return buildClusterTable(pairs.map(({ base, pr }) => toRow(pr, base)));
+}
+
+/** The gate alone (no bootstrap): what the verdict rests on. Simulations of the gate call this. */
+export function gate(
+  base: readonly ScoredSample[],
+  pr: readonly ScoredSample[],
+  opts: GateOptions,
+): Gate {
+  const { pairs, pairing } = validatedPairs(base, pr);
+  return gateOf(tableOf(pairs), pairing, opts);
 }
 
 export function compare(
@@ -122,15 +217,9 @@ export function compare(
   opts: CompareOptions,
 ): Comparison {
   const iterations = validateStatOptions(opts);
-  if (!(opts.tolerance >= 0 && opts.tolerance < 1))
-    throw new InvalidOptionError('tolerance', opts.tolerance, 'a number from 0 (inclusive) to 1');
-  validateSamples(base, 'baseline');
-  validateSamples(pr, 'pr');
-  const { pairs, pairing } = pairSamples(base, pr);
-  if (pairing.pairedConcepts < 2)
-    throw new InsufficientPairsError(pairing.paired, pairing.pairedConcepts);
-
-  const table = buildClusterTable(pairs.map(({ base, pr }) => toRow(pr, base)));
+  const { pairs, pairing } = validatedPairs(base, pr);
+  const table = tableOf(pairs);
+  const gated = gateOf(table, pairing, opts);
   const replicates = bootstrapSums(table, iterations, opts.seed);
   const counts = groupCounts(table);
   const groups = breakdown<GroupDelta>((g) => ({
@@ -139,37 +228,11 @@ export function compare(
     pf: deltaEstimate(table, replicates, g, 'pf', opts.confidence),
     cpPf: deltaEstimate(table, replicates, g, 'cpPf', opts.confidence),
   }));
-
-  const alpha = 1 - opts.confidence;
-  const tests = GATED.map((m) => {
-    const { deltaSums, sizes } = clusterDeltas(table, m);
-    return clusterRobustTest(deltaSums, sizes);
-  });
-  const adjusted = holmAdjust(tests.map((t) => t.p));
-  const [cp, pf] = GATED.map((m, i): GatedMetric => {
-    const test = tests[i]!;
-    const pAdjusted = adjusted[i]!;
-    return {
-      ...groups.overall[m]!,
-      se: test.se,
-      df: test.df,
-      p: test.p,
-      pAdjusted,
-      mde: minimumDetectableEffect(test.se, test.df, alpha, GATED.length, opts.tolerance, POWER),
-      verdict: metricVerdict(test.delta, pAdjusted, alpha, opts.tolerance),
-    };
-  }) as [GatedMetric, GatedMetric];
-
   return {
     ...groups,
-    pairing,
-    cp,
-    pf,
+    ...gated,
     cpPf: groups.overall.cpPf!,
-    verdict: overallVerdict([cp.verdict, pf.verdict]),
     sampleDeltas: sampleDeltas(pairs),
-    confidence: opts.confidence,
-    tolerance: opts.tolerance,
     seed: opts.seed,
     iterations,
   };

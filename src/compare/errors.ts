@@ -34,19 +34,24 @@ export class InvalidOptionError extends Error {
 }
 
 /**
- * Too little overlap between baseline and PR to compare: a cluster-robust test needs at least two
- * reference images scored on both sides. Callers fall back to the absolute-only report.
+ * Too little overlap between baseline and PR to compare: a cluster-robust test needs, for each gated
+ * metric, at least two reference images with that metric's outcome on both sides. Callers fall back
+ * to the absolute-only report.
  */
 export class InsufficientPairsError extends Error {
   readonly pairedSamples: number;
   readonly pairedConcepts: number;
-  constructor(pairedSamples: number, pairedConcepts: number) {
+  /** The metric short of pairs, when the shortage is one metric's. */
+  readonly metric: string | undefined;
+  constructor(pairedSamples: number, pairedConcepts: number, metric?: string) {
+    const what = metric === undefined ? '' : ` a ${metric.toUpperCase()} outcome`;
     super(
-      `only ${pairedSamples} sample(s) from ${pairedConcepts} reference image(s) were scored on both ` +
+      `only ${pairedSamples} sample(s) from ${pairedConcepts} reference image(s) have${what} on both ` +
         `baseline and PR; a paired comparison needs samples from at least 2 reference images`,
     );
     this.name = 'InsufficientPairsError';
     this.pairedSamples = pairedSamples;
     this.pairedConcepts = pairedConcepts;
+    this.metric = metric;
   }
 }

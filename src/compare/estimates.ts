@@ -1,18 +1,23 @@
 // Statistics read off a block of group sums (the full-data totals or one bootstrap replicate), and
 // percentile intervals over the bootstrap replicates.
-import { FIELD, FIELD_COUNT, STRIDE } from './cluster-table.ts';
+import { FIELD_COUNT, METRIC_FIELDS, STRIDE } from './cluster-table.ts';
 
 export type Quantity = 'cp' | 'pf' | 'cpPf';
 export type Side = 'base' | 'pr' | 'delta';
 
-function sideValue(sums: Float64Array, o: number, n: number, q: Quantity, pr: boolean): number {
-  const cp = sums[o + (pr ? FIELD.prCp : FIELD.baseCp)]! / n;
-  const pf = sums[o + (pr ? FIELD.prPf : FIELD.basePf)]! / n;
-  return q === 'cp' ? cp : q === 'pf' ? pf : cp * pf;
+/** One metric's mean of one side (0-1), or the PR-minus-base delta; NaN without samples. */
+function metricValue(sums: Float64Array, o: number, m: 'cp' | 'pf', side: Side): number {
+  const f = METRIC_FIELDS[m];
+  const n = sums[o + f.n]!;
+  if (n === 0) return NaN;
+  const base = sums[o + f.base]! / n;
+  const pr = sums[o + f.pr]! / n;
+  return side === 'base' ? base : side === 'pr' ? pr : pr - base;
 }
 
-/** A group's mean (0-1 scale) of one side, or the PR-minus-base delta; NaN when the group is empty.
- * `offset` is where the STRIDE block starts in `sums`. CP·PF is the product of the group's means. */
+/** A group's mean (0-1 scale) of one side, or the PR-minus-base delta; NaN when the group has no
+ * sample of that metric. `offset` is where the STRIDE block starts in `sums`. CP and PF each average
+ * over the samples with an outcome for that metric; CP·PF is the product of the two means. */
 export function statistic(
   sums: Float64Array,
   offset: number,
@@ -21,11 +26,10 @@ export function statistic(
   side: Side,
 ): number {
   const o = offset + group * FIELD_COUNT;
-  const n = sums[o + FIELD.n]!;
-  if (n === 0) return NaN;
-  if (side === 'base') return sideValue(sums, o, n, q, false);
-  if (side === 'pr') return sideValue(sums, o, n, q, true);
-  return sideValue(sums, o, n, q, true) - sideValue(sums, o, n, q, false);
+  if (q !== 'cpPf') return metricValue(sums, o, q, side);
+  const product = (s: 'base' | 'pr') =>
+    metricValue(sums, o, 'cp', s) * metricValue(sums, o, 'pf', s);
+  return side === 'delta' ? product('pr') - product('base') : product(side);
 }
 
 /** Quantile of sorted values with linear interpolation (Hyndman-Fan type 7, R's default). */

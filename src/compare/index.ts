@@ -5,12 +5,17 @@ export { absoluteReport, type AbsoluteReport, type Interval } from './absolute-r
 export type { Breakdown } from './breakdown.ts';
 export {
   compare,
+  gate,
   type CompareOptions,
   type Comparison,
   type DeltaEstimate,
+  type Gate,
   type GatedMetric,
+  type GateOptions,
   type GroupDelta,
+  type Tolerance,
 } from './compare.ts';
+export type { ConfidenceBound, OneSided } from './gate.ts';
 export { InsufficientPairsError, InvalidOptionError, InvalidSampleError } from './errors.ts';
 export {
   blockingDifferences,
@@ -21,7 +26,13 @@ export {
   type DifferenceClass,
   type FingerprintDifference,
 } from './fingerprint.ts';
-export type { Pairing } from './pairing.ts';
+export type { CountedFailures, MetricPairing, Pairing } from './pairing.ts';
+export {
+  comparisonRecord,
+  GATE_METHOD,
+  type ComparisonRecord,
+  type GatedMetricRecord,
+} from './record.ts';
 export { largestChanges, type SampleDelta, type ScoreChange } from './sample-deltas.ts';
 export type { StatOptions } from './validate.ts';
 export type { ComparisonVerdict, MetricVerdict } from './verdict.ts';

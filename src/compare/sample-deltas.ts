@@ -1,11 +1,14 @@
 // Per-sample changes for the report's "largest changes" list (judge scale 0-4, as the judge said).
-import type { Category, Metric, PromptClass } from '../types.ts';
+import { METRICS, type Category, type Metric, type PromptClass } from '../types.ts';
 import type { SamplePair } from './pairing.ts';
 
 export interface ScoreChange {
   readonly base: number;
   readonly pr: number;
   readonly delta: number;
+  /** Set where that side's score is a model-owned failure counted as 0: the failure's kind. */
+  readonly baseFailedAs?: string;
+  readonly prFailedAs?: string;
 }
 
 export interface SampleDelta {
@@ -18,8 +21,18 @@ export interface SampleDelta {
   readonly pf: ScoreChange;
 }
 
-function change(base: number, pr: number): ScoreChange {
-  return { base, pr, delta: pr - base };
+function change(pair: SamplePair, m: Metric): ScoreChange {
+  const base = pair.base[m]!;
+  const pr = pair.pr[m]!;
+  const baseFailedAs = pair.base.failedAs?.[m];
+  const prFailedAs = pair.pr.failedAs?.[m];
+  return {
+    base,
+    pr,
+    delta: pr - base,
+    ...(baseFailedAs === undefined ? {} : { baseFailedAs }),
+    ...(prFailedAs === undefined ? {} : { prFailedAs }),
+  };
 }
 
 function size(d: SampleDelta, by: Metric | 'either'): number {
@@ -28,8 +41,14 @@ function size(d: SampleDelta, by: Metric | 'either'): number {
     : Math.abs(d[by].delta);
 }
 
+/** Both metrics' changes together: among equal largest changes, the sample that moved more. */
+function total(d: SampleDelta): number {
+  return Math.abs(d.cp.delta) + Math.abs(d.pf.delta);
+}
+
 /**
- * Largest changes first (by `by`), ties by id so the order is stable across runs. At most
+ * Largest changes first (by `by`); a tie goes to the sample whose two metrics moved more in all,
+ * then to the id, so the order is meaningful and stable across runs. At most
  * `perConcept` samples of one reference image are taken, so that one subject that fell apart does
  * not fill the whole list.
  */
@@ -40,7 +59,8 @@ export function largestChanges(
   perConcept = Infinity,
 ): SampleDelta[] {
   const sorted = [...deltas].sort(
-    (a, b) => size(b, by) - size(a, by) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) =>
+      size(b, by) - size(a, by) || total(b) - total(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const taken = new Map<string, number>();
   const out: SampleDelta[] = [];
@@ -54,15 +74,18 @@ export function largestChanges(
   return out;
 }
 
-/** All paired samples' changes, largest (either metric) first. */
+/** The changes of the samples paired on both metrics, largest (either metric) first. */
 export function sampleDeltas(pairs: readonly SamplePair[]): SampleDelta[] {
-  const all = pairs.map(({ base, pr }) => ({
-    id: pr.id,
-    concept: pr.concept,
-    category: pr.category,
-    promptClass: pr.promptClass,
-    cp: change(base.cp, pr.cp),
-    pf: change(base.pf, pr.pf),
+  const both = pairs.filter(({ base, pr }) =>
+    METRICS.every((m) => base[m] !== null && pr[m] !== null),
+  );
+  const all = both.map((pair) => ({
+    id: pair.pr.id,
+    concept: pair.pr.concept,
+    category: pair.pr.category,
+    promptClass: pair.pr.promptClass,
+    cp: change(pair, 'cp'),
+    pf: change(pair, 'pf'),
   }));
   return largestChanges(all, all.length);
 }

@@ -4,7 +4,7 @@
 
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
   1.5056327351493116e-7,
 ];
 
@@ -64,8 +64,21 @@ export function studentTCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
-/** The p-quantile of t(df), by bisection on the CDF (called a few times per comparison). */
+const quantiles = new Map<string, number>();
+
+/** The p-quantile of t(df), by bisection on the CDF. A gate asks for the same few levels and
+ * degrees of freedom again and again (simulations: thousands of times), so answers are kept. */
 export function studentTQuantile(p: number, df: number): number {
+  const key = `${p}:${df}`;
+  const known = quantiles.get(key);
+  if (known !== undefined) return known;
+  const q = quantileByBisection(p, df);
+  if (quantiles.size >= 4096) quantiles.clear();
+  quantiles.set(key, q);
+  return q;
+}
+
+function quantileByBisection(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`t quantile: p is ${p}; allowed: 0 < p < 1`);
   let lo = -1;
   let hi = 1;

@@ -1,10 +1,11 @@
 // Input checks: the statistics refuse scores they cannot trust instead of averaging them
 // (the released DreamBench++ scripts never range-checked the parsed score).
-import { CATEGORIES, PROMPT_CLASSES, type ScoredSample } from '../types.ts';
+import { CATEGORIES, METRICS, PROMPT_CLASSES, type ScoredSample } from '../types.ts';
 import { InvalidOptionError, InvalidSampleError } from './errors.ts';
 
-/** Throws InvalidSampleError on a bad score, unknown category/class, duplicate id, or a concept
- * that appears under two categories (it would be one cluster in two strata). */
+/** Throws InvalidSampleError on a bad score (null is no outcome), a failure kind without an
+ * outcome, unknown category/class, duplicate id, or a concept that appears under two categories (it
+ * would be one cluster in two strata). */
 export function validateSamples(samples: readonly ScoredSample[], side: string): void {
   const ids = new Set<string>();
   const conceptCategory = new Map<string, string>();
@@ -25,10 +26,19 @@ export function validateSamples(samples: readonly ScoredSample[], side: string):
         s.promptClass,
         PROMPT_CLASSES.join(', '),
       );
-    for (const field of ['cp', 'pf'] as const) {
+    for (const field of METRICS) {
       const v = s[field];
-      if (typeof v !== 'number' || !(v >= 0 && v <= 4))
-        throw new InvalidSampleError(side, s.id, field, v, 'a number from 0 to 4');
+      if (v !== null && (typeof v !== 'number' || !(v >= 0 && v <= 4)))
+        throw new InvalidSampleError(side, s.id, field, v, 'a number from 0 to 4, or null');
+      const failed = s.failedAs?.[field];
+      if (failed !== undefined && (typeof failed !== 'string' || v === null))
+        throw new InvalidSampleError(
+          side,
+          s.id,
+          `failedAs.${field}`,
+          failed,
+          `a failure kind, on a ${field} outcome`,
+        );
     }
     const known = conceptCategory.get(s.concept);
     if (known !== undefined && known !== s.category)

@@ -27,7 +27,10 @@ export interface Measured {
 export type BaselineLookup = BaselineFound | { missing: string };
 
 export interface Assessment {
+  /** Every sample with an outcome (a model-owned failure counts as 0). */
   readonly scored: readonly ScoredSample[];
+  /** Samples the judge scored on both metrics. */
+  readonly judged: number;
   readonly absolute: AbsoluteReport;
   readonly comparison: ComparisonView;
   readonly history: readonly HistoryPoint[];
@@ -57,8 +60,9 @@ export function assess(
   baseline: BaselineLookup,
   createdAt: string,
 ): Assessment {
-  const scored = toScoredSamples(m.records);
-  const absolute = absoluteReport(scored, m.failures.length, {
+  const scored = toScoredSamples(m.records, m);
+  const judged = m.records.filter((r) => r.scored).length;
+  const absolute = absoluteReport(scored, m.samples.length - scored.length, {
     confidence: config.gate.confidence,
     seed: config.sampling.seed,
   });
@@ -75,5 +79,5 @@ export function assess(
     : comparison.kind === 'compared'
       ? comparison.comparison.verdict
       : 'no-baseline';
-  return { scored, absolute, comparison, history, verdict };
+  return { scored, judged, absolute, comparison, history, verdict };
 }

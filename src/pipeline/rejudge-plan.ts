@@ -5,28 +5,26 @@
 import { aggregate, type FingerprintDifference } from '../compare/index.ts';
 import type { RejudgeView } from '../report/model.ts';
 import type { PlannedSample, ResultsFile } from '../results/schema.ts';
-import type { ScoreResult } from '../score/score-samples.ts';
+import type { JudgeRecord, ScoreResult } from '../score/score-samples.ts';
 import { toScoredSamples } from '../score/to-scored.ts';
 import type { Fingerprint, SampleFailure } from '../types.ts';
 
 /** This run's side of the pairing. */
 export interface ThisRun {
   readonly samples: readonly PlannedSample[];
-  readonly records: readonly { readonly id: string; readonly scored: boolean }[];
+  readonly records: readonly JudgeRecord[];
   readonly failures: readonly SampleFailure[];
   readonly fingerprint: Fingerprint;
 }
 
 /**
- * This run has an outcome for the sample: it was scored, or failed in a way that belongs to the
- * model (its image missing or unreadable, the judge refusing it: design.md counts those). A
- * sample lost to the judge's service pairs with nothing, so its baseline twin is not paid for.
+ * This run has an outcome for the sample in some metric: a score, or a failure that belongs to
+ * the model (to-scored.ts). A sample lost to the judge's service pairs with nothing, so its
+ * baseline twin is not paid for.
  */
 function outcomeIds(run: ThisRun): Set<string> {
-  const ids = new Set(run.records.filter((r) => r.scored).map((r) => r.id));
-  for (const f of run.failures)
-    if (f.stage === 'generate' || f.kind === 'refused' || f.kind === 'image') ids.add(f.id);
-  return ids;
+  const outcomes = toScoredSamples(run.records, run);
+  return new Set(outcomes.filter((s) => s.cp !== null || s.pf !== null).map((s) => s.id));
 }
 
 /** A baseline sample to judge again: its record's image hash, to check the stored file against. */
@@ -106,8 +104,11 @@ export function rejudgedBaseline(p: RejudgeInput): { results: ResultsFile; view:
     records: p.result.records,
     failures: [...p.kept, ...p.result.failures],
   };
-  const before = toScoredSamples(p.baseline.records.filter((r) => judged.has(r.id)));
-  const after = toScoredSamples(p.result.records);
+  const before = toScoredSamples(
+    p.baseline.records.filter((r) => judged.has(r.id)),
+    { samples: results.samples, failures: p.baseline.failures },
+  );
+  const after = toScoredSamples(p.result.records, results);
   const s = p.result.stats;
   const view: RejudgeView = {
     differences: p.differences,
@@ -119,8 +120,8 @@ export function rejudgedBaseline(p: RejudgeInput): { results: ResultsFile; view:
     costUsd: s.costUsd,
     served,
     ...(p.reduced === undefined ? {} : { reduced: p.reduced }),
-    before: aggregate(before, p.judgedIds.length - before.length),
-    after: aggregate(after, p.result.failures.length),
+    before: aggregate(before, results.samples.length - before.length),
+    after: aggregate(after, results.samples.length - after.length),
   };
   return { results, view };
 }

@@ -114,6 +114,7 @@ export async function report(
     ...m,
     aggregate: a.absolute.aggregate,
     history: a.history,
+    comparison: a.comparison,
   });
   const baselineRecords = 'missing' in baseline ? [] : baseline.results.records;
   const input = (links: ReportLinks) =>
@@ -127,7 +128,12 @@ export async function report(
       // A PR's GITHUB_SHA is a merge commit nobody knows; show the head commit instead.
       sha: ctx.pullRequest?.headSha || ctx.sha,
     });
-  const health = healthFailure(results.summary.planned, a.scored.length, results.failures);
+  const health = healthFailure(
+    results.summary.planned,
+    { judged: a.judged, scored: a.scored },
+    results.failures,
+    config.gate.maxServiceFailures,
+  );
   // A baseline that measured nothing would leave every later PR without a comparison.
   const publishes = mode === 'baseline' && !run.shard && health === undefined;
   const published = await publish(config, ctx, io, {
@@ -167,7 +173,7 @@ export async function report(
     verdict: a.verdict,
     absolute: a.absolute,
     comparison: a.comparison,
-    scored: a.scored.length,
+    scored: a.judged,
     failed: results.failures.length,
     // The step's spend: this run's images and, when judged again, the baseline's.
     costUsd: m.stats.costUsd + ('missing' in baseline ? 0 : (baseline.rejudged?.costUsd ?? 0)),

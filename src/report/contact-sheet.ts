@@ -104,23 +104,26 @@ function placeholder(cell: number): Promise<Buffer> {
     .toBuffer();
 }
 
+/** The cell's image, or a placeholder and the reason when the file cannot be read. */
 async function letterbox(
   row: ContactSheetRow,
   column: string,
   file: string,
-  opts: ContactSheetOptions,
-): Promise<Buffer> {
-  const cell = opts.cell;
+  cell: number,
+): Promise<{ image: Buffer; unreadable?: ContactSheetImageError }> {
   try {
-    return await sharp(file)
+    const image = await sharp(file)
       .autoOrient()
       .resize(cell, cell, { fit: 'contain', background: WHITE })
       .flatten({ background: WHITE })
       .png()
       .toBuffer();
+    return { image };
   } catch (error) {
-    opts.onUnreadable?.(new ContactSheetImageError(row.id, column, file, error));
-    return placeholder(cell);
+    return {
+      image: await placeholder(cell),
+      unreadable: new ContactSheetImageError(row.id, column, file, error),
+    };
   }
 }
 
@@ -180,18 +183,22 @@ async function rowOverlays(
   const cell = opts.cell;
   const files =
     layout.columns.length === 3 ? [row.reference, row.baseline, row.pr] : [row.reference, row.pr];
-  return Promise.all(
+  const drawn = await Promise.all(
     files.map(async (file, c) => {
       const { left, top } = layout.cellAt(r, c);
-      if (file === undefined)
-        return {
-          input: { create: { width: cell, height: cell, channels: 3, background: EMPTY_CELL } },
-          left,
-          top,
+      if (file === undefined) {
+        const empty = {
+          create: { width: cell, height: cell, channels: 3, background: EMPTY_CELL },
         };
-      return { input: await letterbox(row, layout.columns[c]!, file, opts), left, top };
+        return { overlay: { input: empty, left, top } as OverlayOptions };
+      }
+      const { image, unreadable } = await letterbox(row, layout.columns[c]!, file, cell);
+      return { overlay: { input: image, left, top }, unreadable };
     }),
   );
+  // Reported in column order once the row is drawn, whichever file failed first.
+  for (const { unreadable } of drawn) if (unreadable) opts.onUnreadable?.(unreadable);
+  return drawn.map((d) => d.overlay);
 }
 
 async function labelOverlays(

@@ -1,6 +1,8 @@
-// Failures: every sample that was planned but not scored, grouped by stage and kind with counts,
-// then listed by id with its reason. Nothing is dropped silently, so nothing is hidden here either:
-// when the list is trimmed to fit, the note says how many entries were left out.
+// Failures: every sample that was planned but not scored, grouped by stage and kind with counts and
+// how the statistics took them (the model's failures count as the lowest score, the judge service's
+// are left out), then listed by id with its reason. Nothing is dropped silently, so nothing is
+// hidden here either: when the list is trimmed to fit, the note says how many entries were left out.
+import { isModelOwned } from '../score/to-scored.ts';
 import type { SampleFailure } from '../types.ts';
 import { escapeMarkdown, truncate } from './escape.ts';
 import { fitItems, type Section } from './fit.ts';
@@ -50,13 +52,14 @@ function overview(groups: readonly FailureGroup[], style: FailuresStyle): string
     g.stage,
     kindLabel(g.kind),
     f.count(g.failures.length),
+    isModelOwned(g.stage, g.kind) ? 'lowest score (0)' : 'left out',
     escapeMarkdown(truncate(g.failures[0]!.reason, Math.min(style.reasonChars, 160))),
   ]);
   if (rest.length > 0) {
     const n = rest.reduce((s, g) => s + g.failures.length, 0);
-    rows.push(['…', `${f.count(rest.length)} other kinds`, f.count(n), '']);
+    rows.push(['…', `${f.count(rest.length)} other kinds`, f.count(n), '', '']);
   }
-  return table(['stage', 'kind', 'samples', 'example reason'], rows, 'llrl');
+  return table(['stage', 'kind', 'samples', 'counts as', 'example reason'], rows, 'llrll');
 }
 
 function listing(groups: readonly FailureGroup[], reasonChars: number): string[] {
@@ -74,7 +77,10 @@ function listing(groups: readonly FailureGroup[], reasonChars: number): string[]
 export function failuresSection(failures: readonly SampleFailure[], style: FailuresStyle): Section {
   if (failures.length === 0) return { text: '' };
   const groups = groupFailures(failures);
-  const title = `Failures: ${f.plural(failures.length, 'sample')} not scored`;
+  const counted = failures.filter((x) => isModelOwned(x.stage, x.kind)).length;
+  const title =
+    `Failures: ${f.plural(failures.length, 'sample')} not scored ` +
+    `(${f.count(counted)} counted as the lowest score, ${f.count(failures.length - counted)} left out)`;
   const open = style.collapsed ? `<details><summary>${title}</summary>\n` : `### ${title}\n`;
   const close = style.collapsed ? '\n</details>' : '';
   const head = `${open}\n${overview(groups, style)}\n`;

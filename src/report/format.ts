@@ -21,7 +21,8 @@ export function delta(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? NONE : signed(v, 3);
 }
 
-function plain(v: number): string {
+/** One end of an interval: `−0.051`, `0.012`. */
+export function plain(v: number): string {
   return v < 0 ? `${MINUS}${Math.abs(v).toFixed(3)}` : v.toFixed(3);
 }
 

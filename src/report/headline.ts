@@ -32,7 +32,10 @@ export function verdictHeadline(input: ReportInput): string {
     return `❌ Regression in ${metricsWith(c, 'regression')}${gating}`;
   }
   if (c.verdict === 'improvement') return `🎉 Improvement in ${metricsWith(c, 'improvement')}`;
-  return '✅ No significant change';
+  const small = metricsWith(c, 'within tolerance');
+  return small === ''
+    ? '✅ No significant change'
+    : `✅ Within tolerance: a significant but small change in ${small}`;
 }
 
 /** Which commit was measured against which baseline. */

@@ -1,5 +1,5 @@
 // What the judge was and what it cost: model asked for, snapshots served, scoring actually used,
-// calls, cache hits, tokens, dollars, refusals and a budget stop.
+// judgments from the cache and calls made, tokens, dollars, refusals and a budget stop.
 import { CATEGORIES } from '../types.ts';
 import { escapeMarkdown, truncate } from './escape.ts';
 import * as f from './format.ts';
@@ -84,13 +84,25 @@ function budgetLine(j: JudgeView): string | undefined {
   return `⚠️ The cost limit${limit} (max-cost-usd) stopped the judge early; unscored samples are listed as failures.`;
 }
 
+/** How the judgments came about: from the cache, or asked of the judge in how many calls. */
+function callsLine(j: JudgeView): string {
+  const judgments = j.cacheHits + j.cacheMisses;
+  const calls = f.plural(j.calls, 'call');
+  // Without the cache (cache: false) there are no hits or misses to tell, only calls.
+  if (judgments === 0) return `Judge calls: ${f.count(j.calls)}`;
+  return (
+    `Judgments: ${f.count(j.cacheHits)} of ${f.count(judgments)} from the cache, ` +
+    `the other ${f.count(j.cacheMisses)} asked of the judge in ${calls} (retries included)`
+  );
+}
+
 export function judgeSection(j: JudgeView): string {
   const lines = [
     `Judge: ${escapeMarkdown(truncate(j.model, 80))}; served ${names(j.servedModels)}; system fingerprints ${names(j.systemFingerprints)}.`,
     servedLine(j),
     scoringLine(j),
     ...pacingLines(j),
-    `Calls: ${f.count(j.calls)} (${f.count(j.cacheHits)} cache hits, ${f.count(j.cacheMisses)} misses); ` +
+    `${callsLine(j)}; ` +
       `tokens: ${f.count(j.promptTokens)} prompt (${f.count(j.cachedPromptTokens)} cached), ${f.count(j.completionTokens)} completion; ` +
       `cost: ${f.usd(j.costUsd)}.`,
     refusalsLine(j),

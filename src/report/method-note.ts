@@ -7,18 +7,20 @@ export function methodNote(input: ReportInput): string {
   const stats = view.kind === 'compared' ? view.comparison : input.absolute;
   const lines = [
     'A metric is the mean judge score divided by 4 (0-1 scale); CP·PF is the product of the two means. ' +
-      'Failed samples are counted and listed, never averaged.',
-    `Intervals are ${f.percent(stats.confidence)} percentile intervals of a cluster bootstrap that resamples reference images ` +
+      "A failure of the model (its image missing, unreadable or invalid, or refused by the judge) counts as the lowest score, 0, on the side where it happened; a failure of the judge's service is left out and listed.",
+    `Intervals of CP·PF and of the breakdowns are ${f.percent(stats.confidence)} percentile intervals of a cluster bootstrap that resamples reference images ` +
       `(the prompts of one image are not independent): ${f.count(stats.iterations)} resamples, seed ${stats.seed}.`,
   ];
   if (view.kind === 'compared') {
     const c = view.comparison;
+    const alpha = (1 - c.confidence).toFixed(3);
     lines.push(
-      'Deltas are paired: only samples scored on both sides enter them.',
-      `CP and PF are tested with cluster-robust t-tests (degrees of freedom: reference images − 1) and ` +
-        `Holm's correction over the two; a metric regresses when the adjusted p is below ${(1 - c.confidence).toFixed(3)} ` +
-        `and the drop exceeds the tolerance ${c.tolerance.toFixed(3)}. CP·PF is shown for reference and not gated.`,
-      'The minimum detectable effect is the smallest true change the test would flag with 80% power.',
+      'Deltas are paired: per metric, only samples with an outcome on both sides enter them.',
+      `CP and PF are tested with one-sided cluster-robust t-tests (CR1 standard error, degrees of freedom: reference images − 1), ` +
+        `one family per direction, each Holm-corrected over the two metrics at ${alpha}. A metric regresses when its drop is significant ` +
+        `and the measured drop exceeds its tolerance (CP ${c.tolerance.cp.toFixed(3)}, PF ${c.tolerance.pf.toFixed(3)}); ` +
+        `their intervals are the tests' own bounds, so they exclude 0 exactly when the change is significant. CP·PF is shown for reference and not gated.`,
+      'The minimum detectable effect is the smallest true change the one-sided test would flag with 80% power (noncentral t, at Holm’s first step).',
     );
   }
   return `### Method\n\n${lines.map((l) => `- ${l}`).join('\n')}`;

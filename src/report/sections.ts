@@ -111,10 +111,15 @@ export function numbersBlocks(input: ReportInput): string[] {
   if (view.kind === 'compared') {
     const c = view.comparison;
     return [
-      blocks(m.comparedTable(c), m.gateLine(c, input.gate.failOnRegression)),
-      [m.pairingLine(c, input.planned), m.mdeLine(c), m.absoluteLine(input.absolute)].join(
-        '<br>\n',
-      ),
+      blocks(m.comparedTable(c), m.intervalLine(c), m.gateLine(c, input.gate.failOnRegression)),
+      [
+        m.pairingLine(c, input.planned),
+        m.countedLine(c),
+        m.mdeLine(c),
+        m.absoluteLine(input.absolute),
+      ]
+        .filter((line) => line !== undefined)
+        .join('<br>\n'),
       view.rejudged ? rejudgeLines(view.rejudged).join('<br>\n') : '',
       leftOutLine(view) ?? '',
       notedLine(view.noted ?? []) ?? '',
@@ -122,7 +127,7 @@ export function numbersBlocks(input: ReportInput): string[] {
   }
   const intro = view.kind === 'none' ? noBaselineLine(input, view.reason) : undefined;
   return [
-    blocks(intro, m.absoluteTable(input.absolute)),
+    blocks(intro, m.absoluteTable(input.absolute), m.absoluteCountedLine(input.absolute)),
     view.kind === 'incompatible' ? differencesSection(view.differences, view.notRejudged) : '',
   ];
 }

@@ -1,10 +1,16 @@
 // Assembles results.json from what the stages produced. Pure: the clock's reading is passed in.
-import type { Aggregate } from '../compare/index.ts';
+import { comparisonRecord, type Aggregate } from '../compare/index.ts';
 import { RESULTS_SCHEMA_VERSION } from '../constants.ts';
-import type { HistoryPoint } from '../report/model.ts';
+import type { ComparisonView, HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
 import type { Fingerprint, Sample, SampleFailure } from '../types.ts';
-import type { PlannedSample, ResultsFile, ResultsRecord, RunInfo } from './schema.ts';
+import type {
+  PlannedSample,
+  ResultsComparison,
+  ResultsFile,
+  ResultsRecord,
+  RunInfo,
+} from './schema.ts';
 
 export interface ResultsParts {
   readonly version: string;
@@ -18,6 +24,40 @@ export interface ResultsParts {
   readonly failures: readonly SampleFailure[];
   readonly aggregate: Aggregate;
   readonly history: readonly HistoryPoint[];
+  /** The comparison with the baseline, or why there was none. */
+  readonly comparison: ComparisonView;
+}
+
+/** The comparison as results.json records it. */
+export function resultsComparison(view: ComparisonView): ResultsComparison {
+  if (view.kind === 'none') return { status: 'none', reason: view.reason };
+  const baseline = { runId: view.baseline.runId, sha: view.baseline.sha };
+  if (view.kind === 'incompatible') {
+    const why = view.notRejudged;
+    return {
+      status: 'incompatible',
+      baseline,
+      differences: view.differences,
+      ...(why ? { notRejudged: why } : {}),
+    };
+  }
+  const r = view.rejudged;
+  const rejudged = r && {
+    differences: r.differences,
+    judged: r.judged,
+    scored: r.scored,
+    leftOut: r.leftOut.count,
+    calls: r.calls,
+    cacheHits: r.cacheHits,
+    costUsd: r.costUsd,
+    served: r.served,
+  };
+  return {
+    status: 'compared',
+    baseline,
+    ...(rejudged ? { rejudged } : {}),
+    ...comparisonRecord(view.comparison),
+  };
 }
 
 export function plannedSample(s: Sample): PlannedSample {
@@ -87,8 +127,9 @@ export function buildResultsFile(p: ResultsParts): ResultsFile {
     fingerprint: p.fingerprint,
     summary: {
       planned: p.samples.length,
-      scored: p.aggregate.scored,
+      scored: p.records.filter((r) => r.scored).length,
       failed: failures.length,
+      counted: p.aggregate.counted,
       cp: overall.cp,
       pf: overall.pf,
       cpPf: overall.cpPf,
@@ -105,5 +146,6 @@ export function buildResultsFile(p: ResultsParts): ResultsFile {
     records: withUpstreamKeys(p.records, p.samples),
     failures,
     history: p.history,
+    comparison: resultsComparison(p.comparison),
   };
 }

@@ -42,7 +42,11 @@ export function parseResults(text: string, source: string): ResultsFile {
   return { history: [], ...withWiderFingerprint(obj) } as unknown as ResultsFile;
 }
 
-/** The statistics' input: samples with both scores. */
+/** The statistics' input: every sample with an outcome, read by the same rules as this run's
+ * (a baseline's model-owned failures count as 0 there too, whichever version wrote it). */
 export function scoredSamplesOf(results: ResultsFile): ScoredSample[] {
-  return toScoredSamples(results.records);
+  return toScoredSamples(results.records, {
+    samples: results.samples,
+    failures: results.failures,
+  });
 }

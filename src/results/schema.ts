@@ -2,9 +2,12 @@
 // Bump RESULTS_SCHEMA_VERSION (constants.ts) on any incompatible change, and keep reading the
 // versions in READABLE_SCHEMA_VERSIONS.
 //   1: the first format.
-//   2: the wider fingerprint (served snapshots, endpoint kind, temperature, output-token limits,
-//      final turn, image preparation); records carry `upstreamKey`. Version 1 files are read
-//      with their fingerprint filled in (fingerprint-upgrade.ts) and without upstream keys.
+//   2: `comparison` added; summary means count a model-owned failure as the lowest score (0).
+//      Version 1 files read the same way: their failures and records hold what that needs.
+//   3: the wider fingerprint (served snapshots, endpoint kind, temperature, output-token limits,
+//      final turn, image preparation); records carry `upstreamKey`. Older files are read with
+//      their fingerprint filled in (fingerprint-upgrade.ts) and without upstream keys.
+import type { ComparisonRecord, FingerprintDifference } from '../compare/index.ts';
 import type { JudgeScoring } from '../constants.ts';
 import type { HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
@@ -39,9 +42,13 @@ export type ResultsRecord = JudgeRecord & { readonly upstreamKey?: string };
 
 export interface ResultsSummary {
   readonly planned: number;
+  /** Samples the judge scored on both metrics. */
   readonly scored: number;
+  /** Samples with a failure of any kind (each is in `failures`). */
   readonly failed: number;
-  /** 0-1 scale; null when nothing scored. */
+  /** Failures that count as the lowest score: the model's (schema 2; absent in version 1). */
+  readonly counted?: number;
+  /** 0-1 scale, a model-owned failure counting 0; null when nothing scored. */
   readonly cp: number | null;
   readonly pf: number | null;
   readonly cpPf: number | null;
@@ -68,4 +75,41 @@ export interface ResultsFile {
   readonly failures: readonly SampleFailure[];
   /** Recent baselines (newest last), carried forward from run to run for the trend chart. */
   readonly history: readonly HistoryPoint[];
+  /** The comparison with the baseline and the gate's verdict (schema 2; absent in version 1). */
+  readonly comparison?: ResultsComparison;
+}
+
+/** What was compared: the gate's numbers, or why there was no comparison. */
+export type ResultsComparison =
+  | ({
+      readonly status: 'compared';
+      readonly baseline: BaselineRef;
+      /** Set when the baseline's stored images were judged again (schema 3). */
+      readonly rejudged?: RejudgeRecord;
+    } & ComparisonRecord)
+  | {
+      readonly status: 'incompatible';
+      readonly baseline: BaselineRef;
+      readonly differences: readonly FingerprintDifference[];
+      /** Only the judge side differed, yet the baseline was not judged again: why (schema 3). */
+      readonly notRejudged?: string;
+    }
+  | { readonly status: 'none'; readonly reason: string };
+
+/** The baseline judged again: what differed, what was judged and what it cost; its records are in
+ * baseline-rejudged.json beside this file. */
+export interface RejudgeRecord {
+  readonly differences: readonly FingerprintDifference[];
+  readonly judged: number;
+  readonly scored: number;
+  readonly leftOut: number;
+  readonly calls: number;
+  readonly cacheHits: number;
+  readonly costUsd: number;
+  readonly served: readonly string[];
+}
+
+export interface BaselineRef {
+  readonly runId: number;
+  readonly sha: string;
 }

@@ -67,6 +67,31 @@ describe('aggregate', () => {
     expect(() => aggregate([bad], 0)).toThrow(message);
   });
 
+  it('averages each metric over the samples with its outcome, and counts failures scored 0', () => {
+    const samples: ScoredSample[] = [
+      s('A-p0', 'A', 'animal', 'photorealistic', 4, 2),
+      { ...s('A-p4', 'A', 'animal', 'style_transfer', 2, 0), pf: null }, // PF: judge service failed
+      {
+        ...s('B-p0', 'B', 'object', 'photorealistic', 0, 0),
+        failedAs: { cp: 'corrupt', pf: 'corrupt' },
+      },
+    ];
+    const a = aggregate(samples, 1);
+    expect(a.overall.cp).toBeCloseTo((4 + 2 + 0) / 12, 12);
+    expect(a.overall.pf).toBeCloseTo((2 + 0) / 8, 12);
+    expect(a.overall.cpPf).toBeCloseTo((6 / 12) * (2 / 8), 12);
+    expect([a.scored, a.counted, a.failed, a.overall.samples]).toEqual([3, 1, 1, 3]);
+  });
+
+  it('refuses a failure kind on a metric without an outcome', () => {
+    const bad = {
+      ...s('A-p0', 'A', 'animal', 'photorealistic', 0, 0),
+      pf: null,
+      failedAs: { pf: 'x' },
+    };
+    expect(() => aggregate([bad], 0)).toThrow(/failedAs.pf is "x"/);
+  });
+
   it('refuses duplicate ids and a concept filed under two categories', () => {
     expect(() => aggregate([SAMPLES[0]!, SAMPLES[0]!], 0)).toThrow(/unique ids/);
     const moved = s('A-p1', 'A', 'object', 'photorealistic', 1, 1);

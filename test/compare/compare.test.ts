@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { minimumDetectableEffect } from '../../src/compare/cluster-test.ts';
 import { holmAdjust } from '../../src/compare/holm.ts';
+import { minimumDetectableEffect } from '../../src/compare/power.ts';
 import {
   compare,
   InsufficientPairsError,
@@ -9,7 +9,7 @@ import {
   largestChanges,
 } from '../../src/compare/index.ts';
 import { mulberry32 } from '../../src/compare/prng.ts';
-import { studentTTwoSidedP } from '../../src/compare/student-t.ts';
+import { studentTCdf, studentTQuantile } from '../../src/compare/student-t.ts';
 import type { ScoredSample } from '../../src/types.ts';
 
 type Cat = ScoredSample['category'];
@@ -85,10 +85,12 @@ describe('compare: pairing and point estimates', () => {
     expect(c.pairing).toEqual({
       paired: 6,
       pairedConcepts: 4,
+      byMetric: { cp: { paired: 6, concepts: 4 }, pf: { paired: 6, concepts: 4 } },
       baseOnly: 1,
       prOnly: 1,
       baseOnlyIds: ['mug-p3'],
       prOnlyIds: ['ink-p8'],
+      counted: { base: { samples: 0, byKind: {} }, pr: { samples: 0, byKind: {} } },
     });
   });
 
@@ -105,20 +107,28 @@ describe('compare: pairing and point estimates', () => {
     expect(c.byClass.photorealistic.cp!.delta).toBeCloseTo(-2 / 12, 12);
   });
 
-  it('runs the cluster-robust test, Holm and MDE on hand values', () => {
+  it('runs the one-sided cluster-robust tests, Holm per direction and MDE on hand values', () => {
     // Per-cluster CP delta sums (0-1): cat -0.25, kid -0.25, mug 0, ink -0.5; sizes 2, 2, 1, 1.
     const d = -1 / 6;
     const residuals = [-0.25 - 2 * d, -0.25 - 2 * d, 0 - d, -0.5 - d];
     const se = Math.sqrt(((4 / 3) * residuals.reduce((a, r) => a + r * r, 0)) / 36);
     expect(c.cp.se).toBeCloseTo(se, 12);
     expect(c.cp.df).toBe(3);
-    expect(c.cp.p).toBeCloseTo(studentTTwoSidedP(d / se, 3), 12);
-    expect(c.pf.p).toBe(1); // mean delta 0 with cluster variation
-    expect([c.cp.pAdjusted, c.pf.pAdjusted]).toEqual(holmAdjust([c.cp.p, c.pf.p]));
+    expect(c.cp.p.regression).toBeCloseTo(studentTCdf(d / se, 3), 12);
+    expect(c.cp.p.improvement).toBeCloseTo(1 - studentTCdf(d / se, 3), 12);
+    expect(c.pf.p).toEqual({ regression: 0.5, improvement: 0.5 }); // mean delta 0
+    expect([c.cp.pAdjusted.regression, c.pf.pAdjusted.regression]).toEqual(
+      holmAdjust([c.cp.p.regression, c.pf.p.regression]),
+    );
     expect(c.cp.mde).toBeCloseTo(minimumDetectableEffect(se, 3, 0.05, 2, 0.02), 12);
-    // A 0.17 drop on 4 reference images is not evidence of a regression (p ~ 0.11).
-    expect(c.cp.p).toBeGreaterThan(0.1);
+    // A 0.17 drop on 4 reference images is not evidence of a regression (one-sided p ~ 0.056).
+    expect(c.cp.p.regression).toBeGreaterThan(0.05);
     expect(c.cp.verdict).toBe('no significant change');
+    // The interval is the test's: each end a one-sided 97.5% t bound, 3 df.
+    const t = studentTQuantile(0.975, 3);
+    expect(c.cp.ci[0]).toBeCloseTo(d - t * se, 12);
+    expect(c.cp.ci[1]).toBeCloseTo(d + t * se, 12);
+    expect(c.cp.ci[1]).toBeGreaterThan(0);
     expect(c.verdict).toBe('pass');
   });
 
@@ -131,17 +141,17 @@ describe('compare: pairing and point estimates', () => {
       ]),
     );
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const cpDelta = (pairs: ScoredSample[][]) => mean(pairs.map(([b, p]) => (p!.cp - b!.cp) / 4));
+    const cpDelta = (pairs: ScoredSample[][]) => mean(pairs.map(([b, p]) => (p!.cp! - b!.cp!) / 4));
     const photo = (pairs: ScoredSample[][]) => {
       const ps = pairs.filter(([, p]) => p!.promptClass === 'photorealistic');
-      return ps.length === 0 ? NaN : mean(ps.map(([b, p]) => (p!.pf - b!.pf) / 4));
+      return ps.length === 0 ? NaN : mean(ps.map(([b, p]) => (p!.pf! - b!.pf!) / 4));
     };
     const cpPf = (pairs: ScoredSample[][]) =>
-      mean(pairs.map(([, p]) => p!.cp / 4)) * mean(pairs.map(([, p]) => p!.pf / 4)) -
-      mean(pairs.map(([b]) => b!.cp / 4)) * mean(pairs.map(([b]) => b!.pf / 4));
+      mean(pairs.map(([, p]) => p!.cp! / 4)) * mean(pairs.map(([, p]) => p!.pf! / 4)) -
+      mean(pairs.map(([b]) => b!.cp! / 4)) * mean(pairs.map(([b]) => b!.pf! / 4));
     const [lo, hi] = referenceInterval(clusters, cpDelta, 7, 500, 0.95);
-    expect(c.cp.ci![0]).toBeCloseTo(lo, 12);
-    expect(c.cp.ci![1]).toBeCloseTo(hi, 12);
+    expect(c.overall.cp!.ci![0]).toBeCloseTo(lo, 12);
+    expect(c.overall.cp!.ci![1]).toBeCloseTo(hi, 12);
     expect(lo).toBeLessThan(hi);
     const [plo, phi] = referenceInterval(clusters, photo, 7, 500, 0.95);
     expect(c.byClass.photorealistic.pf!.ci![0]).toBeCloseTo(plo, 12);
@@ -191,8 +201,13 @@ describe('compare: seed', () => {
     const { base, pr } = grid((c, i) => ((c * 3 + i) % 5) * 0.3 - 0.6);
     const a = compare(base, pr, OPTS);
     const b = compare(base, pr, { ...OPTS, seed: 8 });
-    expect(b.cp.ci).not.toEqual(a.cp.ci);
-    expect([b.cp.delta, b.cp.p, b.verdict]).toEqual([a.cp.delta, a.cp.p, a.verdict]);
+    expect(b.overall.cp!.ci).not.toEqual(a.overall.cp!.ci);
+    expect([b.cp.delta, b.cp.p, b.cp.ci, b.verdict]).toEqual([
+      a.cp.delta,
+      a.cp.p,
+      a.cp.ci,
+      a.verdict,
+    ]);
   });
 });
 
@@ -203,7 +218,7 @@ describe('compare: verdicts', () => {
     expect(r.cp.verdict).toBe('regression');
     expect(r.pf.verdict).toBe('no significant change');
     expect(r.verdict).toBe('regression');
-    expect(r.cp.ci![1]).toBeLessThan(0);
+    expect(r.cp.ci[1]).toBeLessThan(0);
   });
 
   it('flags the same change upward as an improvement', () => {
@@ -213,19 +228,33 @@ describe('compare: verdicts', () => {
     expect(r.verdict).toBe('improvement');
   });
 
-  it('passes a certain but smaller-than-tolerance drop', () => {
+  it('passes a certain but smaller-than-tolerance drop, calling it within tolerance', () => {
     const { base, pr } = grid(() => -0.04); // -0.01 on the 0-1 scale, identical everywhere
     const r = compare(base, pr, OPTS);
     expect(r.cp.delta).toBeCloseTo(-0.01, 12);
-    expect(r.cp.p).toBeLessThan(1e-10);
-    expect(r.cp.verdict).toBe('no significant change');
+    expect(r.cp.p.regression).toBeLessThan(1e-10);
+    expect(r.cp.verdict).toBe('within tolerance');
+    expect(r.cp.ci[1]).toBeLessThan(0);
     expect(r.verdict).toBe('pass');
+  });
+
+  it('takes one tolerance per metric', () => {
+    const { base, pr } = grid((c, i) => -0.4 - ((c + i) % 3) * 0.1); // CP about -0.125
+    expect(compare(base, pr, { ...OPTS, tolerance: { cp: 0.2, pf: 0 } }).cp.verdict).toBe(
+      'within tolerance',
+    );
+    const r = compare(base, pr, { ...OPTS, tolerance: { cp: 0.1, pf: 0.5 } });
+    expect([r.cp.verdict, r.cp.tolerance, r.tolerance]).toEqual([
+      'regression',
+      0.1,
+      { cp: 0.1, pf: 0.5 },
+    ]);
   });
 
   it('passes identical results with zero-width intervals', () => {
     const { base } = grid(() => 0);
     const r = compare(base, base, OPTS);
-    expect([r.cp.delta, r.cp.p, r.cp.ci]).toEqual([0, 1, [0, 0]]);
+    expect([r.cp.delta, r.cp.p, r.cp.ci]).toEqual([0, { regression: 1, improvement: 1 }, [0, 0]]);
     expect(r.verdict).toBe('pass');
   });
 });
@@ -251,7 +280,7 @@ describe('compare: refusals', () => {
     const only = (xs: ScoredSample[]) => xs.filter((x) => x.concept === 'cat');
     expect(() => compare(only(BASE), only(PR), OPTS)).toThrow(InsufficientPairsError);
     expect(() => compare(only(BASE), only(PR), OPTS)).toThrow(
-      /2 sample\(s\) from 1 reference image/,
+      /2 sample\(s\) from 1 reference image\(s\) have a CP outcome/,
     );
   });
 
@@ -266,6 +295,7 @@ describe('compare: refusals', () => {
   it.each([
     [{ confidence: 1 }, /confidence is 1/],
     [{ tolerance: -0.1 }, /tolerance is -0.1/],
+    [{ tolerance: { cp: 0.02, pf: 1 } }, /tolerance.pf is 1/],
     [{ seed: 1.5 }, /seed is 1.5/],
     [{ iterations: 0 }, /iterations is 0/],
   ])('refuses options %o', (patch, message) => {
@@ -299,5 +329,16 @@ describe('largestChanges per reference image', () => {
       'c-p0',
     ]);
     expect(largestChanges(deltas, 3, 'cp').map((x) => x.id)).toEqual(['a-p0', 'a-p1', 'a-p2']);
+  });
+
+  it('breaks a tie of the larger change by the other metric, then by id', () => {
+    const both = (id: string, cp: number, pf: number) => ({
+      ...d(id, id, cp),
+      pf: { base: 4, pr: 4 - pf, delta: -pf },
+    });
+    // All three moved CP by 2.6; the one that also lost PF comes first, then the improvement
+    // in PF (a change either way), then the sample that moved only in CP.
+    const tied = [both('z-p0', 2.6, 0), both('y-p0', 2.6, 1), both('x-p0', 2.6, -0.5)];
+    expect(largestChanges(tied, 3).map((x) => x.id)).toEqual(['y-p0', 'x-p0', 'z-p0']);
   });
 });

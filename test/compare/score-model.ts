@@ -47,6 +47,18 @@ export const DREAMBENCH_LIKE: ScoreModel = {
   },
 };
 
+/**
+ * The model of the operating characteristics (METHOD.md, bench/gate.ts): DREAMBENCH_LIKE with more
+ * image-to-image variation (model x prompt) and a noisier judge, calibrated so that the gate as it
+ * stood before issue 11 (two-sided p-values, Holm, a direction required) detects a 0.05 CP drop at
+ * 150 images x 1 prompt in 0.92 of PRs with expected scores and 0.51 with sampled scores, as
+ * issue 11 measured it (0.917 and 0.515 here, 2,000 PRs each). Means: CP 0.59, PF 0.80.
+ */
+export const CALIBRATED: ScoreModel = {
+  cp: { ...DREAMBENCH_LIKE.cp, modelPromptSd: 0.48, judgeSd: 0.58 },
+  pf: { ...DREAMBENCH_LIKE.pf, modelPromptSd: 0.48, judgeSd: 0.58 },
+};
+
 export interface Design {
   readonly concepts: number;
   readonly promptsPerConcept: number;
@@ -103,6 +115,21 @@ function gaussian(random: () => number): () => number {
 
 const score = (latent: number) => Math.min(4, Math.max(0, Math.round(latent)));
 
+/** How the judge's score is read: the sampled integer, or the expected value over 0-4. */
+export type Scoring = 'sampled' | 'expected';
+
+/**
+ * The judge reads an image of quality `quality` with noise of sd `judgeSd` and answers the nearest
+ * integer 0-4 (an ordered probit). `sampled` is one such answer; `expected` is its mean over the
+ * judge's noise, which is what probability-weighted log-probabilities give.
+ */
+function judged(quality: number, noise: number, judgeSd: number, scoring: Scoring): number {
+  if (scoring === 'sampled') return score(quality + judgeSd * noise);
+  let e = 0;
+  for (let j = 1; j <= 4; j++) e += normalCdf((quality - (j - 0.5)) / judgeSd);
+  return e;
+}
+
 /** Prompt indices spread over the classes: 3 prompts -> one per class, 9 -> all. */
 function promptIndices(count: number, concept: number): number[] {
   const spread = [0, 4, 7, 1, 5, 8, 2, 6, 3];
@@ -115,6 +142,7 @@ export function simulatePair(
   design: Design,
   shift: { cp: number; pf: number },
   seed: number,
+  scoring: Scoring = 'sampled',
 ): { base: ScoredSample[]; pr: ScoredSample[] } {
   const normal = gaussian(mulberry32(seed));
   const base: ScoredSample[] = [];
@@ -138,13 +166,11 @@ export function simulatePair(
         isPr: boolean,
         s: number,
       ) =>
-        score(
-          m.shared +
-            prompt +
-            (isPr ? m.prModel : m.baseModel) +
-            p.modelPromptSd * normal() +
-            p.judgeSd * normal() +
-            s,
+        judged(
+          m.shared + prompt + (isPr ? m.prModel : m.baseModel) + p.modelPromptSd * normal() + s,
+          normal(),
+          p.judgeSd,
+          scoring,
         );
       const cpPrompt = model.cp.promptSd * normal();
       const pfPrompt = model.pf.promptSd * normal();
@@ -163,4 +189,36 @@ export function simulatePair(
     }
   }
   return { base, pr };
+}
+
+/**
+ * Model-owned failures on one side, as the statistics read them: each metric of each sample is
+ * refused with probability `rate` (independently), scoring 0 with `failedAs: 'refused'`.
+ */
+export function withRefusals(samples: readonly ScoredSample[], rate: number, seed: number) {
+  const random = mulberry32(seed);
+  return samples.map((s) => {
+    const failedAs: Partial<Record<'cp' | 'pf', string>> = {};
+    const out = { ...s };
+    for (const m of ['cp', 'pf'] as const) {
+      if (random() < rate) {
+        out[m] = 0;
+        failedAs[m] = 'refused';
+      }
+    }
+    return Object.keys(failedAs).length > 0 ? { ...out, failedAs } : out;
+  });
+}
+
+/** The `share` of samples with the lowest CP + PF broken (both metrics 0, `failedAs: 'corrupt'`). */
+export function withWorstBroken(samples: readonly ScoredSample[], share: number): ScoredSample[] {
+  const worst = new Set(
+    [...samples]
+      .sort((a, b) => a.cp! + a.pf! - (b.cp! + b.pf!) || (a.id < b.id ? -1 : 1))
+      .slice(0, Math.round(share * samples.length))
+      .map((s) => s.id),
+  );
+  return samples.map((s) =>
+    worst.has(s.id) ? { ...s, cp: 0, pf: 0, failedAs: { cp: 'corrupt', pf: 'corrupt' } } : s,
+  );
 }

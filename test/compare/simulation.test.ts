@@ -1,119 +1,80 @@
-// Does the production gate keep its promises on DreamBench++-like data? 400 simulated PRs per
-// scenario (score model and parameters in score-model.ts). The gate is compare(...).verdict; the
-// bootstrap only draws intervals, so fewer iterations here change no verdict, only save time.
+// Does the production gate keep its promises on DreamBench++-like data? Seeded simulations of the
+// calibrated score model (score-model.ts) through gate(), the function compare() decides with
+// (no bootstrap: it only draws intervals that are not gated). Kept small to stay fast; the full
+// table, 2,000+ PRs per cell, is bench/gate.ts (npm run bench) and METHOD.md. Detection and the
+// MDE are in detection.test.ts.
 import { describe, expect, it } from 'vitest';
-import { compare } from '../../src/compare/index.ts';
+import { gate } from '../../src/compare/index.ts';
 import { holmAdjust } from '../../src/compare/holm.ts';
 import { studentTTwoSidedP } from '../../src/compare/student-t.ts';
 import type { ScoredSample } from '../../src/types.ts';
-import {
-  DREAMBENCH_LIKE,
-  expectedScore,
-  latentShiftFor,
-  simulatePair,
-  type Design,
-} from './score-model.ts';
+import { DESIGNS, operate, simulatedRun, type Scenario } from './operating.ts';
+import { CALIBRATED, expectedScore, latentShiftFor, withRefusals } from './score-model.ts';
 
-const RUNS = 400;
-const OPTS = { confidence: 0.95, tolerance: 0.02, seed: 11, iterations: 100 };
-const WIDE: Design = { concepts: 50, promptsPerConcept: 3 }; // what a cluster-aware sampler gives
-const DEEP: Design = { concepts: 17, promptsPerConcept: 9 }; // same 150 samples, few images
-/** Latent shift that lowers the expected observed CP by 0.05 on the 0-1 scale (0.2 judge points). */
-const CP_DROP = latentShiftFor(DREAMBENCH_LIKE.cp, -0.2);
+const NULL_50x3: Scenario = {
+  design: DESIGNS['50x3'],
+  scoring: 'expected',
+  tolerance: 0,
+  runs: 2000,
+  seed: 1,
+};
 
-/** What a test that treats the samples as independent would conclude, with the same Holm and
- * tolerance rules: the mistake this module exists to avoid. */
-function naiveTests(base: ScoredSample[], pr: ScoredSample[]) {
-  const tests = (['cp', 'pf'] as const).map((m) => {
-    const d = pr.map((p, i) => (p[m] - base[i]![m]) / 4);
-    const mean = d.reduce((a, b) => a + b, 0) / d.length;
-    const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1));
-    const p =
-      sd === 0
-        ? Number(mean === 0)
-        : studentTTwoSidedP(mean / (sd / Math.sqrt(d.length)), d.length - 1);
-    return { mean, p };
-  });
-  const adjusted = holmAdjust(tests.map((t) => t.p));
-  return {
-    gateFires: tests.some((t, i) => adjusted[i]! < 0.05 && t.mean < -OPTS.tolerance),
-    cpP: tests[0]!.p,
-  };
-}
-
-function simulate(design: Design, cpShift: number, seed0: number) {
-  let fires = 0;
-  let naive = 0;
-  let cpSignificant = 0;
-  let naiveCpSignificant = 0;
-  let cpMean = 0;
-  let pfMean = 0;
-  let mde = 0;
-  for (let run = 0; run < RUNS; run++) {
-    const { base, pr } = simulatePair(DREAMBENCH_LIKE, design, { cp: cpShift, pf: 0 }, seed0 + run);
-    const c = compare(base, pr, OPTS);
-    if (c.verdict === 'regression') fires++;
-    const n = naiveTests(base, pr);
-    if (n.gateFires) naive++;
-    if (c.cp.p < 0.05) cpSignificant++;
-    if (n.cpP < 0.05) naiveCpSignificant++;
-    cpMean += c.cp.base / RUNS;
-    pfMean += c.pf.base / RUNS;
-    mde += c.cp.mde / RUNS;
-  }
-  return {
-    fires: fires / RUNS,
-    naive: naive / RUNS,
-    /** Share of runs with unadjusted two-sided CP p < 0.05: the test's size under no change. */
-    cpSignificant: cpSignificant / RUNS,
-    naiveCpSignificant: naiveCpSignificant / RUNS,
-    cpMean,
-    pfMean,
-    mde,
-  };
-}
-
-describe('gate on simulated DreamBench++ scores', () => {
-  it('uses a score model that looks like DreamBench++ (CP ~0.6, PF ~0.8)', () => {
-    expect(expectedScore(DREAMBENCH_LIKE.cp) / 4).toBeCloseTo(0.6, 1);
-    expect(expectedScore(DREAMBENCH_LIKE.pf) / 4).toBeCloseTo(0.8, 1);
-    expect(
-      expectedScore(DREAMBENCH_LIKE.cp, CP_DROP) - expectedScore(DREAMBENCH_LIKE.cp),
-    ).toBeCloseTo(-0.2, 6);
-  });
-
-  it('raises few false alarms with no true change (50 images x 3 prompts)', () => {
-    const r = simulate(WIDE, 0, 1_000);
-    expect(r.cpMean).toBeGreaterThan(0.55);
-    expect(r.cpMean).toBeLessThan(0.65);
-    expect(r.pfMean).toBeGreaterThan(0.75);
-    expect(r.pfMean).toBeLessThan(0.85);
-    expect(r.fires).toBeLessThanOrEqual(0.05); // measured 0.0175
-    expect(r.cpSignificant).toBeLessThanOrEqual(0.075); // measured 0.0625 (0.049 over 3000 runs)
-  });
-
-  it('raises few false alarms with no true change (17 images x 9 prompts), unlike an i.i.d. test', () => {
-    const r = simulate(DEEP, 0, 2_000);
-    expect(r.fires).toBeLessThanOrEqual(0.05); // measured 0.02
-    // The naive test counts 9 correlated prompts as 9 independent witnesses.
-    expect(r.naive).toBeGreaterThan(2 * r.fires); // measured 0.055
-    // Size of the plain two-sided CP test at 5%: ours near nominal, the naive one over twice it.
-    expect(r.cpSignificant).toBeLessThanOrEqual(0.075); // measured 0.055
-    expect(r.naiveCpSignificant).toBeGreaterThan(0.09); // measured 0.1025
-  });
-
-  it('catches a true CP drop of 0.05 in at least 80% of PRs at 150 samples (50 x 3)', () => {
-    const r = simulate(WIDE, CP_DROP, 3_000);
-    expect(r.fires).toBeGreaterThanOrEqual(0.8); // measured 0.83
-    // The reported MDE is honest: this drop sits at the 80%-power boundary.
-    expect(r.mde).toBeGreaterThan(0.045);
-    expect(r.mde).toBeLessThan(0.055);
-  });
-
-  it('has less power for the same 150 samples on 17 images x 9 prompts, and says so via the MDE', () => {
-    const r = simulate(DEEP, CP_DROP, 4_000);
-    expect(r.fires).toBeLessThan(0.8); // measured 0.57: clustering eats effective sample size
-    expect(r.fires).toBeGreaterThan(0.4);
-    expect(r.mde).toBeGreaterThan(0.05); // measured 0.061
+describe('the calibrated score model', () => {
+  it('looks like DreamBench++ (CP ~0.6, PF ~0.8) and drops CP by exactly what is asked', () => {
+    expect(expectedScore(CALIBRATED.cp) / 4).toBeCloseTo(0.59, 2);
+    expect(expectedScore(CALIBRATED.pf) / 4).toBeCloseTo(0.8, 2);
+    const shift = latentShiftFor(CALIBRATED.cp, -0.2);
+    expect(expectedScore(CALIBRATED.cp, shift) - expectedScore(CALIBRATED.cp)).toBeCloseTo(-0.2, 6);
   });
 });
+
+describe('false alarms (defect 3: regressions were tested at about alpha/2)', () => {
+  // By construction, with CP and PF independent (Holm's worst case) the one-sided Holm gate at 0.05
+  // has false alarms 1 - (1 - 0.05/2)^2 = 4.94%; the gate before issue 11 had 2.4%.
+  const plain = operate(NULL_50x3);
+
+  it('are near 5% with tolerance 0, not needlessly fewer: 50 images x 3 prompts, 2,000 PRs', () => {
+    expect(plain.regression).toBeGreaterThanOrEqual(0.035);
+    expect(plain.regression).toBeLessThanOrEqual(0.05); // measured 0.047
+  });
+
+  it('are no more frequent when the judge refuses 5% at random on both sides', () => {
+    const refusals = operate({ ...NULL_50x3, runs: 1000, refusals: 0.05 });
+    expect(refusals.regression).toBeLessThanOrEqual(Math.max(0.05, plain.regression + 0.01));
+    expect(refusals.regression).toBeGreaterThanOrEqual(0.035); // measured 0.045
+  });
+
+  it('would be many if refusals counted on the PR side only: why the rule is symmetric', () => {
+    let fires = 0;
+    const runs = 150;
+    for (let run = 0; run < runs; run++) {
+      const { base, pr } = simulatedRun(NULL_50x3, run);
+      const g = gate(base, withRefusals(pr, 0.05, run), { confidence: 0.95, tolerance: 0 });
+      if (g.verdict === 'regression') fires++;
+    }
+    expect(fires / runs).toBeGreaterThan(0.3);
+  });
+
+  it('stay near 5% for 17 images x 9 prompts, where an i.i.d. test is fooled by the clusters', () => {
+    let naive = 0;
+    const s = { ...NULL_50x3, design: DESIGNS['17x9'], runs: 400 };
+    for (let run = 0; run < s.runs; run++) {
+      const { base, pr } = simulatedRun(s, run);
+      if (naiveGateFires(base, pr)) naive++;
+    }
+    expect(operate(s).regression).toBeLessThanOrEqual(0.06);
+    expect(naive / s.runs).toBeGreaterThan(0.08); // treats 9 correlated prompts as 9 witnesses
+  });
+});
+
+/** What a test that treats the samples as independent would conclude (one-sided, same Holm). */
+function naiveGateFires(base: ScoredSample[], pr: ScoredSample[]): boolean {
+  const tests = (['cp', 'pf'] as const).map((m) => {
+    const d = pr.map((p, i) => (p[m]! - base[i]![m]!) / 4);
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1));
+    const t = mean / (sd / Math.sqrt(d.length));
+    return mean < 0 ? studentTTwoSidedP(t, d.length - 1) / 2 : 1;
+  });
+  return holmAdjust(tests).some((p) => p < 0.05);
+}

@@ -34,7 +34,12 @@ describe('parseConfig with the action.yml defaults', () => {
     expect(config.mode).toBe('auto');
     expect(config.shard).toBeUndefined();
     expect(config.artifactName).toBe('dreambench-results');
-    expect(config.gate).toEqual({ failOnRegression: true, tolerance: 0.02, confidence: 0.95 });
+    expect(config.gate).toEqual({
+      failOnRegression: true,
+      tolerance: { cp: 0.02, pf: 0.02 },
+      confidence: 0.95,
+      maxServiceFailures: 0.1,
+    });
     expect(config.comment).toEqual({ enabled: true, id: 'default' });
     expect(config.githubToken).toBe('ghs_test_token');
     expect(config.rejudgeBaseline).toBe(true);
@@ -122,7 +127,36 @@ describe('valid inputs', () => {
       (c) => c.gate.failOnRegression,
       false,
     ],
-    ['tolerance 0', { [Inputs.RegressionTolerance]: '0' }, (c) => c.gate.tolerance, 0],
+    [
+      'tolerance 0',
+      { [Inputs.RegressionTolerance]: '0' },
+      (c) => c.gate.tolerance,
+      { cp: 0, pf: 0 },
+    ],
+    [
+      'tolerance per metric',
+      { [Inputs.RegressionTolerance]: 'cp=0.03, PF = .01' },
+      (c) => c.gate.tolerance,
+      { cp: 0.03, pf: 0.01 },
+    ],
+    [
+      'tolerance per metric, either order',
+      { [Inputs.RegressionTolerance]: 'pf=0,cp=0.05' },
+      (c) => c.gate.tolerance,
+      { cp: 0.05, pf: 0 },
+    ],
+    [
+      'service failures 0',
+      { [Inputs.MaxServiceFailures]: '0' },
+      (c) => c.gate.maxServiceFailures,
+      0,
+    ],
+    [
+      'service failures 25%',
+      { [Inputs.MaxServiceFailures]: '25%' },
+      (c) => c.gate.maxServiceFailures,
+      0.25,
+    ],
     ['confidence .9', { [Inputs.Confidence]: '.9' }, (c) => c.gate.confidence, 0.9],
     ['scoring case', { [Inputs.JudgeScoring]: 'Sampled' }, (c) => c.judge.scoring, 'sampled'],
     ['mode plan', { [Inputs.Mode]: 'plan' }, (c) => c.mode, 'plan'],
@@ -185,6 +219,17 @@ describe('invalid inputs name the input, quote the value and say what is allowed
     [Inputs.Confidence, '0', 'got "0"'],
     [Inputs.Confidence, '95%', 'got "95%"'],
     [Inputs.RegressionTolerance, '2', 'Input "regression-tolerance" must be a number in [0, 1)'],
+    [Inputs.RegressionTolerance, 'cp=0.03', 'or one per metric: "cp=0.03,pf=0.02", got "cp=0.03"'],
+    [Inputs.RegressionTolerance, 'cp=0.03,pf=x', 'got "cp=0.03,pf=x"'],
+    [Inputs.RegressionTolerance, 'cp=0.03,cp=0.02', 'got "cp=0.03,cp=0.02"'],
+    [Inputs.RegressionTolerance, 'cp=0.03,pf=1', 'got "cp=0.03,pf=1"'],
+    [Inputs.RegressionTolerance, 'cpf=0.03,pf=0.1', 'got "cpf=0.03,pf=0.1"'],
+    [
+      Inputs.MaxServiceFailures,
+      '1.5',
+      'Input "max-service-failures" must be a share of the planned samples from 0 to 1, such as 0.1, or a percentage such as 10%, got "1.5"',
+    ],
+    [Inputs.MaxServiceFailures, '120%', 'got "120%"'],
     [Inputs.Categories, 'animal,plant', 'unknown category "plant"'],
     [Inputs.Shard, '3/2', 'Input "shard" must be empty or "i/n" with 1 <= i <= n <= 256'],
     [Inputs.Shard, '0/2', 'got "0/2"'],

@@ -152,6 +152,11 @@ describe('a PR with another judge-model against an older baseline', () => {
     expect(kept.records).toHaveLength(24);
     const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
     expect(Number(r.outputs['cost-usd'])).toBeGreaterThan(results.summary.costUsd);
+    expect(results.comparison).toMatchObject({
+      status: 'compared',
+      verdict: 'regression',
+      rejudged: { judged: 24, scored: 24, served: [NEW_JUDGE] },
+    });
   });
 
   it('with rejudge-baseline: false shows absolute numbers and names the differing field', async () => {
@@ -173,8 +178,12 @@ describe('a PR with another judge-model against an older baseline', () => {
       ),
     );
     expect(body).not.toContain('| delta |');
-    // Only this run's 24 images were judged.
+    // Only this run's images were judged.
     expect(stack.judge.requests.length - before).toBe(resultsOf(r).judge.stats.calls);
+    expect(resultsOf(r).comparison).toMatchObject({
+      status: 'incompatible',
+      notRejudged: 'rejudge-baseline is false',
+    });
   });
 });
 
@@ -198,7 +207,11 @@ describe('max-cost-usd', () => {
     const judged = /24 stored baseline images judged again \((\d+) scored;/.exec(body)?.[1];
     expect(Number(judged)).toBeGreaterThan(0);
     expect(Number(judged)).toBeLessThan(24);
-    expect(body).toContain(`${judged} of 24 samples paired`);
+    // A baseline sample the budget stopped has no outcome there: this run's twin pairs with nothing.
+    const paired = Number(/(\d+) of 24 samples paired/.exec(body)?.[1]);
+    expect(paired).toBeGreaterThanOrEqual(Number(judged));
+    expect(paired).toBeLessThan(24);
+    expect(body).toContain(`baseline only: 0, this run only: ${24 - paired}`);
   });
 });
 

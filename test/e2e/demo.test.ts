@@ -69,6 +69,9 @@ describe('npm run demo', () => {
 
   it('keeps the PR comment as posted: marker first, a regression, deltas', () => {
     const comment = read('comment.md');
+    // Two baselines published, so the trend chart has two points, CP and PF named in its legend.
+    expect(comment).toContain('```mermaid');
+    expect(comment).toContain('🟦 **CP concept preservation**');
     expect(comment.startsWith('<!-- dreambench-action:default -->')).toBe(true);
     expect(comment).toMatch(/regression/i);
     expect(comment).toMatch(/48 of 48 samples paired/);
@@ -85,6 +88,7 @@ describe('npm run demo', () => {
       new Set(['animal', 'human', 'object', 'style']),
     );
     const log = read('log.txt');
+    expect(log).toContain('===== nightly on main (baseline) (exit 0) =====');
     expect(log).toContain('===== push to main (baseline) (exit 0) =====');
     expect(log).toContain('===== pull request (exit 1) =====');
     expect(log).toContain('toy model (quality 0.6)');
@@ -165,14 +169,18 @@ describe('what the demo counts as unexpected', () => {
   const ok = {
     judge: 'stand-in' as const,
     marker: '<!-- m -->',
-    comment: '<!-- m -->\nregression',
+    comment: '<!-- m -->\nregression\n```mermaid\n```',
     contactSheet: true,
     report: true,
-    baseline: { exitCode: 0, outputs: { verdict: 'no-baseline', 'samples-failed': '0' } },
+    nightly: { exitCode: 0, outputs: { verdict: 'no-baseline', 'samples-failed': '0' } },
+    baseline: {
+      exitCode: 0,
+      outputs: { verdict: 'pass', 'samples-failed': '0', 'concept-preservation-delta': '-0.010' },
+    },
     pr: { exitCode: 1, outputs: { verdict: 'regression' } },
   };
 
-  it('nothing when the baseline passes and the PR regresses and fails', async () => {
+  it('nothing when both baselines publish and the PR regresses and fails', async () => {
     const { unexpectedOutcomes } = await import('../../demo/expectations.ts');
     expect(unexpectedOutcomes(ok)).toEqual([]);
   });
@@ -180,7 +188,19 @@ describe('what the demo counts as unexpected', () => {
   it('a failed baseline, a passing PR under the stand-in judge, a missing comment', async () => {
     const { unexpectedOutcomes } = await import('../../demo/expectations.ts');
     expect(unexpectedOutcomes({ ...ok, baseline: { ...ok.baseline, exitCode: 1 } })).toEqual([
-      'the baseline run exited with 1, expected 0',
+      'the push baseline run exited with 1, expected 0',
+    ]);
+    expect(
+      unexpectedOutcomes({ ...ok, nightly: { ...ok.nightly, outputs: { verdict: 'pass' } } }),
+    ).toEqual([
+      'the nightly baseline run\'s verdict is "pass", expected "no-baseline"',
+      'the nightly baseline run failed undefined samples, expected 0',
+    ]);
+    expect(
+      unexpectedOutcomes({ ...ok, baseline: { exitCode: 0, outputs: { 'samples-failed': '0' } } }),
+    ).toEqual(['the push baseline run did not compare with the nightly baseline']);
+    expect(unexpectedOutcomes({ ...ok, comment: '<!-- m -->\nregression' })).toEqual([
+      'the PR comment shows no trend chart of the two baselines',
     ]);
     expect(
       unexpectedOutcomes({ ...ok, pr: { exitCode: 0, outputs: { verdict: 'pass' } } }),

@@ -411,6 +411,8 @@ describe('max-cost-usd', () => {
         // Room for a few samples at the budget's estimate of ~$0.01 per sample (2 calls).
         'max-cost-usd': '0.05',
         'judge-concurrency': '2',
+        // Budget failures are the judge service's: beyond this share they would fail the run.
+        'max-service-failures': '1',
       },
     });
     expectExit(r, 0);
@@ -430,6 +432,29 @@ describe('max-cost-usd', () => {
     expect(failures[0]!.reason).toMatch(/max-cost-usd/);
     const comment = stack.actions.github.state.commentsOf(stack.actions.repository, 43)[0]!.body;
     expect(comment).toMatch(/budget|max-cost-usd/i);
+  });
+});
+
+describe('max-service-failures', () => {
+  it('fails a baseline run that the budget cut short, and publishes no baseline', async () => {
+    const r = await stack.run({
+      runId: 6402,
+      event: pushEvent(),
+      inputs: {
+        'artifact-name': 'capped-baseline',
+        'max-cost-usd': '0.05',
+        'judge-concurrency': '2',
+      },
+    });
+    expectExit(r, 1);
+    const errors = r.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(
+      /^\d+ of 24 samples \(\d+(\.\d)?%\) have no score for CP or PF/,
+    );
+    expect(errors[0]!.message).toContain('budget');
+    expect(errors[0]!.message).toContain('more than max-service-failures allows (10%)');
+    expect(stack.actions.store.artifacts.filter((a) => a.runId === 6402)).toEqual([]);
   });
 });
 
@@ -483,7 +508,7 @@ describe('the judge cache across runs', () => {
     expect(second.stdout).toMatch(/judge cache: restored dreambench-judge-v1-.*--7001-1/);
     expect(second.stdout).toMatch(/0 calls, 24 cache hits/);
     const comment = cached.actions.github.state.commentsOf(cached.actions.repository, 51)[0]!.body;
-    expect(comment).toMatch(/24 cache hits/);
+    expect(comment).toContain('Judgments: 24 of 24 from the cache, the other 0 asked');
   });
 });
 

@@ -28,7 +28,8 @@ describe('a push to main publishes the baseline', () => {
     expect(r.outputs['samples-failed']).toBe('0');
     expect(Number(r.outputs['concept-preservation'])).toBeGreaterThan(0);
     const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
-    expect(results.schemaVersion).toBe(2);
+    expect(results.schemaVersion).toBe(3);
+    expect(results.comparison).toMatchObject({ status: 'none' });
     expect(results.records).toHaveLength(24);
     expect(stack.actions.store.artifacts.map((a) => a.name)).toContain('dreambench-results');
     stack.finishRun(1001, event);
@@ -206,5 +207,54 @@ describe('a worse model', () => {
     expect(sheet?.mimeType).toBe('image/jpeg');
     const meta = await sharp(stack.actions.store.blobContent(sheet!)!).metadata();
     expect(meta.width).toBeGreaterThan(700);
+  });
+});
+
+describe('a model that breaks 30% of its images, otherwise identical to the baseline', () => {
+  const inputs = { 'artifact-name': 'broken-results', 'comment-id': 'broken' };
+
+  it('fails the check as a regression, and the comment names how many failures counted', async () => {
+    const push = pushEvent();
+    const base = await stack.run({ runId: 4001, event: push, inputs });
+    expect(base.exitCode).toBe(0);
+    stack.finishRun(4001, push);
+    const ids = (
+      JSON.parse(readFileSync(base.outputs['results-file']!, 'utf8')).samples as { id: string }[]
+    ).map((x) => x.id);
+    const broken = Array.from({ length: 7 }, (_, k) => ids[Math.floor((k * ids.length) / 7)]!);
+    expect(broken.length / ids.length).toBeCloseTo(0.3, 1);
+
+    const r = await stack.run({
+      runId: 4002,
+      event: pullRequestEvent({ number: 12 }),
+      inputs,
+      env: { GEN_CORRUPT: broken.join(',') },
+    });
+    if (process.env.E2E_LOG) console.log(r.stdout, r.stderr);
+    expect(r.outputs.verdict).toBe('regression');
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['samples-failed']).toBe('7');
+    expect(Number(r.outputs['concept-preservation-delta'])).toBeLessThan(0);
+    const errors = r.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^DreamBench regression: /);
+    expect(errors[0]!.message).toContain(
+      'failures counted as the lowest score: 7 in this run (7 corrupt), 0 in the baseline',
+    );
+    const body = stack.actions.github.state.commentsOf(stack.actions.repository, 12)[0]!.body;
+    expect(body).toContain('<!-- dreambench-action:broken -->');
+    expect(body).toMatch(/^## ❌ Regression in /m);
+    expect(body).toContain('24 of 24 samples paired');
+    expect(body).toContain('7 samples in this run (7 corrupt), none in the baseline');
+    const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
+    expect(results.schemaVersion).toBe(3);
+    expect(results.summary).toMatchObject({ planned: 24, scored: 17, failed: 7, counted: 7 });
+    expect(results.comparison).toMatchObject({
+      status: 'compared',
+      baseline: { runId: 4001 },
+      verdict: 'regression',
+      pairing: { paired: 24, counted: { pr: { samples: 7, byKind: { corrupt: 7 } } } },
+    });
+    expect(results.comparison.cp.interval[1]).toBeLessThan(0);
   });
 });

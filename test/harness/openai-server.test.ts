@@ -53,6 +53,18 @@ describe('openai test server', () => {
     ]);
   });
 
+  it('writes a fractional score as its nearest digit and splits that digit between floor and ceiling', async () => {
+    server.set({ score: () => 2.3 });
+    const client = new OpenAI({ apiKey: 'sk-x', baseURL: server.baseURL, maxRetries: 0 });
+    const data = await client.chat.completions.create(request(true));
+    expect(data.choices[0]!.message.content).toMatch(/\nScore: 2$/);
+    const digit = data.choices[0]!.logprobs!.content!.find((t) => t.token.trim() === '2')!;
+    const p = Object.fromEntries(
+      digit.top_logprobs.map((t) => [t.token.trim(), Math.exp(t.logprob)]),
+    );
+    expect(p).toMatchObject({ '2': expect.closeTo(0.7, 6), '3': expect.closeTo(0.3, 6) });
+  });
+
   it('speaks 429 with retry-after-ms, refusals, and tracks the concurrency high-water mark', async () => {
     const client = new OpenAI({ apiKey: 'sk-x', baseURL: server.baseURL, maxRetries: 0 });
     server.set({

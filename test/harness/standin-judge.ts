@@ -3,6 +3,8 @@
 // its subject scores lower:
 //   CP (two images): how close the generated image is to the reference, from 8x8 thumbnails;
 //   PF (one image):  how colourful and sharp the generated image is.
+// The scores are continuous in 0-4: the loopback judge writes the nearest integer and, under
+// logprobs, gives an expected score equal to the continuous value, so samples rarely tie.
 import sharp from 'sharp';
 import { dataUrlBytes, imagesInRequest, type RecordedRequest } from './servers/openai.ts';
 
@@ -11,7 +13,7 @@ async function thumbnail(bytes: Buffer): Promise<Buffer> {
 }
 
 function clampScore(x: number): number {
-  return Math.max(0, Math.min(4, Math.round(x)));
+  return Math.max(0, Math.min(4, x));
 }
 
 /** 4 for a near-copy, 0 for an unrelated image. */

@@ -146,7 +146,7 @@ describe('outputs and the gate line', () => {
   it('says in one line why the gate failed, and nothing when it passes or is off', () => {
     const line = gateFailure(compared, true);
     expect(line).toMatch(
-      /^DreamBench regression: concept preservation -0\.250 \[-0\.250, -0\.250\] \(Holm p=/,
+      /^DreamBench regression: concept preservation -0\.250 \[-0\.250, -0\.250\] \(Holm p=0(\.0+)?, one-sided; tolerance 0\.020\)/,
     );
     expect(line).not.toContain('\n');
     expect(line).toContain('over 60 paired samples');
@@ -231,18 +231,32 @@ describe('healthFailure', () => {
     kind,
     reason: `${kind} for ${id}`,
   });
+  /** `complete` samples with both outcomes, `judged` of them scored by the judge. */
+  const outcomes = (complete: number, judged = complete) => ({
+    judged,
+    scored: scoredSamplesOf(results(specs().slice(0, complete))),
+  });
 
   it('fails a run in which nothing was scored, counting the kinds', () => {
-    expect(healthFailure(3, 0, [f('a', 'missing'), f('b', 'missing'), f('c', 'unparseable')])).toBe(
+    expect(
+      healthFailure(
+        3,
+        outcomes(0),
+        [f('a', 'missing'), f('b', 'missing'), f('c', 'unparseable')],
+        1,
+      ),
+    ).toBe(
       'No sample was scored: all 3 failed (2 missing, 1 unparseable); the report lists each with its reason',
     );
   });
 
   it('fails on a judge that could not be used, even if some samples scored', () => {
-    expect(healthFailure(3, 2, [f('c', 'auth')])).toBe('The judge could not be used: auth for c');
+    expect(healthFailure(3, outcomes(2), [f('c', 'auth')], 1)).toBe(
+      'The judge could not be used: auth for c',
+    );
   });
 
   it('lets a run with some ordinary failures pass to the gate', () => {
-    expect(healthFailure(3, 2, [f('c', 'refused')])).toBeUndefined();
+    expect(healthFailure(3, outcomes(2), [f('c', 'timeout')], 0.5)).toBeUndefined();
   });
 });

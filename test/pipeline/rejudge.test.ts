@@ -35,14 +35,19 @@ function withImages(r: ResultsFile): ResultsFile {
   return { ...r, records: r.records.map((x) => ({ ...x, imageSha256: `sha-${x.id}` })) };
 }
 
+/** This run's side: `failures` lose their records' scores (a refusal keeps its judgment). */
 function thisRun(r: ResultsFile, failures: SampleFailure[] = []): ThisRun {
-  const failed = new Set(failures.map((f) => f.id));
-  return {
-    samples: r.samples,
-    records: r.records.map((x) => ({ id: x.id, scored: !failed.has(x.id) })),
-    failures,
-    fingerprint: NEW,
-  };
+  const failed = new Map(failures.map((f) => [f.id, f]));
+  const records = r.records.flatMap((x) => {
+    const f = failed.get(x.id);
+    if (!f) return [x];
+    if (f.stage === 'generate') return [];
+    const error = { kind: f.kind, reason: f.reason };
+    const judgment = { ...x.cp.judgments[0], value: null, error } as never;
+    const metric = (m: typeof x.cp) => ({ ...m, score: null, judgments: [judgment] });
+    return [{ ...x, cp: metric(x.cp), pf: metric(x.pf), scored: false }];
+  });
+  return { samples: r.samples, records, failures, fingerprint: NEW };
 }
 
 describe('candidatesOf', () => {

@@ -78,8 +78,11 @@ describe('renderComment: compared numbers', () => {
     expect(cp[2]).toBe(c.cp.pr.toFixed(3));
     expect(cp[3]).toBe(minus(c.cp.delta.toFixed(3)));
     expect(cp[3]).toMatch(/^\u22120\.\d{3}$/);
-    expect(cp[4]).toBe(minus(`[${c.cp.ci![0].toFixed(3)}, ${c.cp.ci![1].toFixed(3)}]`));
-    expect(cp[5]).toBe(c.cp.pAdjusted < 0.001 ? '<0.001' : c.cp.pAdjusted.toFixed(3));
+    // The test's own interval (each end a one-sided 97.5% bound here: nothing else significant).
+    expect(cp[4]).toBe(minus(`[${c.cp.ci[0].toFixed(3)}, ${c.cp.ci[1].toFixed(3)}]`));
+    expect(c.cp.ci[1]).toBeLessThan(0);
+    const p = c.cp.pAdjusted.regression;
+    expect(cp[5]).toBe(p < 0.001 ? '<0.001' : p.toFixed(3));
     expect(cp[6]).toBe('❌ regression');
     expect(rows[3]![6]).toBe(
       c.pf.verdict === 'no significant change' ? '✅ no significant change' : expect.any(String),
@@ -133,7 +136,9 @@ describe('renderComment: compared numbers', () => {
 
   it('reports judge, cost, tokens and cache hits, and links run, artifact and baseline', () => {
     expect(text).toContain('cost: $1.23');
-    expect(text).toContain('120 cache hits');
+    expect(text).toContain(
+      'Judgments: 120 of 300 from the cache, the other 180 asked of the judge in 300 calls (retries included)',
+    );
     expect(text).toContain('1,234,567 prompt (400,000 cached)');
     expect(text).toContain('290 expected, 10 sampled');
     expect(text).toContain('[Workflow run](https://github.com/o/r/actions/runs/99)');
@@ -141,6 +146,16 @@ describe('renderComment: compared numbers', () => {
       '[results artifact](https://github.com/o/r/actions/runs/99/artifacts/7)',
     );
     expect(text).toContain('[baseline run 4242](https://github.com/o/r/actions/runs/4242)');
+  });
+});
+
+describe('the judge line on calls and the cache', () => {
+  it('counts only calls when the cache is off (no hits, no misses)', () => {
+    const input = reportInput();
+    const off = { ...input, judge: { ...input.judge, cacheHits: 0, cacheMisses: 0, calls: 42 } };
+    const text = renderComment(off);
+    expect(text).toContain('Judge calls: 42;');
+    expect(text).not.toContain('from the cache');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, fingerprintDiff } from '../../src/compare/index.ts';
-import { buildResultsFile } from '../../src/results/build.ts';
+import { aggregate, compare, fingerprintDiff, GATE_METHOD } from '../../src/compare/index.ts';
+import { buildResultsFile, resultsComparison } from '../../src/results/build.ts';
 import { ResultsFormatError, ShardMergeError } from '../../src/results/errors.ts';
 import { extendHistory } from '../../src/results/history.ts';
 import { mergeShards } from '../../src/results/merge.ts';
@@ -10,6 +10,14 @@ import type { ResultsFile } from '../../src/results/schema.ts';
 import { validateBaseline } from '../../src/results/validate-baseline.ts';
 import { WIDER_FIELDS } from '../../src/results/fingerprint-upgrade.ts';
 
+/** 20 reference images x 3 prompts, scores 1-3. */
+const SIXTY = Array.from({ length: 60 }, (_, i) => ({
+  concept: `object_${String(Math.floor(i / 3)).padStart(2, '0')}_x`,
+  promptIndex: [0, 4, 7][i % 3]!,
+  cp: 1 + ((i * 7) % 3),
+  pf: 1 + ((i * 5) % 3),
+}));
+
 const specs = [
   { concept: 'object_00_teapot', promptIndex: 0, cp: 3, pf: 4 },
   { concept: 'object_00_teapot', promptIndex: 5, cp: 2, pf: null },
@@ -17,20 +25,28 @@ const specs = [
 ];
 
 describe('parseResults', () => {
-  it('reads back what it wrote and yields only fully scored samples', () => {
+  it('reads back what it wrote and yields each metric with an outcome, CP and PF separately', () => {
     const r = parseResults(JSON.stringify(results(specs)), 'results.json');
     expect(scoredSamplesOf(r).map((s) => [s.id, s.cp, s.pf])).toEqual([
       ['object_00_teapot-p0', 3, 4],
+      ['object_00_teapot-p5', 2, null],
       ['object_01_vase-p8', 1, 2],
     ]);
+  });
+
+  it('reads schema versions 1, 2 and 3 (an older baseline stays readable)', () => {
+    for (const schemaVersion of [1, 2, 3])
+      expect(
+        parseResults(JSON.stringify({ ...results(specs), schemaVersion }), 'b').schemaVersion,
+      ).toBe(schemaVersion);
   });
 
   it.each([
     ['{', /invalid JSON/],
     ['[]', /expected a JSON object/],
     [
-      JSON.stringify({ ...results(specs), schemaVersion: 3 }),
-      /schemaVersion 3 is not one this action reads \(1, 2\)/,
+      JSON.stringify({ ...results(specs), schemaVersion: 4 }),
+      /schemaVersion 4 is not one this action reads \(1, 2, 3\)/,
     ],
     [JSON.stringify({ ...results(specs), records: undefined }), /"records" is missing/],
     [JSON.stringify({ ...results(specs), failures: {} }), /"failures" is not an array/],
@@ -95,6 +111,7 @@ describe('buildResultsFile', () => {
       failures,
       aggregate: aggregate(scoredSamplesOf(r), failures.length),
       history: [],
+      comparison: { kind: 'none', reason: 'no baseline yet' },
     });
 
   it('lists a planned sample that ended neither scored nor failed instead of losing it', () => {
@@ -103,8 +120,11 @@ describe('buildResultsFile', () => {
     expect(built.failures).toEqual([
       expect.objectContaining({ id: 'object_00_teapot-p5', kind: 'unaccounted' }),
     ]);
-    expect(built.summary).toMatchObject({ planned: 3, scored: 2, failed: 1 });
-    expect(built.summary.cp).toBeCloseTo((3 + 1) / 2 / 4, 12);
+    expect(built.summary).toMatchObject({ planned: 3, scored: 2, failed: 1, counted: 0 });
+    // CP counts the sample whose PF has no outcome: per-metric accounting.
+    expect(built.summary.cp).toBeCloseTo((3 + 2 + 1) / 3 / 4, 12);
+    expect(built.summary.pf).toBeCloseTo((4 + 2) / 2 / 4, 12);
+    expect(built.comparison).toEqual({ status: 'none', reason: 'no baseline yet' });
   });
 
   it('lists the failures in plan order, the lost one among them', () => {
@@ -122,6 +142,52 @@ describe('buildResultsFile', () => {
       ['object_00_teapot-p0', 'unaccounted'],
       ['object_01_vase-p1', 'unparseable'],
     ]);
+  });
+});
+
+describe('results.json carries the comparison', () => {
+  const base = scoredSamplesOf(results(SIXTY));
+  const pr = scoredSamplesOf(results(SIXTY.map((x) => ({ ...x, cp: Math.max(0, x.cp - 1) }))));
+  const c = compare(base, pr, { confidence: 0.95, tolerance: 0.02, seed: 1, iterations: 50 });
+  const baseline = { runId: 41, runUrl: 'https://x/41', sha: 'e'.repeat(40) };
+
+  it('records verdict, deltas, the test intervals with their levels, p-values and the MDE', () => {
+    const rec = resultsComparison({ kind: 'compared', baseline, comparison: c });
+    if (rec.status !== 'compared') throw new Error(rec.status);
+    expect(rec).toMatchObject({
+      baseline: { runId: 41, sha: 'e'.repeat(40) },
+      verdict: 'regression',
+      confidence: 0.95,
+      tolerance: { cp: 0.02, pf: 0.02 },
+      method: GATE_METHOD,
+      pairing: { paired: 60, pairedConcepts: 20, counted: { pr: { samples: 0 } } },
+    });
+    expect(rec.cp).toEqual({
+      base: c.cp.base,
+      pr: c.cp.pr,
+      delta: c.cp.delta,
+      interval: c.cp.ci,
+      intervalConfidence: { lower: c.cp.lower.confidence, upper: c.cp.upper.confidence },
+      se: c.cp.se,
+      df: 19,
+      samples: 60,
+      concepts: 20,
+      p: c.cp.p,
+      pAdjusted: c.cp.pAdjusted,
+      mde: c.cp.mde,
+      tolerance: 0.02,
+      verdict: 'regression',
+    });
+    expect(rec.cpPf.interval).toEqual(c.cpPf.ci);
+    expect(JSON.parse(JSON.stringify(rec))).toEqual(rec); // plain JSON
+  });
+
+  it('says why there was none', () => {
+    expect(resultsComparison({ kind: 'incompatible', baseline, differences: [] })).toEqual({
+      status: 'incompatible',
+      baseline: { runId: 41, sha: 'e'.repeat(40) },
+      differences: [],
+    });
   });
 });
 

@@ -43,6 +43,7 @@ function built() {
     failures: r.failures,
     aggregate: aggregate(scoredSamplesOf(r), r.failures.length),
     history: [],
+    comparison: { kind: 'none', reason: 'no baseline yet' },
   });
 }
 

@@ -184,7 +184,8 @@ describe('scoreSamples against the chat-completions server', () => {
     expect(records[0]!.pf.judgments[0]!.attempts).toBe(3);
     expect(records[0]!.cp.score).toBe(await expectedScores(items[0]!)); // partial score kept
     expect(records[0]!.scored).toBe(false);
-    expect(toScoredSamples(records)).toEqual([]);
+    // CP still counts; PF has no outcome (unparseable is the judge service's failure).
+    expect(toScoredSamples(records).map((x) => x.pf)).toEqual([null, null]);
     expect(stats.failuresByKind).toEqual({ unparseable: 2 });
   });
 

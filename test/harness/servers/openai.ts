@@ -51,7 +51,11 @@ export interface OpenAIServerOptions {
   latencyMs?: number;
   /** Per-request behaviour; `undefined` falls back to the default scored reply. `index` counts from 0. */
   respond?: (request: RecordedRequest, index: number) => Behavior | undefined;
-  /** Score of the default reply; default `scoreForRequest`. May be async (e.g. decodes the images). */
+  /**
+   * Score of the default reply; default `scoreForRequest`. May be async (e.g. decodes the images).
+   * A fractional score x (a latent quality) is written as round(x), and under logprobs the digit's
+   * probability is split between floor(x) and ceil(x), so the expected score is x.
+   */
   score?: (request: RecordedRequest) => number | Promise<number>;
   /** Default reply's digit distribution under logprobs; default 0.6 on the score, rest on neighbours. */
   distribution?: (score: number) => Record<number, number>;
@@ -116,6 +120,12 @@ export function scoreForImageBytes(bytes: Buffer): number {
 export function scoreForRequest(request: RecordedRequest): number {
   const last = imagesInRequest(request.body).at(-1);
   return last === undefined ? 0 : scoreForImageBytes(dataUrlBytes(last));
+}
+
+/** floor(x) and ceil(x), weighted so that the expected score is x. */
+function splitDistribution(x: number): Record<number, number> {
+  const low = Math.floor(x);
+  return { [low]: 1 - (x - low), [low + 1]: x - low };
 }
 
 function defaultDistribution(score: number): Record<number, number> {
@@ -304,7 +314,13 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
   };
 
   const defaultBehavior = async (request: RecordedRequest): Promise<Behavior> => {
-    const score = await (options.score ?? scoreForRequest)(request);
+    const latent = await (options.score ?? scoreForRequest)(request);
+    const score = Math.round(latent);
+    const distribution = options.distribution
+      ? options.distribution(score)
+      : Number.isInteger(latent)
+        ? defaultDistribution(score)
+        : splitDistribution(latent);
     const isPf = imagesInRequest(request.body).length === 1;
     const text = isPf
       ? `The image shows what the prompt asks for, with minor omissions.\nScore: ${score}`
@@ -312,7 +328,7 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
     return {
       kind: 'reply',
       text,
-      distribution: (options.distribution ?? defaultDistribution)(score),
+      distribution,
     };
   };
 
