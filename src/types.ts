@@ -103,7 +103,7 @@ export interface ImagePreparation {
 /**
  * What must agree for two results to be comparable (see design.md "Results and baseline"); how
  * each field counts is in src/compare/fingerprint.ts. Fields after `imageSize` came with results
- * schema 2: read from an older file they are filled in by src/results/fingerprint-upgrade.ts, as
+ * schema 3: read from an older file they are filled in by src/results/fingerprint-upgrade.ts, as
  * the older version did them, or `null` where it did not record them.
  */
 export interface Fingerprint {
@@ -120,10 +120,10 @@ export interface Fingerprint {
   readonly imageSize: number;
   /** The snapshots the endpoint said it served (sorted; empty when it named none): observed. */
   readonly judgeServed: readonly string[];
-  /** `null`: not recorded (results schema 1). */
+  /** `null`: not recorded (results schema 1 and 2). */
   readonly judgeEndpoint: JudgeEndpointKind | null;
   readonly judgeTemperature: number;
-  /** The visible output-token limits asked for per metric; `null`: not recorded (schema 1). */
+  /** The visible output-token limits asked for per metric; `null`: not recorded (schema 1 and 2). */
   readonly judgeOutputTokens: { readonly cp: number; readonly pf: number } | null;
   readonly finalTurn: FinalTurn;
   readonly imagePreparation: ImagePreparation;

@@ -1,4 +1,4 @@
-// A fingerprint written before results schema 2 lacks the fields that came with it. They are
+// A fingerprint written before results schema 3 lacks the fields that came with it. They are
 // filled in as that version of the action did them, so an older baseline is still read and
 // compared field by field (pure):
 // - finalTurn `labelled`, judgeTemperature 1, imagePreparation version 1 (contain, quality 90):
@@ -27,7 +27,7 @@ function servedOf(results: Record<string, unknown>): string[] {
   return isObject(served) ? Object.keys(served).sort() : [];
 }
 
-/** The fields results schema 2 added to the fingerprint. */
+/** The fields results schema 3 added to the fingerprint. */
 export const WIDER_FIELDS: readonly string[] = ['judgeServed', ...Object.keys(OLDER_DEFAULTS)];
 
 /** `results` with its fingerprint's missing wider fields filled in; anything else untouched. */

@@ -31,13 +31,13 @@ export interface RunInfo {
 
 /**
  * One planned sample as the results record it (the manifest line without machine paths).
- * `upstreamKey` is absent from schema 1 files.
+ * `upstreamKey` is absent from schema 1 and 2 files.
  */
 export type PlannedSample = Omit<Sample, 'referenceImages' | 'upstreamKey'> & {
   readonly upstreamKey?: string;
 };
 
-/** A judge record as results.json holds it: with upstream's key of its sample (schema 2). */
+/** A judge record as results.json holds it: with upstream's key of its sample (schema 3). */
 export type ResultsRecord = JudgeRecord & { readonly upstreamKey?: string };
 
 export interface ResultsSummary {

@@ -31,7 +31,7 @@ export function scoresCsv(samples: readonly CsvSample[], records: readonly CsvRe
   const byId = new Map(records.map((r) => [r.id, r]));
   const rows = samples.map((s) => {
     const r = byId.get(s.id);
-    // A schema 1 sample has no upstream key: our id stands in, so no row goes without a key.
+    // A sample of an older file (schema 1 or 2) has no upstream key: our id stands in, so no row goes without a key.
     return [
       s.upstreamKey ?? s.id,
       s.category,

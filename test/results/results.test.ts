@@ -56,38 +56,41 @@ describe('parseResults', () => {
   });
 });
 
-describe('a version 1 results.json (before the wider fingerprint)', () => {
-  /** What version 1 wrote: the eleven fingerprint fields, and served snapshots in its statistics. */
-  function version1() {
+describe('a version 1 or 2 results.json (before the wider fingerprint)', () => {
+  /** What versions 1 and 2 wrote: eleven fingerprint fields, served snapshots in the statistics. */
+  function older(schemaVersion = 1) {
     const r = results(specs);
-    const older = Object.fromEntries(
+    const narrow = Object.fromEntries(
       Object.entries(r.fingerprint).filter(([k]) => !WIDER_FIELDS.includes(k)),
     );
     const servedModels = { 'gpt-4o-2024-08-06': 5, 'gpt-4o-2024-11-20': 1 };
     return {
       ...r,
-      schemaVersion: 1,
-      fingerprint: older,
+      schemaVersion,
+      fingerprint: narrow,
       judge: { ...r.judge, stats: stats({ servedModels }) },
     };
   }
 
-  it('is read with its fingerprint filled in as version 1 judged, and null where it recorded nothing', () => {
-    const r = parseResults(JSON.stringify(version1()), 'the baseline');
-    expect(r.fingerprint).toEqual({
-      ...FINGERPRINT,
-      judgeServed: ['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20'],
-      judgeEndpoint: null,
-      judgeTemperature: 1,
-      judgeOutputTokens: null,
-      finalTurn: 'labelled',
-      imagePreparation: { version: 1, fit: 'contain', quality: 90 },
-    });
-    expect(validateBaseline(r, 'the baseline')).toMatchObject({ ok: true });
-  });
+  it.each([1, 2])(
+    'version %i is read with its fingerprint filled in as it judged, and null where it recorded nothing',
+    (version) => {
+      const r = parseResults(JSON.stringify(older(version)), 'the baseline');
+      expect(r.fingerprint).toEqual({
+        ...FINGERPRINT,
+        judgeServed: ['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20'],
+        judgeEndpoint: null,
+        judgeTemperature: 1,
+        judgeOutputTokens: null,
+        finalTurn: 'labelled',
+        imagePreparation: { version: 1, fit: 'contain', quality: 90 },
+      });
+      expect(validateBaseline(r, 'the baseline')).toMatchObject({ ok: true });
+    },
+  );
 
-  it('compares field by field with a version 2 one: what it did not record is only noted', () => {
-    const r = parseResults(JSON.stringify(version1()), 'the baseline');
+  it('compares field by field with a version 3 one: what it did not record is only noted', () => {
+    const r = parseResults(JSON.stringify(older()), 'the baseline');
     const now = { ...FINGERPRINT, judgeServed: ['gpt-4o-2024-08-06'] };
     expect(fingerprintDiff(r.fingerprint, now).map((d) => [d.field, d.class])).toEqual([
       ['judgeServed', 'rejudge'],
