@@ -14,6 +14,7 @@ import { DEFAULT_PRICES, parsePriceOverrides } from '../score/pricing.ts';
 import {
   scoreSamples,
   type PreparedEvent,
+  type ScoreDeps,
   type ScoreItem,
   type ScoreResult,
 } from '../score/score-samples.ts';
@@ -26,8 +27,13 @@ import { judgeImageFile } from './results-folder.ts';
 /** Per-request timeout: a PF reply with its analysis rarely takes more than 30 s. */
 const REQUEST_TIMEOUT_MS = 120_000;
 
+/**
+ * The bundled templates go with our labelled final turn; a `prompts-dir` (the upstream release's
+ * folder, or any other in its layout) with upstream's final turn exactly (prompts/README.md).
+ */
 export async function loadJudgeTemplates(config: Config, actionRoot: string): Promise<Templates> {
-  return loadTemplates(config.promptsDir ?? path.join(actionRoot, 'prompts'));
+  if (config.promptsDir) return loadTemplates(config.promptsDir, 'upstream');
+  return loadTemplates(path.join(actionRoot, 'prompts'), 'labelled');
 }
 
 function cacheDir(ctx: RunContext, env: NodeJS.ProcessEnv): string {
@@ -56,18 +62,48 @@ export async function score(
   resultsDir: string,
   io: RunIO,
 ): Promise<ScoreResult> {
-  const apiKey = judgeApiKey(config, io.env);
   const items: ScoreItem[] = [];
   for (const sample of planned.samples) {
     const imagePath = collected.images.get(sample.id);
     if (imagePath === undefined) continue; // already listed as a generation failure
     items.push({ sample, imagePath, referencePath: sample.referenceImages[0]! });
   }
+  return judgeItems(config, ctx, items, templates, io, { onPrepared: imageKeeper(resultsDir) });
+}
 
+/** What a second judging of one job (the baseline's images) is given on top of the inputs. */
+export interface JudgeExtras {
+  readonly onPrepared?: ScoreDeps['onPrepared'];
+  /** Spend and time this job's judging used before: max-cost-usd and the time budget are shared. */
+  readonly spent?: { readonly costUsd: number; readonly ms: number };
+  /**
+   * A later judging in this run: the judge cache is saved under the run's key plus this suffix
+   * (the first save holds the run's key), and not restored again when `restored` (the job's first
+   * judging did that, into the same folder).
+   */
+  readonly laterPass?: { readonly keySuffix: string; readonly restored: boolean };
+  /** How the closing log line begins. */
+  readonly what?: string;
+}
+
+/** The score stage on `items`, with this run's judge, cache, budget and rate limits. */
+export async function judgeItems(
+  config: Config,
+  ctx: RunContext,
+  items: readonly ScoreItem[],
+  templates: Templates,
+  io: RunIO,
+  extras: JudgeExtras = {},
+): Promise<ScoreResult> {
+  const apiKey = judgeApiKey(config, io.env);
   const cache = config.judge.cache ? new FolderJudgeCache(cacheDir(ctx, io.env)) : undefined;
   const persist = cache && ctx.isGitHubActions;
-  const runKey = `${ctx.runId}-${ctx.runAttempt}`;
-  if (persist) await restoreJudgeCache(cache.dir, config.judge.model, runKey, io.log);
+  const runKey = `${ctx.runId}-${ctx.runAttempt}${extras.laterPass?.keySuffix ?? ''}`;
+  if (persist && !extras.laterPass?.restored)
+    await restoreJudgeCache(cache.dir, config.judge.model, runKey, io.log);
+  const spent = extras.spent ?? { costUsd: 0, ms: 0 };
+  const maxCostUsd =
+    config.judge.maxCostUsd === undefined ? undefined : config.judge.maxCostUsd - spent.costUsd;
 
   const log = { info: (m: string) => io.log.info(m), warn: (m: string) => io.log.warning(m) };
   keepYoungGenerationSmall();
@@ -81,7 +117,7 @@ export async function score(
       }),
       cache,
       log,
-      onPrepared: imageKeeper(resultsDir),
+      ...(extras.onPrepared ? { onPrepared: extras.onPrepared } : {}),
     },
     {
       model: config.judge.model,
@@ -90,8 +126,8 @@ export async function score(
       concurrency: config.judge.concurrency,
       imageSize: config.generation.imageSize,
       templates,
-      maxCostUsd: config.judge.maxCostUsd,
-      timeBudgetMs: config.judge.timeBudgetMinutes * 60_000,
+      maxCostUsd,
+      timeBudgetMs: Math.max(0, config.judge.timeBudgetMinutes * 60_000 - spent.ms),
       prices: { ...DEFAULT_PRICES, ...parsePriceOverrides(io.env.DREAMBENCH_PRICES) },
       secrets: [apiKey],
       // Another endpoint (an Azure deployment, a proxy) may serve another model: not the same judgment.
@@ -103,7 +139,7 @@ export async function score(
   const waited = s.rateLimited > 0 ? `; ${s.rateLimited} answers 429 waited out` : '';
   const cut = s.lengthRetries > 0 ? `; ${s.lengthRetries} replies cut short asked again` : '';
   io.log.info(
-    `Judged ${s.scored}/${s.samples} samples: ${s.calls} calls, ${s.cacheHits} cache hits, ` +
+    `${extras.what ?? 'Judged'} ${s.scored}/${s.samples} samples: ${s.calls} calls, ${s.cacheHits} cache hits, ` +
       `$${s.costUsd.toFixed(4)} estimated${waited}${cut}`,
   );
   return result;
