@@ -57,6 +57,8 @@ export interface Config {
   readonly mode: ModeInput;
   readonly shard: Shard | undefined;
   readonly baselineBranch: string | undefined;
+  /** `rejudge-baseline`: judge a baseline judged differently again with this run's judge. */
+  readonly rejudgeBaseline: boolean;
   readonly artifactName: string;
   readonly gate: {
     readonly failOnRegression: boolean;
@@ -132,6 +134,7 @@ export function parseConfig(read: InputReader, workspace: string): Config {
     mode: oneOf(Inputs.Mode, get(Inputs.Mode), MODES),
     shard: parseShard(get(Inputs.Shard)),
     baselineBranch: get(Inputs.BaselineBranch) || undefined,
+    rejudgeBaseline: boolean(Inputs.RejudgeBaseline, get(Inputs.RejudgeBaseline)),
     artifactName: parseArtifactName(get(Inputs.ArtifactName)),
     gate: {
       failOnRegression: boolean(Inputs.FailOnRegression, get(Inputs.FailOnRegression)),

@@ -29,6 +29,7 @@ export const Inputs = {
   Comment: 'comment',
   CommentId: 'comment-id',
   Cache: 'cache',
+  RejudgeBaseline: 'rejudge-baseline',
   GithubToken: 'github-token',
   MaxServiceFailures: 'max-service-failures',
   JudgeBatch: 'judge-batch',
@@ -70,6 +71,18 @@ export const DATASET_PRESETS = ['dreambench-plus', 'dreambench'] as const;
 export const JUDGE_SCORINGS = ['expected', 'sampled'] as const;
 export type JudgeScoring = (typeof JUDGE_SCORINGS)[number];
 
+/**
+ * How the judge's last user turn (the inputs) is built: `labelled` (our bundled templates: a label
+ * before each image, `Prompt: ` before the prompt) or `upstream` (the DreamBench++ release's turn
+ * exactly, for any `prompts-dir`). Recorded in the fingerprint.
+ */
+export const FINAL_TURNS = ['labelled', 'upstream'] as const;
+export type FinalTurn = (typeof FINAL_TURNS)[number];
+
+/** What kind of endpoint judged: OpenAI's API, an Azure OpenAI deployment, or anything else. */
+export const JUDGE_ENDPOINT_KINDS = ['openai', 'azure', 'other'] as const;
+export type JudgeEndpointKind = (typeof JUDGE_ENDPOINT_KINDS)[number];
+
 /** The hidden marker that identifies our PR comment; `{id}` is the `comment-id` input. */
 export const commentMarker = (commentId: string): string =>
   `<!-- dreambench-action:${commentId} -->`;
@@ -78,6 +91,10 @@ export const commentMarker = (commentId: string): string =>
 export const ArtifactFiles = {
   Results: 'results.json',
   Report: 'report.md',
+  /** Per-sample scores keyed like upstream's released ratings (src/results/scores-csv.ts). */
+  Scores: 'scores.csv',
+  /** The baseline as this run's judge scored its stored images again (rejudge-baseline). */
+  RejudgedBaseline: 'baseline-rejudged.json',
   /** Judge-size generated images, `<sample id>.jpg` (fileStemOf: safe names for odd ids). */
   Images: 'images',
   /** Judge-size reference images, `<concept id>.jpg` (likewise). */
@@ -93,9 +110,9 @@ export const contactSheetArtifact = (artifactName: string): string =>
   `${artifactName}-contact-sheet.jpg`;
 
 /** Bump when results.json changes shape incompatibly (history in src/results/schema.ts). */
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 /** The results.json versions this action reads as baselines and shards. */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 
 export const HF_DATASET_REPO = 'yuangpeng/dreambench_plus';
 export const HF_DATASET_FILE = 'data.zip';

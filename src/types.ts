@@ -1,6 +1,6 @@
 // Domain types shared by every stage of the pipeline (plan → generate → score → compare → report).
 // Pure data: no behaviour, no imports of edges.
-import type { JudgeScoring } from './constants.ts';
+import type { FinalTurn, JudgeEndpointKind, JudgeScoring } from './constants.ts';
 
 export const CATEGORIES = ['animal', 'human', 'object', 'style'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -23,6 +23,12 @@ export interface ConceptPrompt {
 export interface Concept {
   /** e.g. `live_subject_animal_00_kitten`, `object_03_teapot`. */
   readonly id: string;
+  /**
+   * The name upstream gives it, kept as upstream has it (`live_subject_animal_00_cotton-top_tamarin`
+   * where our id slugs the hyphen away): DreamBench++'s `collection_id`, or the DreamBooth
+   * subject folder.
+   */
+  readonly upstreamId: string;
   readonly category: Category;
   readonly subject: string;
   /** Absolute paths; the first one is the image the judge sees. */
@@ -43,6 +49,8 @@ export interface Benchmark {
 export interface Sample {
   readonly id: string;
   readonly concept: string;
+  /** Upstream's key of the sample, `{collection_id}-{prompt_index}`: joins with its released ratings. */
+  readonly upstreamKey: string;
   readonly category: Category;
   readonly subject: string;
   readonly promptIndex: number;
@@ -83,7 +91,21 @@ export interface ScoredSample {
   readonly failedAs?: Readonly<Partial<Record<Metric, string>>>;
 }
 
-/** What must agree for two results to be comparable (see design.md "Results and baseline"). */
+/** How images are made judge-size (src/score/prepare-image.ts); `version` changes with any step. */
+export interface ImagePreparation {
+  readonly version: number;
+  /** sharp's `fit` into the square: `contain` pads, where upstream's scripts stretch. */
+  readonly fit: string;
+  /** JPEG quality. */
+  readonly quality: number;
+}
+
+/**
+ * What must agree for two results to be comparable (see design.md "Results and baseline"); how
+ * each field counts is in src/compare/fingerprint.ts. Fields after `imageSize` came with results
+ * schema 3: read from an older file they are filled in by src/results/fingerprint-upgrade.ts, as
+ * the older version did them, or `null` where it did not record them.
+ */
 export interface Fingerprint {
   readonly dataset: string;
   readonly datasetRevision: string;
@@ -96,4 +118,13 @@ export interface Fingerprint {
   readonly judgeRepeats: number;
   readonly templatesSha256: string;
   readonly imageSize: number;
+  /** The snapshots the endpoint said it served (sorted; empty when it named none): observed. */
+  readonly judgeServed: readonly string[];
+  /** `null`: not recorded (results schema 1 and 2). */
+  readonly judgeEndpoint: JudgeEndpointKind | null;
+  readonly judgeTemperature: number;
+  /** The visible output-token limits asked for per metric; `null`: not recorded (schema 1 and 2). */
+  readonly judgeOutputTokens: { readonly cp: number; readonly pf: number } | null;
+  readonly finalTurn: FinalTurn;
+  readonly imagePreparation: ImagePreparation;
 }

@@ -65,6 +65,7 @@ export async function itemsFrom(
       sample: {
         id: `${concept}-p${p}`,
         concept,
+        upstreamKey: `${concept}-${p}`,
         category,
         subject: 'thing',
         promptIndex: p,

@@ -17,7 +17,15 @@ export {
 } from './compare.ts';
 export type { ConfidenceBound, OneSided } from './gate.ts';
 export { InsufficientPairsError, InvalidOptionError, InvalidSampleError } from './errors.ts';
-export { fingerprintDiff, type FingerprintDifference } from './fingerprint.ts';
+export {
+  blockingDifferences,
+  fingerprintDiff,
+  FINGERPRINT_FIELDS,
+  OBSERVED_FIELDS,
+  SAMPLE_FIELDS,
+  type DifferenceClass,
+  type FingerprintDifference,
+} from './fingerprint.ts';
 export type { CountedFailures, MetricPairing, Pairing } from './pairing.ts';
 export {
   comparisonRecord,

@@ -20,6 +20,8 @@ export interface Measured {
   readonly failures: readonly SampleFailure[];
   readonly fingerprint: Fingerprint;
   readonly resultsDir: string;
+  /** What this job's own judging spent (absent in a merge job, which judged nothing yet). */
+  readonly judging?: { readonly costUsd: number; readonly ms: number };
 }
 
 export type BaselineLookup = BaselineFound | { missing: string };

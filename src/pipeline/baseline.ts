@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { getOctokit } from '@actions/github';
 import {
+  aggregate,
+  blockingDifferences,
   compare,
   fingerprintDiff,
   InsufficientPairsError,
@@ -10,7 +12,7 @@ import {
 import type { Config } from '../config.ts';
 import { findBaseline } from '../github/artifacts.ts';
 import { BaselineDigestMismatchError } from '../github/errors.ts';
-import type { BaselineView, ComparisonView } from '../report/model.ts';
+import type { BaselineView, ComparisonView, RejudgeView } from '../report/model.ts';
 import { ResultsFormatError } from '../results/errors.ts';
 import { scoredSamplesOf } from '../results/parse.ts';
 import type { ResultsFile } from '../results/schema.ts';
@@ -28,6 +30,10 @@ export interface BaselineFound {
   readonly view: BaselineView;
   /** The entries of its results.json that were malformed and left out. */
   readonly leftOut?: LeftOut;
+  /** Its stored images judged again with this run's judge: `results` then holds the new records. */
+  readonly rejudged?: RejudgeView;
+  /** It differs only on the judge side but was not judged again: why (pipeline/rejudge.ts). */
+  readonly notRejudged?: string;
 }
 
 /** The branch whose results count as the baseline. */
@@ -118,7 +124,15 @@ export function comparisonView(
 ): ComparisonView {
   if ('missing' in baseline) return { kind: 'none', reason: baseline.missing };
   const differences = fingerprintDiff(baseline.results.fingerprint, current.fingerprint);
-  if (differences.length > 0) return { kind: 'incompatible', baseline: baseline.view, differences };
+  if (blockingDifferences(differences).length > 0) {
+    const why = baseline.notRejudged;
+    return {
+      kind: 'incompatible',
+      baseline: baseline.view,
+      differences,
+      ...(why ? { notRejudged: why } : {}),
+    };
+  }
   // A record that names one of this run's samples as another sample is no pair either.
   const { records, leftOut } = withoutMismatches(
     baseline.results.records,
@@ -127,17 +141,29 @@ export function comparisonView(
   );
   const view = leftOut.count > 0 ? { ...baseline.view, leftOut } : baseline.view;
   try {
-    const comparison = compare(scoredSamplesOf({ ...baseline.results, records }), current.scored, {
+    const base = scoredSamplesOf({ ...baseline.results, records });
+    const comparison = compare(base, current.scored, {
       confidence: config.gate.confidence,
       tolerance: config.gate.tolerance,
       seed: config.sampling.seed,
     });
-    return { kind: 'compared', baseline: view, comparison };
+    return {
+      kind: 'compared',
+      baseline: view,
+      comparison,
+      baselineAggregate: aggregate(base, baseline.results.failures.length),
+      ...(baseline.rejudged ? { rejudged: baseline.rejudged } : {}),
+      ...(differences.length > 0 ? { noted: differences } : {}),
+    };
   } catch (e) {
     if (e instanceof InsufficientPairsError) {
+      const r = baseline.rejudged;
+      const paid = r
+        ? `; ${r.judged} of the baseline's stored images were judged again, ${r.scored} scored, for $${r.costUsd.toFixed(4)}`
+        : '';
       return {
         kind: 'none',
-        reason: `too few samples scored on both sides to compare (${e.message})`,
+        reason: `too few samples scored on both sides to compare (${e.message})${paid}`,
       };
     }
     // validateBaseline leaves out what the statistics refuse; should anything slip through, the

@@ -18,7 +18,7 @@ import { contactSheetRows, writeContactSheet } from './contact-sheet.ts';
 import type { RunContext } from './context.ts';
 import { writeHtmlReport } from './html-report.ts';
 import type { RunIO } from './io.ts';
-import { writeReportFile, writeResultsFile } from './results-folder.ts';
+import { writeReportFile, writeResultsFile, writeScoresFile } from './results-folder.ts';
 import { uploads, type Uploads } from './uploads.ts';
 
 /** The artifact's name: shards append `-shard-i` so the merge job can find every slice. */
@@ -144,6 +144,9 @@ export async function publish(
   p: Publication,
 ): Promise<Published> {
   const resultsFile = await writeResultsFile(p.resultsDir, p.results);
+  await independently(io, 'scores.csv was not written', () =>
+    writeScoresFile(p.resultsDir, p.results),
+  );
   const reportFile = await independently(io, 'report.md was not written', () =>
     writeReportFile(p.resultsDir, renderSummary(p.render({ run: ctx.runUrl }))),
   );

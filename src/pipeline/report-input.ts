@@ -94,6 +94,7 @@ export function judgeView(
   return {
     model: fingerprint.judgeModel,
     servedModels: Object.keys(stats.servedModels).sort(),
+    servedCounts: stats.servedModels,
     systemFingerprints: Object.keys(stats.systemFingerprints).sort(),
     scoring: fingerprint.judgeScoring,
     scoringUsed: stats.scoringUsed,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ArtifactFiles } from '../constants.ts';
 import { fileStemOf } from '../file-names.ts';
 import { parseResults } from '../results/parse.ts';
+import { scoresCsv } from '../results/scores-csv.ts';
 import type { ResultsFile } from '../results/schema.ts';
 
 /**
@@ -22,6 +23,13 @@ export async function writeResultsFile(resultsDir: string, results: ResultsFile)
   const resultsFile = path.join(resultsDir, ArtifactFiles.Results);
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   return resultsFile;
+}
+
+/** Writes scores.csv (per-sample CP and PF by upstream key) next to results.json. */
+export async function writeScoresFile(resultsDir: string, results: ResultsFile): Promise<string> {
+  const file = path.join(resultsDir, ArtifactFiles.Scores);
+  await writeFile(file, scoresCsv(results.samples, results.records));
+  return file;
 }
 
 /** Writes report.md next to results.json; returns its path. */

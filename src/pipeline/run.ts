@@ -8,16 +8,16 @@ import { buildResultsFile, orderFailures, plannedSample } from '../results/build
 import { assess, runInfoOf, type BaselineLookup, type Measured } from './assess.ts';
 import { fetchBaseline } from './baseline.ts';
 import type { RunContext } from './context.ts';
-import { fingerprintOf } from './fingerprint.ts';
+import { fingerprintOf, judgeBaseUrl, judgeObserved } from './fingerprint.ts';
 import { generate } from './generate.ts';
 import type { RunIO } from './io.ts';
 import { gateFailure, healthFailure, SKIPPED, type Outcome } from './outputs.ts';
 import { isPending, reportPending } from './pending-outcome.ts';
 import { plan } from './plan.ts';
 import { publish } from './publish.ts';
+import { rejudgeIfNeeded } from './rejudge.ts';
 import { reportInput, reportSamples } from './report-input.ts';
 import { loadJudgeTemplates, score } from './score.ts';
-import { scoringInEffect } from '../score/score-samples.ts';
 
 export interface ActionInfo {
   /** The action's own folder (prompts/ lives here). */
@@ -49,12 +49,16 @@ export async function runPipeline(
   );
   const templates = await loadJudgeTemplates(config, action.root);
   const resultsDir = path.join(ctx.workDir, 'results');
+  const judgingFrom = io.now().getTime();
   const scored = await io.log.group('Score: ask the judge', () =>
     score(config, ctx, planned, collected, templates, resultsDir, io),
   );
   // Batches still running: recorded for the next run; nothing is published from half a run.
   if (isPending(scored))
     return reportPending(config, ctx, io, mode, planned.samples.length, scored);
+  // The time budget bounds realtime calls; waiting for batches spends none of it.
+  const elapsed = scored.stats.judgingMode === 'batch' ? 0 : io.now().getTime() - judgingFrom;
+  const judging = { costUsd: scored.stats.costUsd, ms: elapsed };
   const measured: Measured = {
     samples: planned.samples.map(plannedSample),
     records: scored.records,
@@ -63,10 +67,12 @@ export async function runPipeline(
     fingerprint: fingerprintOf(
       config,
       planned.benchmark,
-      templates.sha256,
-      scoringInEffect(config.judge.scoring, scored.stats),
+      templates,
+      judgeObserved(config, scored.stats),
+      judgeBaseUrl(config, io.env),
     ),
     resultsDir,
+    judging,
   };
   return {
     ...(await report(config, mode, ctx, io, action, measured, baseline)),
@@ -96,8 +102,14 @@ export async function report(
   io: RunIO,
   action: ActionInfo,
   m: Measured,
-  baseline: BaselineLookup,
+  found: BaselineLookup,
 ): Promise<Outcome> {
+  // A baseline judged differently is judged again first, so that it compares as paired.
+  const baseline = await rejudgeIfNeeded(
+    { config, ctx, io, mode, templates: () => loadJudgeTemplates(config, action.root) },
+    m,
+    found,
+  );
   const createdAt = io.now().toISOString();
   const run = runInfoOf(ctx, mode, config);
   const a = assess(config, run, m, baseline, createdAt);
@@ -169,7 +181,8 @@ export async function report(
     comparison: a.comparison,
     scored: a.judged,
     failed: results.failures.length,
-    costUsd: m.stats.costUsd,
+    // The step's spend: this run's images and, when judged again, the baseline's.
+    costUsd: m.stats.costUsd + ('missing' in baseline ? 0 : (baseline.rejudged?.costUsd ?? 0)),
     ...(failure ? { failure } : {}),
   };
 }

@@ -24,6 +24,21 @@ export function conceptIdOf(folder: string, stem: string, subject: string): stri
   return `${folder.split('/').join('_')}_${stem}_${slugify(subject)}`;
 }
 
+/**
+ * DreamBench++'s own `collection_id`, as its dataset loader builds it: the category folder with
+ * `_` for `/`, the file stem, and the subject lower-cased with spaces as `_`, nothing else
+ * changed (`live_subject/animal` + `00` + `Cotton-top tamarin` ->
+ * `live_subject_animal_00_cotton-top_tamarin`).
+ */
+export function upstreamCollectionId(folder: string, stem: string, subject: string): string {
+  return `${folder.split('/').join('_')}_${stem}_${subject.toLowerCase().replaceAll(' ', '_')}`;
+}
+
+/** Upstream's key of one sample, `{collection_id}-{prompt_index}`. */
+export function upstreamKeyOf(upstreamId: string, promptIndex: number): string {
+  return `${upstreamId}-${promptIndex}`;
+}
+
 /** DreamBench++ prompt classes by index: 0-3 photorealistic, 4-6 style transfer, 7-8 imaginative. */
 export function dreamBenchPlusPromptClass(index: number): PromptClass {
   return index <= 3 ? 'photorealistic' : index <= 6 ? 'style_transfer' : 'imaginative';

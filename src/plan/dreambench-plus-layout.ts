@@ -5,7 +5,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CATEGORIES } from '../types.ts';
 import type { Concept } from '../types.ts';
-import { LAYOUT_CATEGORIES, conceptIdOf, dreamBenchPlusPromptClass } from './concept-naming.ts';
+import {
+  LAYOUT_CATEGORIES,
+  conceptIdOf,
+  dreamBenchPlusPromptClass,
+  upstreamCollectionId,
+} from './concept-naming.ts';
 import { DatasetFormatError } from './errors.ts';
 import { listFiles } from './folder-walk.ts';
 import { forEachLimited } from '../concurrency.ts';
@@ -94,6 +99,7 @@ async function readConcept(base: string, key: string, imageFile: string): Promis
   const { subject, prompts } = parseCaption(await readUtf8File(captionFile), captionFile);
   return {
     id: conceptIdOf(folder, stem, subject),
+    upstreamId: upstreamCollectionId(folder, stem, subject),
     category,
     subject,
     referenceImages: [imageFile],

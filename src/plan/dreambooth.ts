@@ -4,6 +4,7 @@
 //
 // Mapping onto the DreamBench++ model (see src/plan/DATASETS.md):
 //  - category: live subjects (class `dog` or `cat`) -> animal, everything else -> object;
+//  - upstream id: the subject folder (the key of results.json and scores.csv: `<folder>-<index>`);
 //  - concept id: `live_subject_animal_NN_<subject>` / `object_NN_<subject>`, NN numbering the subjects
 //    of a category in alphabetical order; subject = the class noun (what the prompts call it);
 //  - prompt_index: the template's index 0-24 in its list (objects and live subjects differ at 10-19);
@@ -125,6 +126,8 @@ export async function readDreamBoothFolder(root: string): Promise<DreamBoothCont
     const templates = live ? parsed.liveTemplates : parsed.objectTemplates;
     concepts.push({
       id: conceptIdOf(live ? 'live_subject/animal' : 'object', nn, subjectName),
+      // DreamBooth's own name for the subject: its folder (`dog6`, `backpack_dog`).
+      upstreamId: subjectName,
       category,
       subject: classNoun,
       referenceImages: images.map((f) => path.join(dir, f)),

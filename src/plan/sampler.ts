@@ -18,6 +18,7 @@
 //    test/plan/sampler.property.test.ts).
 import { createHash } from 'node:crypto';
 import { CATEGORIES, PROMPT_CLASSES } from '../types.ts';
+import { upstreamKeyOf } from './concept-naming.ts';
 import type { Benchmark, Category, Concept, ConceptPrompt, PromptClass, Sample } from '../types.ts';
 import { CategoryFilterError } from './errors.ts';
 
@@ -216,6 +217,7 @@ function toSample(concept: Concept, prompt: ConceptPrompt, seed: number): Sample
   return {
     id,
     concept: concept.id,
+    upstreamKey: upstreamKeyOf(concept.upstreamId, prompt.index),
     category: concept.category,
     subject: concept.subject,
     promptIndex: prompt.index,

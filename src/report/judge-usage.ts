@@ -70,6 +70,23 @@ function batchLine(j: JudgeView): string | undefined {
   return `Batch API: ${parts.join('; ')}.`;
 }
 
+/** More than one snapshot behind one run: the alias moved, mid-run or since cached judgments. */
+function servedLine(j: JudgeView): string | undefined {
+  if (j.servedModels.length < 2) return undefined;
+  const counts = j.servedCounts ?? {};
+  const each = j.servedModels
+    .map((m) => {
+      const n = counts[m];
+      return `${escapeMarkdown(truncate(m, 80))}${n === undefined ? '' : ` (${f.plural(n, 'judgment')})`}`;
+    })
+    .join(', ');
+  return (
+    `⚠️ The judgments of this run come from more than one snapshot: ${each}. The endpoint moved ` +
+    `the model to another snapshot during the run, or cached judgments are an older one's; the ` +
+    `fingerprint records them all.`
+  );
+}
+
 function refusalsLine(j: JudgeView): string | undefined {
   const parts = CATEGORIES.filter((c) => (j.refusalsByCategory[c] ?? 0) > 0).map(
     (c) => `${c} ${f.count(j.refusalsByCategory[c]!)}`,
@@ -98,6 +115,7 @@ function callsLine(j: JudgeView): string {
 export function judgeSection(j: JudgeView): string {
   const lines = [
     `Judge: ${escapeMarkdown(truncate(j.model, 80))}; served ${names(j.servedModels)}; system fingerprints ${names(j.systemFingerprints)}.`,
+    servedLine(j),
     scoringLine(j),
     ...pacingLines(j),
     `${callsLine(j)}; ` +

@@ -1,6 +1,11 @@
 // What the report renderers are given: a plain view of one run, assembled by the composition root.
 // Renderers read only this (no global context, no environment, no clock).
-import type { AbsoluteReport, Comparison, FingerprintDifference } from '../compare/index.ts';
+import type {
+  AbsoluteReport,
+  Aggregate,
+  Comparison,
+  FingerprintDifference,
+} from '../compare/index.ts';
 import type { JudgeScoring, Verdict } from '../constants.ts';
 import type { Category, Fingerprint, SampleFailure } from '../types.ts';
 
@@ -20,6 +25,8 @@ export interface JudgeView {
   readonly model: string;
   /** Snapshots the endpoint said it served, and their system fingerprints. */
   readonly servedModels: readonly string[];
+  /** Judgments per served snapshot, where known. */
+  readonly servedCounts?: Readonly<Record<string, number>>;
   readonly systemFingerprints: readonly string[];
   readonly scoring: JudgeScoring;
   /** How many metric judgments used each scoring (expected falls back to sampled per reply). */
@@ -76,14 +83,47 @@ export interface BaselineView {
   readonly leftOut?: { readonly count: number; readonly examples: readonly string[] };
 }
 
+/** The baseline's stored images judged again with this run's judge (`rejudge-baseline`). */
+export interface RejudgeView {
+  /** The judge-side fields that differed, as the baseline recorded them and as this run has them. */
+  readonly differences: readonly FingerprintDifference[];
+  /** Baseline samples whose stored image this run's judge saw, and how many ended scored. */
+  readonly judged: number;
+  readonly scored: number;
+  /** Paired samples that could not be judged again, and the first few reasons. */
+  readonly leftOut: { readonly count: number; readonly examples: readonly string[] };
+  readonly calls: number;
+  readonly cacheHits: number;
+  readonly costUsd: number;
+  /** The snapshots that judged them. */
+  readonly served: readonly string[];
+  /** The stored images' side and this run's, when they were reduced to it. */
+  readonly reduced?: { readonly from: number; readonly to: number };
+  /** The baseline's numbers over the samples judged again: as first judged, and as judged now. */
+  readonly before: Aggregate;
+  readonly after: Aggregate;
+}
+
 export type ComparisonView =
   /** Compared: paired deltas, intervals, verdicts. */
-  | { readonly kind: 'compared'; readonly baseline: BaselineView; readonly comparison: Comparison }
+  | {
+      readonly kind: 'compared';
+      readonly baseline: BaselineView;
+      readonly comparison: Comparison;
+      /** The baseline's own numbers, as compared (judged again, when it was). */
+      readonly baselineAggregate?: Aggregate;
+      /** Set when the baseline was judged again with this run's judge. */
+      readonly rejudged?: RejudgeView;
+      /** Fields that differ but do not stand in the way (compare/fingerprint.ts). */
+      readonly noted?: readonly FingerprintDifference[];
+    }
   /** A baseline exists but measured something else: absolute numbers only, and why. */
   | {
       readonly kind: 'incompatible';
       readonly baseline: BaselineView;
       readonly differences: readonly FingerprintDifference[];
+      /** Only the judge side differs, yet the baseline was not judged again: why. */
+      readonly notRejudged?: string;
     }
   /** No baseline (first run, expired, or a baseline run): absolute numbers only. */
   | { readonly kind: 'none'; readonly reason: string };

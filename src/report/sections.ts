@@ -6,13 +6,15 @@ import { absoluteBreakdown, comparedBreakdown, type BreakdownTables } from './br
 import { escapeMarkdown, truncate } from './escape.ts';
 import { failuresSection } from './failures.ts';
 import { wholeOrNothing, type Section } from './fit.ts';
-import { differencesSection, fingerprintSection } from './fingerprint-section.ts';
+import { differencesSection, fingerprintSection, notedLine } from './fingerprint-section.ts';
 import * as f from './format.ts';
 import { headlineSection } from './headline.ts';
 import { historyChart } from './history-chart.ts';
 import { judgeSection } from './judge-usage.ts';
 import { blocks, details, link } from './markdown.ts';
 import { methodNote } from './method-note.ts';
+import { paperRows, paperTable } from './paper-table.ts';
+import { rejudgeLines } from './rejudge-note.ts';
 import * as m from './metrics-table.ts';
 import type { ReportInput } from './model.ts';
 import { sampleChangesSection } from './sample-changes.ts';
@@ -30,7 +32,7 @@ export interface ReportStyle {
 }
 
 /** Trim order: the first to go when over the limit. */
-const TRIM = { sampleChanges: 1, failures: 2, oneSide: 3, breakdowns: 4 } as const;
+const TRIM = { sampleChanges: 1, failures: 2, oneSide: 3, paper: 4, breakdowns: 5 } as const;
 
 const fixed = (text: string | undefined): Section => ({ text: text ?? '' });
 
@@ -42,6 +44,15 @@ function breakdownSection(tables: BreakdownTables, style: ReportStyle): Section 
         details('Per prompt class (n: samples, reference images)', tables.byClass),
       );
   return wholeOrNothing(text, 'per-category and per-class tables', TRIM.breakdowns);
+}
+
+function paperSection(input: ReportInput, style: ReportStyle): Section {
+  const body = paperTable(paperRows(input));
+  const title = 'DreamBench++ paper layout (CP by category, PF by prompt class, mean / 4)';
+  const text = style.expanded
+    ? blocks('### DreamBench++ paper layout', body)
+    : details(title, body);
+  return wholeOrNothing(text, 'the paper-layout table', TRIM.paper);
 }
 
 function oneSideSection(p: Pairing): Section {
@@ -109,13 +120,15 @@ export function numbersBlocks(input: ReportInput): string[] {
       ]
         .filter((line) => line !== undefined)
         .join('<br>\n'),
+      view.rejudged ? rejudgeLines(view.rejudged).join('<br>\n') : '',
       leftOutLine(view) ?? '',
+      notedLine(view.noted ?? []) ?? '',
     ];
   }
   const intro = view.kind === 'none' ? noBaselineLine(input, view.reason) : undefined;
   return [
     blocks(intro, m.absoluteTable(input.absolute), m.absoluteCountedLine(input.absolute)),
-    view.kind === 'incompatible' ? differencesSection(view.differences) : '',
+    view.kind === 'incompatible' ? differencesSection(view.differences, view.notRejudged) : '',
   ];
 }
 
@@ -134,6 +147,7 @@ function viewSections(input: ReportInput, style: ReportStyle): Section[] {
     ...numbersBlocks(input).map(fixed),
     fixed(historyChart(input.history)),
     breakdownSection(breakdownTables(input), style),
+    paperSection(input, style),
   ];
   if (view.kind !== 'compared') return common;
   const c = view.comparison;

@@ -4,7 +4,13 @@ import { RESULTS_SCHEMA_VERSION } from '../constants.ts';
 import type { ComparisonView, HistoryPoint } from '../report/model.ts';
 import type { JudgeRecord, ScoreStats } from '../score/score-samples.ts';
 import type { Fingerprint, Sample, SampleFailure } from '../types.ts';
-import type { PlannedSample, ResultsComparison, ResultsFile, RunInfo } from './schema.ts';
+import type {
+  PlannedSample,
+  ResultsComparison,
+  ResultsFile,
+  ResultsRecord,
+  RunInfo,
+} from './schema.ts';
 
 export interface ResultsParts {
   readonly version: string;
@@ -26,15 +32,39 @@ export interface ResultsParts {
 export function resultsComparison(view: ComparisonView): ResultsComparison {
   if (view.kind === 'none') return { status: 'none', reason: view.reason };
   const baseline = { runId: view.baseline.runId, sha: view.baseline.sha };
-  if (view.kind === 'incompatible')
-    return { status: 'incompatible', baseline, differences: view.differences };
-  return { status: 'compared', baseline, ...comparisonRecord(view.comparison) };
+  if (view.kind === 'incompatible') {
+    const why = view.notRejudged;
+    return {
+      status: 'incompatible',
+      baseline,
+      differences: view.differences,
+      ...(why ? { notRejudged: why } : {}),
+    };
+  }
+  const r = view.rejudged;
+  const rejudged = r && {
+    differences: r.differences,
+    judged: r.judged,
+    scored: r.scored,
+    leftOut: r.leftOut.count,
+    calls: r.calls,
+    cacheHits: r.cacheHits,
+    costUsd: r.costUsd,
+    served: r.served,
+  };
+  return {
+    status: 'compared',
+    baseline,
+    ...(rejudged ? { rejudged } : {}),
+    ...comparisonRecord(view.comparison),
+  };
 }
 
 export function plannedSample(s: Sample): PlannedSample {
   return {
     id: s.id,
     concept: s.concept,
+    upstreamKey: s.upstreamKey,
     category: s.category,
     subject: s.subject,
     promptIndex: s.promptIndex,
@@ -74,6 +104,18 @@ function withUnaccounted(p: ResultsParts): SampleFailure[] {
   return lost.length === 0 ? [...p.failures] : orderFailures(p.samples, [...p.failures, ...lost]);
 }
 
+/** Each record with its sample's upstream key next to its id, so users can join on it. */
+function withUpstreamKeys(
+  records: readonly JudgeRecord[],
+  samples: readonly PlannedSample[],
+): ResultsRecord[] {
+  const keys = new Map(samples.map((s) => [s.id, s.upstreamKey]));
+  return records.map(({ id, ...rest }) => {
+    const upstreamKey = keys.get(id);
+    return upstreamKey === undefined ? { id, ...rest } : { id, upstreamKey, ...rest };
+  });
+}
+
 export function buildResultsFile(p: ResultsParts): ResultsFile {
   const failures = withUnaccounted(p);
   const overall = p.aggregate.overall;
@@ -101,7 +143,7 @@ export function buildResultsFile(p: ResultsParts): ResultsFile {
       stats: p.stats,
     },
     samples: p.samples,
-    records: p.records,
+    records: withUpstreamKeys(p.records, p.samples),
     failures,
     history: p.history,
     comparison: resultsComparison(p.comparison),

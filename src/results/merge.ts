@@ -1,5 +1,5 @@
 // Pure: the partial results of n shards combined into one run's results.
-import { fingerprintDiff } from '../compare/index.ts';
+import { fingerprintDiff, OBSERVED_FIELDS } from '../compare/index.ts';
 import type { ScoreStats } from '../score/score-samples.ts';
 import { ShardMergeError } from './errors.ts';
 import type { ResultsFile } from './schema.ts';
@@ -57,7 +57,10 @@ export function mergeShards(shards: readonly ResultsFile[], artifactPrefix: stri
   const ordered = [...shards].sort((a, b) => a.run.shard!.index - b.run.shard!.index);
   const first = ordered[0]!;
   for (const s of ordered.slice(1)) {
-    const diff = fingerprintDiff(first.fingerprint, s.fingerprint);
+    // What the judge's answers showed may differ between shards: the snapshots are joined below.
+    const diff = fingerprintDiff(first.fingerprint, s.fingerprint).filter(
+      (d) => !OBSERVED_FIELDS.includes(d.field),
+    );
     if (diff.length > 0) {
       throw new ShardMergeError(
         `shard ${s.run.shard!.index} measured something else than shard ${first.run.shard!.index}: ` +
@@ -75,6 +78,9 @@ export function mergeShards(shards: readonly ResultsFile[], artifactPrefix: stri
     records: ordered.flatMap((r) => r.records),
     failures: ordered.flatMap((r) => r.failures),
     stats: ordered.map((r) => r.judge.stats).reduce((a, b) => addCounters(a, b)),
-    fingerprint: first.fingerprint,
+    fingerprint: {
+      ...first.fingerprint,
+      judgeServed: [...new Set(ordered.flatMap((r) => r.fingerprint.judgeServed))].sort(),
+    },
   };
 }

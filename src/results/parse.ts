@@ -3,6 +3,7 @@ import { READABLE_SCHEMA_VERSIONS } from '../constants.ts';
 import { toScoredSamples } from '../score/to-scored.ts';
 import type { ScoredSample } from '../types.ts';
 import { ResultsFormatError } from './errors.ts';
+import { withWiderFingerprint } from './fingerprint-upgrade.ts';
 import type { ResultsFile } from './schema.ts';
 
 const REQUIRED = [
@@ -38,7 +39,7 @@ export function parseResults(text: string, source: string): ResultsFile {
   for (const key of ['samples', 'records', 'failures'] as const) {
     if (!Array.isArray(obj[key])) throw new ResultsFormatError(source, `"${key}" is not an array`);
   }
-  return { history: [], ...obj } as unknown as ResultsFile;
+  return { history: [], ...withWiderFingerprint(obj) } as unknown as ResultsFile;
 }
 
 /** The statistics' input: every sample with an outcome, read by the same rules as this run's

@@ -4,6 +4,9 @@
 //   1: the first format.
 //   2: `comparison` added; summary means count a model-owned failure as the lowest score (0).
 //      Version 1 files read the same way: their failures and records hold what that needs.
+//   3: the wider fingerprint (served snapshots, endpoint kind, temperature, output-token limits,
+//      final turn, image preparation); records carry `upstreamKey`. Older files are read with
+//      their fingerprint filled in (fingerprint-upgrade.ts) and without upstream keys.
 import type { ComparisonRecord, FingerprintDifference } from '../compare/index.ts';
 import type { JudgeScoring } from '../constants.ts';
 import type { HistoryPoint } from '../report/model.ts';
@@ -26,8 +29,16 @@ export interface RunInfo {
   readonly shard: { readonly index: number; readonly count: number } | null;
 }
 
-/** One planned sample as the results record it (the manifest line without machine paths). */
-export type PlannedSample = Omit<Sample, 'referenceImages'>;
+/**
+ * One planned sample as the results record it (the manifest line without machine paths).
+ * `upstreamKey` is absent from schema 1 and 2 files.
+ */
+export type PlannedSample = Omit<Sample, 'referenceImages' | 'upstreamKey'> & {
+  readonly upstreamKey?: string;
+};
+
+/** A judge record as results.json holds it: with upstream's key of its sample (schema 3). */
+export type ResultsRecord = JudgeRecord & { readonly upstreamKey?: string };
 
 export interface ResultsSummary {
   readonly planned: number;
@@ -59,7 +70,7 @@ export interface ResultsFile {
   };
   readonly samples: readonly PlannedSample[];
   /** Per-sample judge records: scores, replies, image hashes, usage and cost. */
-  readonly records: readonly JudgeRecord[];
+  readonly records: readonly ResultsRecord[];
   /** Every planned sample that did not end with both scores, with its reason. */
   readonly failures: readonly SampleFailure[];
   /** Recent baselines (newest last), carried forward from run to run for the trend chart. */
@@ -70,13 +81,33 @@ export interface ResultsFile {
 
 /** What was compared: the gate's numbers, or why there was no comparison. */
 export type ResultsComparison =
-  | ({ readonly status: 'compared'; readonly baseline: BaselineRef } & ComparisonRecord)
+  | ({
+      readonly status: 'compared';
+      readonly baseline: BaselineRef;
+      /** Set when the baseline's stored images were judged again (schema 3). */
+      readonly rejudged?: RejudgeRecord;
+    } & ComparisonRecord)
   | {
       readonly status: 'incompatible';
       readonly baseline: BaselineRef;
       readonly differences: readonly FingerprintDifference[];
+      /** Only the judge side differed, yet the baseline was not judged again: why (schema 3). */
+      readonly notRejudged?: string;
     }
   | { readonly status: 'none'; readonly reason: string };
+
+/** The baseline judged again: what differed, what was judged and what it cost; its records are in
+ * baseline-rejudged.json beside this file. */
+export interface RejudgeRecord {
+  readonly differences: readonly FingerprintDifference[];
+  readonly judged: number;
+  readonly scored: number;
+  readonly leftOut: number;
+  readonly calls: number;
+  readonly cacheHits: number;
+  readonly costUsd: number;
+  readonly served: readonly string[];
+}
 
 export interface BaselineRef {
   readonly runId: number;

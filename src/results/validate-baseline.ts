@@ -6,6 +6,7 @@
 //   twice, or whose concept appears under two categories, is left out with all its twins, since
 //   nothing says which of them is right.
 // The statistics then never see a value they would refuse (compare/validate.ts).
+import { FINAL_TURNS, JUDGE_ENDPOINT_KINDS } from '../constants.ts';
 import { CATEGORIES, PROMPT_CLASSES, type ScoredSample } from '../types.ts';
 import type { ResultsFile } from './schema.ts';
 
@@ -125,6 +126,12 @@ const FINGERPRINT: Record<string, Check> = {
   judgeRepeats: isCount,
   templatesSha256: isString,
   imageSize: isCount,
+  judgeServed: (v) => Array.isArray(v) && v.every(isText),
+  judgeEndpoint: orNull(oneOf(JUDGE_ENDPOINT_KINDS)),
+  judgeTemperature: inRange(2),
+  judgeOutputTokens: orNull((v) => isObject(v) && isCount(v.cp) && isCount(v.pf)),
+  finalTurn: oneOf(FINAL_TURNS),
+  imagePreparation: (v) => isObject(v) && isCount(v.version) && isText(v.fit) && isCount(v.quality),
 };
 
 function fingerprintProblem(fingerprint: unknown): string | undefined {

@@ -47,7 +47,7 @@ export class ImageSupply {
   /** The generated image of an item, or its concept's reference image. */
   async get(item: ScoreItem, role: 'generated' | 'reference'): Promise<PreparedImage> {
     const file = role === 'generated' ? item.imagePath : item.referencePath;
-    const image = await this.#memo.get(file, this.#options.size);
+    const image = await this.#memo.get(file, this.#options.size, asIs(item, role));
     const id = role === 'generated' ? item.sample.id : item.sample.concept;
     const key = `${role}\0${id}`;
     if (this.#options.onPrepared && !this.#announced.has(key)) {
@@ -61,15 +61,21 @@ export class ImageSupply {
   prefetch(slot: number): void {
     const ahead = this.#items[slot + this.#lookahead];
     if (!ahead) return;
-    this.#memo.get(ahead.imagePath, this.#options.size).catch(() => undefined);
-    this.#memo.get(ahead.referencePath, this.#options.size).catch(() => undefined);
+    const size = this.#options.size;
+    this.#memo.get(ahead.imagePath, size, asIs(ahead, 'generated')).catch(() => undefined);
+    this.#memo.get(ahead.referencePath, size, asIs(ahead, 'reference')).catch(() => undefined);
   }
 
   /** The item's last judgment is done: its generated image, and a reference no other needs, go. */
   release(item: ScoreItem): void {
-    this.#memo.release(item.imagePath, this.#options.size);
+    this.#memo.release(item.imagePath, this.#options.size, asIs(item, 'generated'));
     const users = (this.#referenceUsers.get(item.referencePath) ?? 1) - 1;
     this.#referenceUsers.set(item.referencePath, users);
-    if (users === 0) this.#memo.release(item.referencePath, this.#options.size);
+    if (users === 0)
+      this.#memo.release(item.referencePath, this.#options.size, asIs(item, 'reference'));
   }
+}
+
+function asIs(item: ScoreItem, role: 'generated' | 'reference'): boolean {
+  return item.asPrepared?.includes(role) ?? false;
 }

@@ -8,6 +8,11 @@ export interface ScoreItem {
   readonly imagePath: string;
   /** The reference image the judge compares against (normally `sample.referenceImages[0]`). */
   readonly referencePath: string;
+  /**
+   * Files that are already judge images of the stage's size (a baseline's stored images), sent
+   * byte for byte instead of prepared again.
+   */
+  readonly asPrepared?: readonly ('generated' | 'reference')[];
 }
 
 export interface PreparedEvent {

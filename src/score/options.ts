@@ -84,13 +84,16 @@ export interface ScoreDeps {
   readonly signal?: AbortSignal;
 }
 
+/** The paper's judge temperature. */
+export const DEFAULT_JUDGE_TEMPERATURE = 1;
+
 export type ResolvedOptions = ScoreOptions &
   Required<Pick<ScoreOptions, 'temperature' | 'outputTokens' | 'topLogprobs'>>;
 
 export function withDefaults(options: ScoreOptions): ResolvedOptions {
   return {
     ...options,
-    temperature: options.temperature ?? 1,
+    temperature: options.temperature ?? DEFAULT_JUDGE_TEMPERATURE,
     outputTokens: options.outputTokens ?? DEFAULT_OUTPUT_TOKENS,
     topLogprobs: options.topLogprobs ?? 10,
   };

@@ -1,5 +1,6 @@
 // Converts an image file into what the judge sees: a size x size sRGB JPEG, as a data URL.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { ImagePrepareError } from './errors.ts';
@@ -13,6 +14,12 @@ export interface PreparedImage {
 }
 
 const WHITE = { r: 255, g: 255, b: 255 };
+
+/**
+ * What prepareImage does, for the fingerprint: bump `version` with any change to its steps (a
+ * baseline's stored images were made by the version it records, and cannot be made again).
+ */
+export const IMAGE_PREPARATION = { version: 1, fit: 'contain', quality: 90 } as const;
 
 // libvips' operation cache only pays when the same file is processed again; the score stage
 // prepares each file once (memoized above it), so the cache would just hold decoded images and
@@ -36,9 +43,28 @@ export async function prepareImage(file: string, size: number): Promise<Prepared
       .rotate()
       .flatten({ background: WHITE })
       .toColourspace('srgb')
-      .resize(size, size, { fit: 'contain', background: WHITE })
-      .jpeg({ quality: 90 })
+      .resize(size, size, { fit: IMAGE_PREPARATION.fit, background: WHITE })
+      .jpeg({ quality: IMAGE_PREPARATION.quality })
       .toBuffer();
+  } catch (error) {
+    throw new ImagePrepareError(file, error);
+  }
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * An image that is already a judge image of this size (a baseline's stored one): its bytes as
+ * they are, so the judge sees exactly what was judged before. It must be a `size` x `size` JPEG.
+ */
+export async function readPrepared(file: string, size: number): Promise<PreparedImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+    const { format, width, height } = await sharp(bytes).metadata();
+    if (format !== 'jpeg' || width !== size || height !== size)
+      throw new Error(
+        `it is a ${width}x${height} ${format}, not a ${size}x${size} JPEG judge image`,
+      );
   } catch (error) {
     throw new ImagePrepareError(file, error);
   }
@@ -98,16 +124,17 @@ export class PreparedImageMemo {
   constructor(prepare: ImagePreparer = prepareImage) {
     this.#prepare = prepare;
   }
-  get(file: string, size: number): Promise<PreparedImage> {
-    const key = `${size}\0${file}`;
+  /** `asIs`: the file is already a judge image of this size (readPrepared), not to be redone. */
+  get(file: string, size: number, asIs = false): Promise<PreparedImage> {
+    const key = `${asIs ? 'as-is:' : ''}${size}\0${file}`;
     let entry = this.#entries.get(key);
     if (!entry) {
-      entry = this.#prepare(file, size);
+      entry = asIs ? readPrepared(file, size) : this.#prepare(file, size);
       this.#entries.set(key, entry);
     }
     return entry;
   }
-  release(file: string, size: number): void {
-    this.#entries.delete(`${size}\0${file}`);
+  release(file: string, size: number, asIs = false): void {
+    this.#entries.delete(`${asIs ? 'as-is:' : ''}${size}\0${file}`);
   }
 }

@@ -11,7 +11,7 @@ import type { ScoreItem } from './items.ts';
 import { judgeOnce } from './judge-once.ts';
 import { judgmentCacheKey } from './judgment/judge-cache.ts';
 import type { Judgment, JudgmentError } from './judgment/judgment.ts';
-import { buildMessages, INPUT_TURN_PROTOCOL, templateKindFor } from './judgment/messages.ts';
+import { buildMessages, inputTurnProtocol, templateKindFor } from './judgment/messages.ts';
 import { SharedJudgments } from './judgment/shared-judgments.ts';
 import type { TemplateKind } from './judgment/templates.ts';
 import {
@@ -255,7 +255,7 @@ function cacheKeyFor(task: Task, inputs: TaskImages, options: ResolvedOptions): 
     maxTokens: options.outputTokens[metric],
     topLogprobs: options.scoring === 'expected' ? options.topLogprobs : null,
     endpoint: options.endpoint ?? 'default',
-    protocol: INPUT_TURN_PROTOCOL,
+    protocol: inputTurnProtocol(options.templates.finalTurn),
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { absoluteReport, aggregate, fingerprintDiff } from '../../src/compare/index.ts';
 import type { Fingerprint, ScoredSample } from '../../src/types.ts';
+import { FINGERPRINT } from '../report/fixtures.ts';
 
 const samples: ScoredSample[] = Array.from({ length: 24 }, (_, k) => ({
   id: `c${k % 8}-p${k}`,
@@ -49,17 +50,10 @@ describe('absoluteReport', () => {
 });
 
 const FP: Fingerprint = {
-  dataset: 'dreambench-plus',
-  datasetRevision: 'main',
+  ...FINGERPRINT,
   datasetSha256: 'aa',
-  sampleSeed: 0,
-  samples: 150,
   categories: ['animal', 'style'],
-  judgeModel: 'gpt-4o-2024-08-06',
-  judgeScoring: 'expected',
-  judgeRepeats: 1,
   templatesSha256: 'bb',
-  imageSize: 512,
 };
 
 describe('fingerprintDiff', () => {
@@ -68,7 +62,7 @@ describe('fingerprintDiff', () => {
     expect(fingerprintDiff(FP, { ...FP, categories: ['style', 'animal'] })).toEqual([]);
   });
 
-  it('lists every differing field with both values', () => {
+  it('lists every differing field with both values and its class', () => {
     const pr: Fingerprint = {
       dataset: 'dreambench',
       datasetRevision: 'v2',
@@ -81,13 +75,72 @@ describe('fingerprintDiff', () => {
       judgeRepeats: 3,
       templatesSha256: 'dd',
       imageSize: 768,
+      judgeServed: ['gpt-4o-mini-2024-07-18'],
+      judgeEndpoint: 'azure',
+      judgeTemperature: 0,
+      judgeOutputTokens: { cp: 1000, pf: 1000 },
+      finalTurn: 'upstream',
+      imagePreparation: { version: 2, fit: 'cover', quality: 95 },
     };
     const diff = fingerprintDiff(FP, pr);
-    expect(diff.map((d) => d.field)).toEqual(Object.keys(FP));
-    expect(diff).toContainEqual({ field: 'samples', base: 150, pr: 'all' });
-    expect(diff).toContainEqual({ field: 'categories', base: ['animal', 'style'], pr: ['animal'] });
+    expect(new Set(diff.map((d) => d.field))).toEqual(new Set(Object.keys(FP)));
+    expect(diff).toContainEqual({ field: 'samples', base: 150, pr: 'all', class: 'refused' });
+    expect(diff).toContainEqual({
+      field: 'categories',
+      base: ['animal', 'style'],
+      pr: ['animal'],
+      class: 'refused',
+    });
     expect(fingerprintDiff(FP, { ...FP, judgeRepeats: 3 })).toEqual([
-      { field: 'judgeRepeats', base: 1, pr: 3 },
+      { field: 'judgeRepeats', base: 1, pr: 3, class: 'rejudge' },
+    ]);
+    const classes = Object.fromEntries(diff.map((d) => [d.field, d.class]));
+    expect(classes).toEqual({
+      dataset: 'refused',
+      datasetRevision: 'refused',
+      datasetSha256: 'refused',
+      sampleSeed: 'refused',
+      samples: 'refused',
+      categories: 'refused',
+      judgeModel: 'rejudge',
+      judgeServed: 'rejudge',
+      judgeEndpoint: 'rejudge',
+      judgeScoring: 'rejudge',
+      judgeRepeats: 'rejudge',
+      judgeTemperature: 'rejudge',
+      judgeOutputTokens: 'noted',
+      templatesSha256: 'rejudge',
+      finalTurn: 'rejudge',
+      // Larger than the baseline's stored images: they cannot be enlarged honestly.
+      imageSize: 'refused',
+      imagePreparation: 'refused',
+    });
+  });
+
+  it("judges a larger baseline again at this run's smaller size, never a smaller one at a larger size", () => {
+    expect(fingerprintDiff({ ...FP, imageSize: 768 }, FP)).toEqual([
+      { field: 'imageSize', base: 768, pr: 512, class: 'rejudge' },
+    ]);
+    expect(fingerprintDiff(FP, { ...FP, imageSize: 768 })[0]!.class).toBe('refused');
+  });
+
+  it('treats another served snapshot as a judge change though the requested alias is the same', () => {
+    const pr = { ...FP, judgeModel: 'gpt-4o', judgeServed: ['gpt-4o-2024-11-20'] };
+    expect(fingerprintDiff({ ...FP, judgeModel: 'gpt-4o' }, pr)).toEqual([
+      {
+        field: 'judgeServed',
+        base: ['gpt-4o-2024-08-06'],
+        pr: ['gpt-4o-2024-11-20'],
+        class: 'rejudge',
+      },
+    ]);
+  });
+
+  it('only notes what an older baseline did not record, and the output-token limits', () => {
+    const older = { ...FP, judgeEndpoint: null, judgeOutputTokens: null };
+    expect(fingerprintDiff(older, FP).map((d) => [d.field, d.class])).toEqual([
+      ['judgeEndpoint', 'noted'],
+      ['judgeOutputTokens', 'noted'],
     ]);
   });
 });

@@ -44,6 +44,7 @@ describe('parseConfig with the action.yml defaults', () => {
     });
     expect(config.comment).toEqual({ enabled: true, id: 'default' });
     expect(config.githubToken).toBe('ghs_test_token');
+    expect(config.rejudgeBaseline).toBe(true);
   });
 
   it('is frozen all the way down', () => {
@@ -66,6 +67,12 @@ describe('valid inputs', () => {
       ['animal', 'style'],
     ],
     ['shard', { [Inputs.Shard]: '2/4' }, (c) => c.shard, { index: 2, count: 4 }],
+    [
+      'rejudge-baseline false',
+      { [Inputs.RejudgeBaseline]: 'false' },
+      (c) => c.rejudgeBaseline,
+      false,
+    ],
     [
       'generate-timeout-minutes',
       { [Inputs.GenerateTimeoutMinutes]: '90' },

@@ -28,7 +28,7 @@ describe('a push to main publishes the baseline', () => {
     expect(r.outputs['samples-failed']).toBe('0');
     expect(Number(r.outputs['concept-preservation'])).toBeGreaterThan(0);
     const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
-    expect(results.schemaVersion).toBe(2);
+    expect(results.schemaVersion).toBe(3);
     expect(results.comparison).toMatchObject({ status: 'none' });
     expect(results.records).toHaveLength(24);
     expect(stack.actions.store.artifacts.map((a) => a.name)).toContain('dreambench-results');
@@ -80,11 +80,11 @@ describe('a pull request', () => {
     );
   });
 
-  it('against a baseline judged by another model shows absolute numbers and says why', async () => {
+  it('against a baseline judged by another model, not to be judged again, shows absolute numbers and says why', async () => {
     const r = await stack.run({
       runId: 2004,
       event: pullRequestEvent({ number: 9 }),
-      inputs: { 'judge-model': 'gpt-4o-mini' },
+      inputs: { 'judge-model': 'gpt-4o-mini', 'rejudge-baseline': 'false' },
     });
     expect(r.exitCode).toBe(0);
     expect(r.outputs.verdict).toBe('no-baseline');
@@ -247,7 +247,7 @@ describe('a model that breaks 30% of its images, otherwise identical to the base
     expect(body).toContain('24 of 24 samples paired');
     expect(body).toContain('7 samples in this run (7 corrupt), none in the baseline');
     const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
-    expect(results.schemaVersion).toBe(2);
+    expect(results.schemaVersion).toBe(3);
     expect(results.summary).toMatchObject({ planned: 24, scored: 17, failed: 7, counted: 7 });
     expect(results.comparison).toMatchObject({
       status: 'compared',

@@ -54,6 +54,26 @@ describe('local DreamBench++-layout folder', () => {
     expect((await loadLocalFolder(path.join(dir, 'bare'))).sha256).not.toBe(bare.sha256);
   });
 
+  it("keeps upstream's collection ids beside our slugs: hyphens stay, as in its released ratings", async () => {
+    const caption = (subject: string) => Buffer.from(`${subject}\n${'a prompt\n'.repeat(9)}`);
+    const files = await buildLayoutFiles({ perCategory: 1, prefix: '' });
+    files['captions/live_subject/animal/00.txt'] = caption('Cotton-top tamarin');
+    files['captions/live_subject/human/00.txt'] = caption('Spider-Man');
+    files['captions/style/00.txt'] = caption('Ukiyo-e');
+    await writeTree(dir, files);
+    const b = await loadLocalFolder(dir);
+    expect(b.concepts.map((c) => [c.id, c.upstreamId])).toEqual([
+      ['live_subject_animal_00_cotton_top_tamarin', 'live_subject_animal_00_cotton-top_tamarin'],
+      ['live_subject_human_00_spider_man', 'live_subject_human_00_spider-man'],
+      ['object_00_red_teapot_0', 'object_00_red_teapot_0'],
+      ['style_00_ukiyo_e', 'style_00_ukiyo-e'],
+    ]);
+    const keys = selectSample(b, { size: 'all', seed: 0 }).map((s) => s.upstreamKey);
+    expect(keys).toContain('live_subject_animal_00_cotton-top_tamarin-0');
+    expect(keys).toContain('live_subject_human_00_spider-man-8');
+    expect(keys).toContain('style_00_ukiyo-e-4');
+  });
+
   it('names the caption that lacks 9 prompts', async () => {
     await writeTree(dir, await buildLayoutFiles({ perCategory: 1, prefix: '' }));
     const caption = path.join(dir, 'captions', 'style', '00.txt');
@@ -142,5 +162,9 @@ describe('the DreamBooth set (../shared/data/dreambooth)', () => {
       'a teapot with a tree and autumn leaves in the background',
     );
     expect(teapot.referenceImages[0]).toBe(path.join(dreamboothDir, 'teapot', '00.jpg'));
+    // DreamBooth's own name for a subject is its folder.
+    expect(dog.upstreamId).toBe('dog2');
+    const sample = all.find((s) => s.concept === dog.id && s.promptIndex === 11)!;
+    expect(sample.upstreamKey).toBe('dog2-11');
   });
 });

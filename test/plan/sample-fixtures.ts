@@ -14,6 +14,7 @@ export function conceptOf(category: (typeof CATEGORIES)[number], n: number): Con
     id,
     category,
     subject: `s${n}`,
+    upstreamId: id,
     referenceImages: [`/data/${id}.jpg`],
     prompts: Array.from({ length: 9 }, (_, index) => ({
       index,

@@ -191,8 +191,13 @@ describe('renderComment: without a comparable baseline', () => {
     const text = renderComment(reportInput({ kind: 'incompatible' }));
     const diff = tableAfter(text, '| field |');
     expect(diff.slice(2)).toEqual([
-      ['judge-model', 'gpt-4o-2024-05-13', 'gpt-4o-2024-08-06'],
-      ['image-size', '1024', '512'],
+      [
+        'judge-model',
+        'gpt-4o-2024-05-13',
+        'gpt-4o-2024-08-06',
+        'judge side: the baseline can be judged again',
+      ],
+      ['image-size', '1024', '512', 'judge side: the baseline can be judged again'],
     ]);
     expect(text).toContain('| | this run |');
     expect(text).not.toContain('| delta |');

@@ -18,6 +18,12 @@ export const FINGERPRINT: Fingerprint = {
   judgeRepeats: 1,
   templatesSha256: 'b'.repeat(64),
   imageSize: 512,
+  judgeServed: ['gpt-4o-2024-08-06'],
+  judgeEndpoint: 'openai',
+  judgeTemperature: 1,
+  judgeOutputTokens: { cp: 64, pf: 400 },
+  finalTurn: 'labelled',
+  imagePreparation: { version: 1, fit: 'contain', quality: 90 },
 };
 
 export interface FixtureOptions {

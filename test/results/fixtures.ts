@@ -1,4 +1,5 @@
 // Small, hand-made results for the results and pipeline unit tests.
+import { RESULTS_SCHEMA_VERSION } from '../../src/constants.ts';
 import { dreamBenchPlusPromptClass } from '../../src/plan/concept-naming.ts';
 import type { ResultsFile } from '../../src/results/schema.ts';
 import { emptyStats, type JudgeRecord, type ScoreStats } from '../../src/score/score-samples.ts';
@@ -55,7 +56,7 @@ export function results(
 ): ResultsFile {
   const records = specs.map(record);
   return {
-    schemaVersion: 1,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     generator: { name: 'dreambench-action', version: '0.0.0' },
     createdAt: '2026-11-25T03:00:00.000Z',
     run: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, compare, GATE_METHOD } from '../../src/compare/index.ts';
+import { aggregate, compare, fingerprintDiff, GATE_METHOD } from '../../src/compare/index.ts';
 import { buildResultsFile, resultsComparison } from '../../src/results/build.ts';
 import { ResultsFormatError, ShardMergeError } from '../../src/results/errors.ts';
 import { extendHistory } from '../../src/results/history.ts';
@@ -7,6 +7,8 @@ import { mergeShards } from '../../src/results/merge.ts';
 import { parseResults, scoredSamplesOf } from '../../src/results/parse.ts';
 import { FINGERPRINT, results, stats } from './fixtures.ts';
 import type { ResultsFile } from '../../src/results/schema.ts';
+import { validateBaseline } from '../../src/results/validate-baseline.ts';
+import { WIDER_FIELDS } from '../../src/results/fingerprint-upgrade.ts';
 
 /** 20 reference images x 3 prompts, scores 1-3. */
 const SIXTY = Array.from({ length: 60 }, (_, i) => ({
@@ -32,8 +34,8 @@ describe('parseResults', () => {
     ]);
   });
 
-  it('reads schema versions 1 and 2 (an older baseline stays readable)', () => {
-    for (const schemaVersion of [1, 2])
+  it('reads schema versions 1, 2 and 3 (an older baseline stays readable)', () => {
+    for (const schemaVersion of [1, 2, 3])
       expect(
         parseResults(JSON.stringify({ ...results(specs), schemaVersion }), 'b').schemaVersion,
       ).toBe(schemaVersion);
@@ -43,14 +45,58 @@ describe('parseResults', () => {
     ['{', /invalid JSON/],
     ['[]', /expected a JSON object/],
     [
-      JSON.stringify({ ...results(specs), schemaVersion: 3 }),
-      /schemaVersion 3 is not one this action reads \(1, 2\)/,
+      JSON.stringify({ ...results(specs), schemaVersion: 4 }),
+      /schemaVersion 4 is not one this action reads \(1, 2, 3\)/,
     ],
     [JSON.stringify({ ...results(specs), records: undefined }), /"records" is missing/],
     [JSON.stringify({ ...results(specs), failures: {} }), /"failures" is not an array/],
   ])('refuses %s', (text, message) => {
     expect(() => parseResults(text, 'the baseline')).toThrow(ResultsFormatError);
     expect(() => parseResults(text, 'the baseline')).toThrow(message);
+  });
+});
+
+describe('a version 1 or 2 results.json (before the wider fingerprint)', () => {
+  /** What versions 1 and 2 wrote: eleven fingerprint fields, served snapshots in the statistics. */
+  function older(schemaVersion = 1) {
+    const r = results(specs);
+    const narrow = Object.fromEntries(
+      Object.entries(r.fingerprint).filter(([k]) => !WIDER_FIELDS.includes(k)),
+    );
+    const servedModels = { 'gpt-4o-2024-08-06': 5, 'gpt-4o-2024-11-20': 1 };
+    return {
+      ...r,
+      schemaVersion,
+      fingerprint: narrow,
+      judge: { ...r.judge, stats: stats({ servedModels }) },
+    };
+  }
+
+  it.each([1, 2])(
+    'version %i is read with its fingerprint filled in as it judged, and null where it recorded nothing',
+    (version) => {
+      const r = parseResults(JSON.stringify(older(version)), 'the baseline');
+      expect(r.fingerprint).toEqual({
+        ...FINGERPRINT,
+        judgeServed: ['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20'],
+        judgeEndpoint: null,
+        judgeTemperature: 1,
+        judgeOutputTokens: null,
+        finalTurn: 'labelled',
+        imagePreparation: { version: 1, fit: 'contain', quality: 90 },
+      });
+      expect(validateBaseline(r, 'the baseline')).toMatchObject({ ok: true });
+    },
+  );
+
+  it('compares field by field with a version 3 one: what it did not record is only noted', () => {
+    const r = parseResults(JSON.stringify(older()), 'the baseline');
+    const now = { ...FINGERPRINT, judgeServed: ['gpt-4o-2024-08-06'] };
+    expect(fingerprintDiff(r.fingerprint, now).map((d) => [d.field, d.class])).toEqual([
+      ['judgeServed', 'rejudge'],
+      ['judgeEndpoint', 'noted'],
+      ['judgeOutputTokens', 'noted'],
+    ]);
   });
 });
 
@@ -175,6 +221,18 @@ describe('mergeShards', () => {
     expect(merged.stats.calls).toBe(6);
     expect(merged.stats.refusalsByCategory).toEqual({ animal: 0, human: 0, object: 0, style: 0 });
     expect(merged.stats.logprobsSupported).toBe(true);
+  });
+
+  it('joins the snapshots the judge served each shard, which may differ', () => {
+    const served = (r: typeof a, judgeServed: string[]) => ({
+      ...r,
+      fingerprint: { ...r.fingerprint, judgeServed },
+    });
+    const merged = mergeShards(
+      [served(a, ['gpt-4o-2024-11-20']), served(b, ['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20'])],
+      'r-shard-',
+    );
+    expect(merged.fingerprint.judgeServed).toEqual(['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20']);
   });
 
   it('sums the nested counters too', () => {

@@ -123,6 +123,21 @@ describe('validateBaseline', () => {
       (r: any) => delete r.fingerprint.judgeModel,
       'its fingerprint judgeModel is missing',
     ],
+    [
+      'a final turn of its own',
+      (r: any) => (r.fingerprint.finalTurn = 'chatty'),
+      'its fingerprint finalTurn is "chatty"',
+    ],
+    [
+      'served snapshots that are no list of names',
+      (r: any) => (r.fingerprint.judgeServed = 'gpt-4o'),
+      'its fingerprint judgeServed is "gpt-4o"',
+    ],
+    [
+      'an image preparation without a version',
+      (r: any) => (r.fingerprint.imagePreparation = { fit: 'contain', quality: 90 }),
+      'its fingerprint imagePreparation is {"fit":"contain","quality":90}',
+    ],
   ])('refuses the whole baseline for %s', (_, damage, reason) => {
     expect(check(damaged(damage))).toEqual({
       ok: false,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpointOptions } from '../../src/score/transport/endpoint.ts';
+import { endpointKind, endpointOptions } from '../../src/score/transport/endpoint.ts';
 import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
 
@@ -71,5 +71,21 @@ describe('a deployment-style endpoint through the real SDK', () => {
     expect(server.requests.at(-1)!.url).toBe(
       '/openai/deployments/judge/chat/completions?api-version=2024-10-21',
     );
+  });
+});
+
+describe('endpointKind (recorded in the fingerprint)', () => {
+  it.each([
+    [undefined, 'openai'],
+    ['https://api.openai.com/v1', 'openai'],
+    [
+      'https://my-resource.openai.azure.com/openai/deployments/judge?api-version=2024-10-21',
+      'azure',
+    ],
+    ['https://x.services.ai.azure.com/models', 'azure'],
+    ['http://127.0.0.1:8000/v1', 'other'],
+    ['https://proxy.example.com/openai', 'other'],
+  ])('%s is %s', (url, kind) => {
+    expect(endpointKind(url)).toBe(kind);
   });
 });

@@ -63,6 +63,7 @@ export function sample(
   return {
     id: `${category}_${String(i).padStart(2, '0')}_thing-p${i % 9}`,
     concept: `${category}_${String(i).padStart(2, '0')}_thing`,
+    upstreamKey: `${category}_${String(i).padStart(2, '0')}_thing-${i % 9}`,
     category,
     subject: 'thing',
     promptIndex: i % 9,

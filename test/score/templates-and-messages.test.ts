@@ -1,7 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildMessages, templateKindFor } from '../../src/score/judgment/messages.ts';
+import {
+  buildMessages,
+  inputTurnProtocol,
+  templateKindFor,
+} from '../../src/score/judgment/messages.ts';
 import { TemplateError } from '../../src/score/judgment/errors.ts';
 import {
   loadTemplates,
@@ -100,5 +104,63 @@ describe('buildMessages', () => {
   it('bundled prompts are our own text, not the upstream files', async () => {
     const text = await readFile(path.join(bundled, 'user_prompt_subject_full.txt'), 'utf8');
     expect(text).toContain('generic member of the same class');
+  });
+});
+
+describe('the final turn', () => {
+  const upstreamDir = path.resolve(import.meta.dirname, '../fixtures/upstream-layout-prompts');
+
+  it('of the bundled templates is labelled: each image and the prompt announced', async () => {
+    const t = await loadTemplates(bundled);
+    expect(t.finalTurn).toBe('labelled');
+    const cp = buildMessages('cp', 'object', t, { image: 'G', reference: 'R' });
+    expect(cp[2]!.content).toEqual([
+      { type: 'text', text: 'Reference image:' },
+      { type: 'image_url', image_url: { url: 'R', detail: 'high' } },
+      { type: 'text', text: 'Generated image:' },
+      { type: 'image_url', image_url: { url: 'G', detail: 'high' } },
+    ]);
+    const pf = buildMessages('pf', 'object', t, { image: 'G', prompt: 'a teapot on the moon' });
+    expect(pf[2]!.content).toEqual([
+      { type: 'text', text: 'Prompt: a teapot on the moon' },
+      { type: 'text', text: 'Generated image:' },
+      { type: 'image_url', image_url: { url: 'G', detail: 'high' } },
+    ]);
+  });
+
+  it("of an upstream-layout folder is upstream's: CP the two images alone, PF the prompt then the image", async () => {
+    const t = await loadTemplates(upstreamDir, 'upstream');
+    const instruction = (
+      await readFile(path.join(upstreamDir, 'user_prompt_style_full.txt'), 'utf8')
+    ).trim();
+    const restatement = (
+      await readFile(path.join(upstreamDir, 'gpt_prompt_style_full.txt'), 'utf8')
+    ).trim();
+    expect(buildMessages('cp', 'style', t, { image: 'G', reference: 'R' })).toEqual([
+      { role: 'user', content: instruction },
+      { role: 'assistant', content: restatement },
+      {
+        role: 'user',
+        content: [
+          { type: 'image_url', image_url: { url: 'R', detail: 'high' } },
+          { type: 'image_url', image_url: { url: 'G', detail: 'high' } },
+        ],
+      },
+    ]);
+    expect(buildMessages('pf', 'style', t, { image: 'G', prompt: 'a fox, in ukiyo-e' })[2]).toEqual(
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'a fox, in ukiyo-e' },
+          { type: 'image_url', image_url: { url: 'G', detail: 'high' } },
+        ],
+      },
+    );
+  });
+
+  it('is part of the cache key: a labelled judgment is never reused for an upstream turn', () => {
+    expect(inputTurnProtocol('labelled')).not.toBe(inputTurnProtocol('upstream'));
+    // The labelled protocol keeps the key it had, so judgments cached before stay usable.
+    expect(inputTurnProtocol('labelled')).toMatch(/^1:[0-9a-f]{16}$/);
   });
 });

@@ -11,6 +11,7 @@ import { verdictHeadline } from '../headline.ts';
 import { judgeSection } from '../judge-usage.ts';
 import type { ReportInput } from '../model.ts';
 import { EXPECTED_NOTE } from '../sample-changes.ts';
+import { paperRows, paperTable } from '../paper-table.ts';
 import { breakdownTables, numbersBlocks } from '../sections.ts';
 import { card, type CardOptions } from './cards.ts';
 import { filterControls, filterCss } from './filters.ts';
@@ -116,7 +117,8 @@ function groupsSection(r: ReportInput): string {
   const t = breakdownTables(r);
   return (
     '<section id="groups"><h2>Per category and prompt class</h2>' +
-    `<h3>Per category</h3>${markdownHtml(t.byCategory)}<h3>Per prompt class</h3>${markdownHtml(t.byClass)}</section>`
+    `<h3>Per category</h3>${markdownHtml(t.byCategory)}<h3>Per prompt class</h3>${markdownHtml(t.byClass)}` +
+    `<h3>DreamBench++ paper layout</h3>${markdownHtml(paperTable(paperRows(r)))}</section>`
   );
 }
 

@@ -29,7 +29,7 @@ export interface CacheKeyParts {
   readonly topLogprobs: number | null;
   /** Where the judge is: `openai-base-url` as given, query included (Azure `api-version`). */
   readonly endpoint: string;
-  /** How the input turn is built (`INPUT_TURN_PROTOCOL` of messages.ts). */
+  /** How the input turn is built (`inputTurnProtocol` of messages.ts). */
   readonly protocol: string;
 }
 

@@ -1,9 +1,10 @@
-// Builds the judge conversation (pure): instruction turn, restating assistant turn, input turn.
+// Builds the judge conversation (pure): instruction turn, restating assistant turn, input turn
+// (upstream's exactly, or our labelled one: templates.ts `FinalTurn`).
 import { createHash } from 'node:crypto';
 import type { Category, Metric } from '../../types.ts';
 import type { DataUrl } from '../transport/data-url.ts';
 import type { ChatMessage, ImagePart, TextPart } from '../transport/judge-transport.ts';
-import type { TemplateKind, Templates } from './templates.ts';
+import type { FinalTurn, TemplateKind, Templates } from './templates.ts';
 
 /** A base64 `data:` URL of a prepared JPEG (as bytes, or a string). */
 export type ImageUrl = string | DataUrl;
@@ -25,7 +26,7 @@ export function templateKindFor(metric: Metric, category: Category): TemplateKin
   return category === 'style' ? 'style' : 'subject';
 }
 
-/** The text of the input turn around the images and the prompt. */
+/** The text of the labelled input turn (our bundled templates) around the images and the prompt. */
 export const INPUT_TURN_LABELS = {
   reference: 'Reference image:',
   generated: 'Generated image:',
@@ -33,19 +34,52 @@ export const INPUT_TURN_LABELS = {
 } as const;
 
 /**
- * Bump when the input turn changes in a way the labels do not show (order, parts): judgments
- * cached under another protocol are not reused.
+ * Bump when the labelled input turn changes in a way the labels do not show (order, parts):
+ * judgments cached under another protocol are not reused.
  */
 export const INPUT_TURN_VERSION = 1;
 
-/** Identifies how the input turn is built (version and labels), for the judgment cache key. */
-export const INPUT_TURN_PROTOCOL = `${INPUT_TURN_VERSION}:${createHash('sha256')
-  .update(JSON.stringify(INPUT_TURN_LABELS))
-  .digest('hex')
-  .slice(0, 16)}`;
+/** How the input turn is built, for the judgment cache key: the labelled turn keeps its old key. */
+export function inputTurnProtocol(finalTurn: FinalTurn): string {
+  if (finalTurn === 'upstream') return 'upstream:1';
+  const labels = createHash('sha256').update(JSON.stringify(INPUT_TURN_LABELS)).digest('hex');
+  return `${INPUT_TURN_VERSION}:${labels.slice(0, 16)}`;
+}
 
 function image(url: ImageUrl): ImagePart {
   return { type: 'image_url', image_url: { url, detail: 'high' } };
+}
+
+function text(value: string): TextPart {
+  return { type: 'text', text: value };
+}
+
+/** The inputs a metric needs: CP the reference, PF the prompt. */
+function required(metric: Metric, inputs: MessageInputs): { reference: ImageUrl; prompt: string } {
+  if (metric === 'cp' && inputs.reference === undefined)
+    throw new TypeError('buildMessages: CP needs a reference image');
+  if (metric === 'pf' && inputs.prompt === undefined)
+    throw new TypeError('buildMessages: PF needs the prompt text');
+  return { reference: inputs.reference ?? '', prompt: inputs.prompt ?? '' };
+}
+
+/** The last user turn: upstream's exactly, or ours with a label before each input. */
+export function inputTurn(
+  metric: Metric,
+  finalTurn: FinalTurn,
+  inputs: MessageInputs,
+): Array<TextPart | ImagePart> {
+  const { reference, prompt } = required(metric, inputs);
+  if (finalTurn === 'upstream') {
+    return metric === 'cp'
+      ? [image(reference), image(inputs.image)]
+      : [text(prompt), image(inputs.image)];
+  }
+  // Labels make the order explicit even for templates that only say "first" and "second".
+  const L = INPUT_TURN_LABELS;
+  return metric === 'cp'
+    ? [text(L.reference), image(reference), text(L.generated), image(inputs.image)]
+    : [text(`${L.promptPrefix}${prompt}`), text(L.generated), image(inputs.image)];
 }
 
 export function buildMessages(
@@ -55,28 +89,9 @@ export function buildMessages(
   inputs: MessageInputs,
 ): JudgeMessage[] {
   const pair = templates[templateKindFor(metric, category)];
-  let input: Array<TextPart | ImagePart>;
-  if (metric === 'cp') {
-    if (inputs.reference === undefined)
-      throw new TypeError('buildMessages: CP needs a reference image');
-    // Labels make the order explicit even for templates that only say "first" and "second".
-    input = [
-      { type: 'text', text: INPUT_TURN_LABELS.reference },
-      image(inputs.reference),
-      { type: 'text', text: INPUT_TURN_LABELS.generated },
-      image(inputs.image),
-    ];
-  } else {
-    if (inputs.prompt === undefined) throw new TypeError('buildMessages: PF needs the prompt text');
-    input = [
-      { type: 'text', text: `${INPUT_TURN_LABELS.promptPrefix}${inputs.prompt}` },
-      { type: 'text', text: INPUT_TURN_LABELS.generated },
-      image(inputs.image),
-    ];
-  }
   return [
     { role: 'user', content: pair.instruction },
     { role: 'assistant', content: pair.restatement },
-    { role: 'user', content: input },
+    { role: 'user', content: inputTurn(metric, templates.finalTurn, inputs) },
   ];
 }

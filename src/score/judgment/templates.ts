@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FinalTurn } from '../../constants.ts';
 import { TemplateError } from './errors.ts';
 
 /** The three judge protocols: CP for subjects, CP for styles, and PF ("text"). */
@@ -16,12 +17,22 @@ export interface TemplatePair {
   readonly restatement: string;
 }
 
+/**
+ * How the last user turn (the inputs) is built. `labelled`: our bundled templates' turn, with a
+ * label before each image and `Prompt: ` before the prompt. `upstream`: the DreamBench++ release's
+ * turn exactly: CP the two images alone (reference, then generated), PF the prompt text, then the
+ * image. The bundled `prompts/` folder is judged `labelled`; any `prompts-dir` is `upstream`.
+ */
+export type { FinalTurn } from '../../constants.ts';
+
 export interface Templates {
   readonly subject: TemplatePair;
   readonly style: TemplatePair;
   readonly text: TemplatePair;
   /** sha256 over the file names and contents, sorted by name: part of the fingerprint. */
   readonly sha256: string;
+  /** The final turn these templates are sent with (part of the fingerprint and the cache key). */
+  readonly finalTurn: FinalTurn;
 }
 
 /** File names of the upstream DreamBench++ release, so its folder is a drop-in `prompts-dir`. */
@@ -47,9 +58,13 @@ export function templatesSha256(files: ReadonlyMap<string, string>): string {
 /**
  * Reads the six template files from `dir` (the action's bundled `prompts/` folder or the user's
  * `prompts-dir`). Contents are used as written, except that surrounding whitespace is trimmed
- * from the turns sent to the judge; the hash covers the raw bytes.
+ * from the turns sent to the judge (as upstream's `.strip()` does); the hash covers the raw bytes.
+ * `finalTurn`: `labelled` for the bundled folder (the default), `upstream` for a `prompts-dir`.
  */
-export async function loadTemplates(dir: string): Promise<Templates> {
+export async function loadTemplates(
+  dir: string,
+  finalTurn: FinalTurn = 'labelled',
+): Promise<Templates> {
   const files = new Map<string, string>();
   const pairs = {} as Record<TemplateKind, TemplatePair>;
   for (const kind of TEMPLATE_KINDS) {
@@ -58,7 +73,7 @@ export async function loadTemplates(dir: string): Promise<Templates> {
     const restatement = await readTemplate(dir, names.restatement, files);
     pairs[kind] = { instruction, restatement };
   }
-  return { ...pairs, sha256: templatesSha256(files) };
+  return { ...pairs, sha256: templatesSha256(files), finalTurn };
 }
 
 async function readTemplate(

@@ -2,6 +2,7 @@
 // `api-version` as a query parameter and the key in an `api-key` header only (the SDK's own
 // AzureOpenAI client sends that one header and no bearer token); a query left inside the base URL
 // would be lost when the SDK appends `/chat/completions`.
+import type { JudgeEndpointKind } from '../../constants.ts';
 
 export interface EndpointOptions {
   readonly baseURL?: string;
@@ -30,4 +31,12 @@ export function endpointOptions(baseUrl: string | undefined): EndpointOptions {
     };
   }
   return { baseURL, ...(Object.keys(query).length > 0 ? { defaultQuery: query } : {}) };
+}
+
+/** The kind of endpoint a base URL names (empty: the SDK's default, OpenAI's API). */
+export function endpointKind(baseUrl: string | undefined): JudgeEndpointKind {
+  if (!baseUrl) return 'openai';
+  const host = URL.canParse(baseUrl) ? new URL(baseUrl).hostname : '';
+  if (AZURE_HOST.test(host)) return 'azure';
+  return host.toLowerCase() === 'api.openai.com' ? 'openai' : 'other';
 }
