@@ -15,7 +15,16 @@ import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type OpenAI from 'openai';
 import { estimatePromptTokens } from './openai-limits.ts';
-import type { ChatRequestBody, RecordedRequest } from './openai.ts';
+import {
+  BATCH_LIMITS,
+  checkMetadata,
+  parseInput,
+  type BatchErrorEntry,
+  type Line,
+} from './openai-batch-rules.ts';
+import type { RecordedRequest } from './openai.ts';
+
+export { BATCH_LIMITS } from './openai-batch-rules.ts';
 
 /** How one line was answered: an HTTP status and body, or no answer in time. */
 export type LineAnswer = { status: number; body: unknown } | { timeout: true };
@@ -46,7 +55,6 @@ export interface BatchApiOptions {
   readonly fail?: (method: string, route: string) => { status: number; body?: unknown } | undefined;
 }
 
-export const BATCH_LIMITS = { requests: 50_000, fileBytes: 200_000_000 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface StoredFile {
@@ -55,20 +63,6 @@ export interface StoredFile {
   readonly purpose: string;
   readonly bytes: Buffer;
   readonly createdAtMs: number;
-}
-
-interface BatchErrorEntry {
-  readonly code: string;
-  readonly message: string;
-  readonly param: string | null;
-  readonly line: number | null;
-}
-
-interface Line {
-  readonly customId: string;
-  /** Dropped once answered when `keepLines` is false. */
-  body: ChatRequestBody | undefined;
-  answer?: LineAnswer;
 }
 
 export interface StoredBatch {
@@ -122,83 +116,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 const invalid = (message: string, param: string | null = null, code: string | null = null) => ({
   error: { message, type: 'invalid_request_error', param, code },
 });
-
-/** Validates an input file against the batch guide's rules; the lines and the errors. */
-function parseInput(
-  file: StoredFile,
-  endpoint: string,
-  maxRequests: number,
-): { lines: Line[]; errors: BatchErrorEntry[]; model: string | undefined } {
-  const errors: BatchErrorEntry[] = [];
-  const lines: Line[] = [];
-  const fail = (code: string, message: string, line: number | null, param: string | null = null) =>
-    errors.push({ code, message, param, line });
-  const text = file.bytes.toString('utf8');
-  const rows = text.split('\n').filter((row) => row.trim() !== '');
-  if (rows.length === 0) fail('empty_file', 'The batch input file is empty.', null);
-  if (rows.length > maxRequests) {
-    fail(
-      'too_many_tasks',
-      `The batch input file contains ${rows.length} requests; a batch holds at most ${maxRequests}.`,
-      null,
-    );
-  }
-  const seen = new Set<string>();
-  let model: string | undefined;
-  rows.forEach((row, i) => {
-    const at = i + 1;
-    let line: Record<string, unknown>;
-    try {
-      line = JSON.parse(row) as Record<string, unknown>;
-    } catch {
-      return fail('invalid_json_line', 'This line is not parseable as valid JSON.', at);
-    }
-    if (typeof line !== 'object' || line === null || Array.isArray(line))
-      return fail('invalid_json_line', 'This line is not parseable as valid JSON.', at);
-    for (const key of ['custom_id', 'method', 'url', 'body'] as const) {
-      if (!(key in line))
-        return fail('missing_required_parameter', `Missing required parameter: '${key}'.`, at, key);
-    }
-    const customId = line.custom_id;
-    if (typeof customId !== 'string' || customId === '')
-      return fail('invalid_request', 'custom_id must be a non-empty string.', at, 'custom_id');
-    if (seen.has(customId)) {
-      return fail(
-        'duplicate_custom_id',
-        'The custom_id for this request is a duplicate of another request. The custom_id parameter must be unique for each request in a batch.',
-        at,
-        'custom_id',
-      );
-    }
-    seen.add(customId);
-    if (line.method !== 'POST')
-      return fail('invalid_request', 'Only POST is supported as method.', at, 'method');
-    if (line.url !== endpoint) {
-      return fail(
-        'url_mismatch',
-        'The URL provided for this request does not match the batch endpoint.',
-        at,
-        'url',
-      );
-    }
-    const body = line.body as ChatRequestBody;
-    if (typeof body !== 'object' || body === null || typeof body.model !== 'string')
-      return fail('invalid_request', "The request body must name a 'model'.", at, 'body.model');
-    if (body.stream === true)
-      return fail('invalid_request', 'Streaming is not supported in batches.', at, 'body.stream');
-    model ??= body.model;
-    if (body.model !== model) {
-      return fail(
-        'model_mismatch',
-        `The provided model '${body.model}' does not match the model '${model}' of the other requests in this batch. All requests in a batch must use the same model.`,
-        at,
-        'body.model',
-      );
-    }
-    lines.push({ customId, body });
-  });
-  return { lines, errors, model };
-}
 
 /** The timeline of a batch, from its creation and the clock. */
 function timeline(b: StoredBatch, o: BatchApiOptions) {
@@ -636,23 +553,4 @@ interface ChatUsageBody {
     prompt_tokens_details?: { cached_tokens?: number };
     completion_tokens_details?: { reasoning_tokens?: number };
   };
-}
-
-/** The Metadata rules of the spec: at most 16 pairs, keys up to 64 characters, string values up to 512. */
-function checkMetadata(metadata: unknown): string | undefined {
-  if (metadata === undefined || metadata === null) return undefined;
-  if (typeof metadata !== 'object' || Array.isArray(metadata))
-    return "Invalid 'metadata': expected an object of string values.";
-  const entries = Object.entries(metadata as Record<string, unknown>);
-  if (entries.length > 16)
-    return `Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object with ${entries.length} properties instead.`;
-  for (const [key, value] of entries) {
-    if (key.length > 64)
-      return `Invalid 'metadata': key ${JSON.stringify(key)} is longer than 64 characters.`;
-    if (typeof value !== 'string')
-      return `Invalid 'metadata.${key}': expected a string, but got ${typeof value} instead.`;
-    if (value.length > 512)
-      return `Invalid 'metadata.${key}': string too long. Expected a string with maximum length 512, but got a string with length ${value.length} instead.`;
-  }
-  return undefined;
 }

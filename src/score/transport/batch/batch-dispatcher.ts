@@ -8,9 +8,7 @@
 // with one realtime call first. Batches an earlier run left pending are collected: an ask whose
 // body hashes like one of their lines takes that line's answer.
 import { createHash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { chatBody, chatBodyParts } from '../chat-body.ts';
 import {
@@ -34,9 +32,10 @@ import {
   type TrackedBatch,
   type TrackedLine,
 } from './batch-tracker.ts';
-import { BATCH_FILE_LIMITS, FilePacker, type FileLimits } from './file-packer.ts';
+import { BATCH_FILE_LIMITS, type FileLimits } from './file-packer.ts';
 import type { IdleGate } from './idle-gate.ts';
 import type { PendingBatch } from './pending.ts';
+import { Round, type RoundFile, type RoundLine } from './round.ts';
 
 export interface BatchDispatcherOptions extends DispatcherOptions {
   readonly api: BatchApi;
@@ -87,83 +86,6 @@ export const DEFAULT_REALTIME_FOLLOW_UPS = 20;
 const RETRIED_LINES = new Set(['server', 'timeout', 'network']);
 /** What an adopted line's failure stays: still running, or cancelled with the job. */
 const KEPT = new Set(['pending', 'cancelled']);
-
-interface RoundLine extends TrackedLine {
-  readonly again: boolean;
-  readonly build: () => JudgeRequest;
-}
-
-interface RoundFile {
-  readonly path: string;
-  readonly model: string;
-  readonly stream: WriteStream;
-  readonly lines: RoundLine[];
-  bytes: number;
-}
-
-/** The asks gathered for one round, written to their input files as they come. */
-class Round {
-  readonly n: number;
-  readonly lines: RoundLine[] = [];
-  readonly files: RoundFile[] = [];
-  readonly #packer: FilePacker;
-  readonly #dir: string;
-  /** Lines are made and written one at a time, so no line waits in memory for the disk. */
-  #tail: Promise<unknown> = Promise.resolve();
-
-  constructor(n: number, dir: string, limits: FileLimits) {
-    this.n = n;
-    this.#dir = dir;
-    this.#packer = new FilePacker(limits);
-  }
-
-  get nextId(): string {
-    return `r${this.n}-${this.lines.length + 1}`;
-  }
-
-  /** Runs `make` after every line before it was written. */
-  exclusive<T>(make: () => Promise<T>): Promise<T> {
-    const turn = this.#tail.then(make);
-    this.#tail = turn.catch(() => undefined);
-    return turn;
-  }
-
-  /** Writes the line (its parts, in order) into its file; `undefined` when no input file could hold it. */
-  add(model: string, parts: readonly Buffer[], line: RoundLine): Promise<void> | undefined {
-    const bytes = parts.reduce((n, p) => n + p.length, 0);
-    const at = this.#packer.place(model, bytes);
-    if (at === undefined) return undefined;
-    const file = (this.files[at] ??= {
-      path: path.join(this.#dir, `round-${this.n}-file-${at + 1}.jsonl`),
-      model,
-      stream: createWriteStream(path.join(this.#dir, `round-${this.n}-file-${at + 1}.jsonl`)),
-      lines: [],
-      bytes: 0,
-    });
-    file.lines.push(line);
-    file.bytes += bytes;
-    this.lines.push(line);
-    const last = parts.length - 1;
-    return new Promise((resolve, reject) =>
-      parts.forEach((part, i) =>
-        file.stream.write(
-          part,
-          i === last ? (error) => (error ? reject(error) : resolve()) : undefined,
-        ),
-      ),
-    );
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(
-      this.files.map((f) => new Promise<void>((resolve) => f.stream.end(() => resolve()))),
-    );
-  }
-
-  async discard(): Promise<void> {
-    await Promise.all(this.files.map((f) => rm(f.path, { force: true })));
-  }
-}
 
 export class BatchDispatcher extends Dispatcher {
   readonly #o: BatchDispatcherOptions;
