@@ -34,6 +34,10 @@ export interface Config {
     readonly cache: boolean;
     /** `judge-time-budget-minutes`, in minutes. */
     readonly timeBudgetMinutes: number;
+    /** `judge-batch`: judge through the Batch API. */
+    readonly batch: boolean;
+    /** `judge-batch-wait-minutes`, in minutes. */
+    readonly batchWaitMinutes: number;
   };
   readonly dataset: { readonly source: DatasetSource; readonly revision: string };
   readonly sampling: {
@@ -103,6 +107,12 @@ export function parseConfig(read: InputReader, workspace: string): Config {
         max: 7 * 24 * 60,
         minExclusive: true,
         allowed: 'a positive number of minutes, at most 10080 (a week), such as 120',
+      }),
+      batch: boolean(Inputs.JudgeBatch, get(Inputs.JudgeBatch)),
+      batchWaitMinutes: number(Inputs.JudgeBatchWaitMinutes, get(Inputs.JudgeBatchWaitMinutes), {
+        min: 0,
+        max: 24 * 60,
+        allowed: "a number of minutes from 0 to 1440 (the Batch API's 24 h window), such as 240",
       }),
     },
     dataset: {

@@ -32,6 +32,8 @@ export const Inputs = {
   RejudgeBaseline: 'rejudge-baseline',
   GithubToken: 'github-token',
   MaxServiceFailures: 'max-service-failures',
+  JudgeBatch: 'judge-batch',
+  JudgeBatchWaitMinutes: 'judge-batch-wait-minutes',
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 

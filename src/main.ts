@@ -12,6 +12,7 @@ import type { RunIO } from './pipeline/io.ts';
 import { outputsOf, SKIPPED, type Outcome } from './pipeline/outputs.ts';
 import type { ActionInfo } from './pipeline/run.ts';
 import { secretValues } from './pipeline/secrets.ts';
+import { endpointOptions } from './score/transport/endpoint.ts';
 
 /**
  * The stages that reach GitHub. `@actions/github` (also inside `@actions/artifact`) parses
@@ -99,6 +100,14 @@ function preflight(config: Config, mode: RunMode, ctx: RunContext): string | und
       [Inputs.OpenaiApiKey],
       `Input "${Inputs.OpenaiApiKey}" is empty and OPENAI_API_KEY is not set: the judge needs a key ` +
         '(for example openai-api-key: ${{ secrets.OPENAI_API_KEY }})',
+    );
+  }
+  if (config.judge.batch && endpointOptions(config.judge.baseUrl).azure) {
+    throw new InputConflictError(
+      [Inputs.JudgeBatch, Inputs.OpenaiBaseUrl],
+      `Input "${Inputs.JudgeBatch}" is "true" but "${Inputs.OpenaiBaseUrl}" is an Azure OpenAI endpoint: ` +
+        "Azure's Batch API takes Global-Batch deployments and another endpoint path, which this action " +
+        `does not speak; use ${Inputs.JudgeBatch}: false with Azure`,
     );
   }
   if (config.generation.command === undefined && config.generation.imagesDir === undefined) {

@@ -114,6 +114,8 @@ export function judgeView(
     rateLimited: stats.rateLimited ?? 0,
     lengthRetries: stats.lengthRetries ?? 0,
     timeBudgetStops: stats.timeBudgetStops ?? 0,
+    judgingMode: stats.judgingMode ?? 'realtime',
+    ...(stats.batch ? { batch: stats.batch } : {}),
   };
 }
 

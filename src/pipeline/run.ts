@@ -12,6 +12,7 @@ import { fingerprintOf, judgeBaseUrl, judgeObserved } from './fingerprint.ts';
 import { generate } from './generate.ts';
 import type { RunIO } from './io.ts';
 import { gateFailure, healthFailure, SKIPPED, type Outcome } from './outputs.ts';
+import { isPending, reportPending } from './pending-outcome.ts';
 import { plan } from './plan.ts';
 import { publish } from './publish.ts';
 import { rejudgeIfNeeded } from './rejudge.ts';
@@ -52,7 +53,12 @@ export async function runPipeline(
   const scored = await io.log.group('Score: ask the judge', () =>
     score(config, ctx, planned, collected, templates, resultsDir, io),
   );
-  const judging = { costUsd: scored.stats.costUsd, ms: io.now().getTime() - judgingFrom };
+  // Batches still running: recorded for the next run; nothing is published from half a run.
+  if (isPending(scored))
+    return reportPending(config, ctx, io, mode, planned.samples.length, scored);
+  // The time budget bounds realtime calls; waiting for batches spends none of it.
+  const elapsed = scored.stats.judgingMode === 'batch' ? 0 : io.now().getTime() - judgingFrom;
+  const judging = { costUsd: scored.stats.costUsd, ms: elapsed };
   const measured: Measured = {
     samples: planned.samples.map(plannedSample),
     records: scored.records,

@@ -5,6 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { judgeApiKey, type Config } from '../config.ts';
 import type { CollectedImages } from '../generate/index.ts';
+import { plannedSample } from '../results/build.ts';
+import type { BatchJudging } from '../score/options.ts';
+import { createOpenAIBatchApi } from '../score/transport/batch/batch-api.ts';
+import { batchMetadata } from '../score/transport/batch/metadata.ts';
+import type { PendingBatch } from '../score/transport/batch/pending.ts';
 import { restoreJudgeCache, saveJudgeCache } from '../score/judgment/cache-persist.ts';
 import { FolderJudgeCache } from '../score/judgment/judge-cache.ts';
 import { endpointOptions } from '../score/transport/endpoint.ts';
@@ -21,6 +26,7 @@ import {
 import { loadTemplates, type Templates } from '../score/judgment/templates.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
+import { pendingStore } from './pending-batches.ts';
 import type { Planned } from './plan.ts';
 import { judgeImageFile } from './results-folder.ts';
 
@@ -68,7 +74,17 @@ export async function score(
     if (imagePath === undefined) continue; // already listed as a generation failure
     items.push({ sample, imagePath, referencePath: sample.referenceImages[0]! });
   }
-  return judgeItems(config, ctx, items, templates, io, { onPrepared: imageKeeper(resultsDir) });
+  // Batches an earlier run of this configuration left running: collected, not asked again.
+  const pending = pendingStore(config, ctx, io, templates.sha256, cacheDir(ctx, io.env));
+  const adopted = (await pending.restore())?.batches ?? [];
+  const result = await judgeItems(config, ctx, items, templates, io, {
+    onPrepared: imageKeeper(resultsDir),
+    batches: { adopted, configurationKey: pending.key },
+  });
+  // What is still running is recorded; a record that was collected is superseded.
+  if (result.pending.length > 0 || adopted.length > 0)
+    await pending.save(result.pending, planned.samples.map(plannedSample), resultsDir);
+  return result;
 }
 
 /** What a second judging of one job (the baseline's images) is given on top of the inputs. */
@@ -84,6 +100,14 @@ export interface JudgeExtras {
   readonly laterPass?: { readonly keySuffix: string; readonly restored: boolean };
   /** How the closing log line begins. */
   readonly what?: string;
+  /**
+   * The job's own judging (not a later pass): `judge-batch` applies, and the batches an earlier
+   * run left pending (`adopted`) are collected. `configurationKey` names the batches' configuration.
+   */
+  readonly batches?: {
+    readonly adopted: readonly PendingBatch[];
+    readonly configurationKey: string;
+  };
 }
 
 /** The score stage on `items`, with this run's judge, cache, budget and rate limits. */
@@ -105,19 +129,28 @@ export async function judgeItems(
   const maxCostUsd =
     config.judge.maxCostUsd === undefined ? undefined : config.judge.maxCostUsd - spent.costUsd;
 
+  const endpoint = {
+    apiKey,
+    ...endpointOptions(config.judge.baseUrl),
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  };
+  const own = extras.batches;
+  const batchMode = own !== undefined && config.judge.batch;
+  const adopted = own?.adopted ?? [];
+
   const log = { info: (m: string) => io.log.info(m), warn: (m: string) => io.log.warning(m) };
   keepYoungGenerationSmall();
   const result = await scoreSamples(
     items,
     {
-      transport: createOpenAIJudge({
-        apiKey,
-        ...endpointOptions(config.judge.baseUrl),
-        timeoutMs: REQUEST_TIMEOUT_MS,
-      }),
+      transport: createOpenAIJudge(endpoint),
       cache,
       log,
       ...(extras.onPrepared ? { onPrepared: extras.onPrepared } : {}),
+      ...(batchMode || adopted.length > 0
+        ? { batchApi: createOpenAIBatchApi(endpoint), pendingBatches: adopted }
+        : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
     },
     {
       model: config.judge.model,
@@ -132,15 +165,45 @@ export async function judgeItems(
       secrets: [apiKey],
       // Another endpoint (an Azure deployment, a proxy) may serve another model: not the same judgment.
       endpoint: config.judge.baseUrl ?? 'default',
+      ...(batchMode ? { batch: batchJudging(config, ctx, own.configurationKey) } : {}),
     },
   );
   if (persist) await saveJudgeCache(cache.dir, config.judge.model, runKey, io.log);
-  const s = result.stats;
+  io.log.info(closingLine(result, extras.what ?? 'Judged'));
+  return result;
+}
+
+function closingLine({ stats: s }: ScoreResult, what: string): string {
   const waited = s.rateLimited > 0 ? `; ${s.rateLimited} answers 429 waited out` : '';
   const cut = s.lengthRetries > 0 ? `; ${s.lengthRetries} replies cut short asked again` : '';
-  io.log.info(
-    `${extras.what ?? 'Judged'} ${s.scored}/${s.samples} samples: ${s.calls} calls, ${s.cacheHits} cache hits, ` +
-      `$${s.costUsd.toFixed(4)} estimated${waited}${cut}`,
+  const b = s.batch;
+  const batches = b
+    ? `; Batch API: ${b.batches} batch(es) of ${b.requests} requests, ${(b.bytesUploaded / 1e6).toFixed(1)} MB uploaded, ` +
+      `${b.followUpBatches} follow-up batch(es), ${b.realtimeFollowUps} asked again in realtime, ${b.collected} collected from an earlier run's batches`
+    : '';
+  const prices = s.judgingMode === 'batch' ? ' at Batch API prices (half the realtime price)' : '';
+  return (
+    `${what} ${s.scored}/${s.samples} samples: ${s.calls} calls, ${s.cacheHits} cache hits, ` +
+    `$${s.costUsd.toFixed(4)} estimated${prices}${batches}${waited}${cut}`
   );
-  return result;
+}
+
+/** `judge-batch: true`: how long to wait, where input files go, and what names the batches. */
+function batchJudging(config: Config, ctx: RunContext, configurationKey: string): BatchJudging {
+  return {
+    waitMs: config.judge.batchWaitMinutes * 60_000,
+    spoolDir: path.join(ctx.workDir, 'batch-input'),
+    metadata: batchMetadata({
+      source: 'dreambench-action',
+      repository: `${ctx.repository.owner}/${ctx.repository.repo}`,
+      run: ctx.runUrl,
+      workflow: ctx.workflowFile ?? ctx.workflow,
+      ref: ctx.ref,
+      sha: ctx.sha,
+      event: ctx.eventName,
+      judge_model: config.judge.model,
+      configuration: configurationKey,
+      artifact: config.artifactName,
+    }),
+  };
 }

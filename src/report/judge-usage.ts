@@ -54,6 +54,22 @@ function pacingLines(j: JudgeView): string[] {
   return lines;
 }
 
+/** How the Batch API carried the judgments: batches, follow-ups, and what an earlier run's gave. */
+function batchLine(j: JudgeView): string | undefined {
+  const b = j.batch;
+  if (!b) return undefined;
+  const parts = [
+    `${f.plural(b.batches, 'batch', 'batches')} of ${f.plural(b.requests, 'request')} (${(b.bytesUploaded / 1e6).toFixed(1)} MB uploaded)`,
+  ];
+  if (b.followUpBatches > 0)
+    parts.push(`${f.plural(b.followUpBatches, 'follow-up batch', 'follow-up batches')}`);
+  if (b.realtimeFollowUps > 0)
+    parts.push(`${f.count(b.realtimeFollowUps)} asked again in realtime, at realtime prices`);
+  if (b.collected > 0)
+    parts.push(`${f.count(b.collected)} collected from batches an earlier run left pending`);
+  return `Batch API: ${parts.join('; ')}.`;
+}
+
 /** More than one snapshot behind one run: the alias moved, mid-run or since cached judgments. */
 function servedLine(j: JudgeView): string | undefined {
   if (j.servedModels.length < 2) return undefined;
@@ -104,7 +120,8 @@ export function judgeSection(j: JudgeView): string {
     ...pacingLines(j),
     `${callsLine(j)}; ` +
       `tokens: ${f.count(j.promptTokens)} prompt (${f.count(j.cachedPromptTokens)} cached), ${f.count(j.completionTokens)} completion; ` +
-      `cost: ${f.usd(j.costUsd)}.`,
+      `cost: ${f.usd(j.costUsd)}${j.judgingMode === 'batch' ? ' at Batch API prices (half the realtime price)' : ''}.`,
+    batchLine(j),
     refusalsLine(j),
     budgetLine(j),
   ].filter((l): l is string => l !== undefined);

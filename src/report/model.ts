@@ -53,6 +53,17 @@ export interface JudgeView {
   readonly lengthRetries?: number;
   /** Judgments `judge-time-budget-minutes` stopped before they were made. */
   readonly timeBudgetStops?: number;
+  /** `batch`: judged through the Batch API, its cost at batch prices. Default `realtime`. */
+  readonly judgingMode?: 'realtime' | 'batch';
+  /** What the Batch API did (batch mode, or a run that collected an earlier run's batches). */
+  readonly batch?: {
+    readonly batches: number;
+    readonly requests: number;
+    readonly bytesUploaded: number;
+    readonly followUpBatches: number;
+    readonly realtimeFollowUps: number;
+    readonly collected: number;
+  };
 }
 
 /** One published baseline, for the trend chart (newest last). */

@@ -9,7 +9,7 @@ import { REPLY_LIMIT, type Judgment, type JudgmentError } from './judgment/judgm
 import type { OutputLimits } from './judgment/output-limits.ts';
 import { costUsd, type ModelPrice } from './pricing.ts';
 import type { Clock } from './transport/clock.ts';
-import type { Ask, Dispatcher } from './transport/dispatcher.ts';
+import type { Ask, Carrier, Dispatcher } from './transport/dispatcher.ts';
 import { addUsage, NO_USAGE, type JudgeReply, type Logger } from './transport/judge-transport.ts';
 
 export type { Judgment, JudgmentError } from './judgment/judgment.ts';
@@ -22,7 +22,8 @@ export interface CallContext {
   readonly budget: Budget;
   readonly log: Logger;
   readonly maxContentTries: number;
-  readonly price: (model: string) => ModelPrice | undefined;
+  /** A model's price when its reply came by `via` (the Batch API's is half). */
+  readonly price: (model: string, via?: Carrier) => ModelPrice | undefined;
   readonly scoring: JudgeScoring;
   readonly topLogprobs: number;
   readonly outputLimits: OutputLimits;
@@ -88,7 +89,9 @@ export async function judgeOnce(
       ...(ctx.scoring === 'expected' ? { topLogprobs: ctx.topLogprobs } : {}),
     };
     const started = ctx.clock.now();
-    const delivery = await ctx.dispatcher.send(ask, subject.label);
+    // Asked before (a reply cut short or unusable): a batch mode may ask it in realtime.
+    const again = attempts > 0;
+    const delivery = await ctx.dispatcher.send(ask, subject.label, again);
     attempts += delivery.calls;
     if (!delivery.ok) {
       // Unbilled: a failed call returns no reply.
@@ -97,7 +100,7 @@ export async function judgeOnce(
       return done(delivery.error);
     }
     const reply = delivery.reply;
-    const callCost = bill(ctx, subject, reply, hold, reservation);
+    const callCost = bill(ctx, subject, delivery, hold, reservation);
     last = { reply, latencyMs: ctx.clock.now() - started };
     usage = addUsage(usage, reply.usage ?? NO_USAGE);
     cost = cost === null || callCost === undefined ? null : cost + callCost;
@@ -165,14 +168,15 @@ function budgetError(budget: Budget): JudgmentError {
 function bill(
   ctx: CallContext,
   subject: CallSubject,
-  reply: JudgeReply,
+  delivery: { reply: JudgeReply; via: Carrier },
   hold: BudgetHold,
   reservation: number,
 ): number | undefined {
+  const { reply, via } = delivery;
   let callCost: number | undefined;
   try {
     const price =
-      ctx.price(reply.model ?? subject.request.model) ?? ctx.price(subject.request.model);
+      ctx.price(reply.model ?? subject.request.model, via) ?? ctx.price(subject.request.model, via);
     callCost = price && reply.usage ? costUsd(reply.usage, price) : undefined;
   } finally {
     ctx.budget.endCall(hold, reservation, callCost ?? reservation);

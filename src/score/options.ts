@@ -6,6 +6,9 @@ import type { JudgeCache } from './judgment/judge-cache.ts';
 import { DEFAULT_OUTPUT_TOKENS, type OutputTokens } from './judgment/output-limits.ts';
 import type { Templates } from './judgment/templates.ts';
 import type { ModelPrice } from './pricing.ts';
+import type { BatchApi } from './transport/batch/batch-api.ts';
+import type { FileLimits } from './transport/batch/file-packer.ts';
+import type { PendingBatch } from './transport/batch/pending.ts';
 import type { Clock } from './transport/clock.ts';
 import type { JudgeTransport, Logger } from './transport/judge-transport.ts';
 import type { BackoffOptions } from './transport/retry-policy.ts';
@@ -46,6 +49,21 @@ export interface ScoreOptions {
    * of the cache key, so judgments of another endpoint are not reused. Default `'default'`.
    */
   readonly endpoint?: string;
+  /** Judge through the Batch API (`judge-batch: true`); undefined: realtime calls. */
+  readonly batch?: BatchJudging;
+}
+
+export interface BatchJudging {
+  /** `judge-batch-wait-minutes`, ms: how long the stage waits for its batches. */
+  readonly waitMs: number;
+  /** Where input files are written before upload. */
+  readonly spoolDir: string;
+  /** Names the run and configuration on every batch (metadata.ts keeps it within the limits). */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Per input file; default the API's 50,000 requests and 200 MB. */
+  readonly limits?: FileLimits;
+  /** Asks again up to this many go realtime instead of in a follow-up batch; default 20. */
+  readonly realtimeFollowUps?: number;
 }
 
 export interface ScoreDeps {
@@ -58,6 +76,12 @@ export interface ScoreDeps {
   readonly log?: Logger;
   /** Called once per prepared image (e.g. to put the judge-size images in the artifact). */
   readonly onPrepared?: (event: PreparedEvent) => void | Promise<void>;
+  /** The Batch API (batch mode, or collecting `pendingBatches`). */
+  readonly batchApi?: BatchApi;
+  /** Batches an earlier run of this configuration left pending: their answers are collected. */
+  readonly pendingBatches?: readonly PendingBatch[];
+  /** Aborted when the job is cancelled: unfinished batches are cancelled with it. */
+  readonly signal?: AbortSignal;
 }
 
 /** The paper's judge temperature. */

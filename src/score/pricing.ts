@@ -32,6 +32,23 @@ export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
 };
 
 /**
+ * The Batch API's price against realtime: "a 50% discount" on input and output tokens alike
+ * (https://platform.openai.com/docs/guides/batch, and the Batch column of the pricing page).
+ * The one place batch prices come from.
+ */
+export const BATCH_PRICE_FACTOR = 0.5;
+
+/** What a model's tokens cost when carried by `via`: realtime list prices, or the Batch API's. */
+export function priceVia(price: ModelPrice, via: 'realtime' | 'batch'): ModelPrice {
+  if (via === 'realtime') return price;
+  return {
+    input: price.input * BATCH_PRICE_FACTOR,
+    cachedInput: price.cachedInput * BATCH_PRICE_FACTOR,
+    output: price.output * BATCH_PRICE_FACTOR,
+  };
+}
+
+/**
  * Parses `DREAMBENCH_PRICES`: a JSON object mapping model names to
  * `{ "input": n, "cachedInput": n, "output": n }` in dollars per 1M tokens (`cachedInput`
  * defaults to `input`). The result is merged over the defaults.

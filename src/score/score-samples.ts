@@ -1,7 +1,8 @@
 // The score stage: judges every item on CP and PF (x repeats), the calls paced within the judge
-// account's limits (at most `concurrency` in flight), reusing cached judgments, and returns one
-// record per item plus a failure for each item that did not get both scores. Edges (transport,
-// cache, clock, images) are injected.
+// account's limits (at most `concurrency` in flight) or gathered into Batch API batches (every
+// judgment in flight at once, each waiting for its line), reusing cached judgments, and returns
+// one record per item plus a failure for each item that did not get both scores. Edges
+// (transport, Batch API, cache, clock, images) are injected.
 import type { JudgeScoring } from '../constants.ts';
 import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
 import type { BudgetHold } from './budget.ts';
@@ -21,6 +22,9 @@ import {
 } from './options.ts';
 import { toDataUrl, type PreparedImage } from './prepare-image.ts';
 import { stageContext, type StageContext } from './stage-context.ts';
+import type { BatchCounters } from './transport/batch/batch-dispatcher.ts';
+import type { PendingBatch } from './transport/batch/pending.ts';
+import type { JudgingMode } from './transport/dispatcher-factory.ts';
 import { addUsage, NO_USAGE, type TokenUsage } from './transport/judge-transport.ts';
 import { redact } from './transport/redact.ts';
 
@@ -85,12 +89,21 @@ export interface ScoreStats {
   chargedTokens: number;
   /** Judgments the stage's time budget (`judge-time-budget-minutes`) stopped before a call. */
   timeBudgetStops: number;
+  /** How the judgments were carried: `realtime` calls, or `batch` (the Batch API, at its prices). */
+  judgingMode: JudgingMode;
+  /** Batch mode (or a run that collected an earlier run's batches): what the batches did. */
+  batch?: BatchCounters;
 }
 
 export interface ScoreResult {
   readonly records: JudgeRecord[];
   readonly failures: SampleFailure[];
   readonly stats: ScoreStats;
+  /**
+   * Batches still running when the stage stopped waiting (`judge-batch-wait-minutes`), to record
+   * for the next run; the judgments waiting on them failed with kind `pending`.
+   */
+  readonly pending: readonly PendingBatch[];
 }
 
 interface Task {
@@ -116,7 +129,9 @@ export async function scoreSamples(
     prepareConcurrency: options.prepareConcurrency,
     onPrepared: deps.onPrepared,
   });
-  const shared = deps.cache ? new SharedJudgments(deps.cache, stats, ctx.log) : undefined;
+  const shared = deps.cache
+    ? new SharedJudgments(deps.cache, stats, ctx.log, (p) => ctx.gate.park(p))
+    : undefined;
 
   const call = (task: Task, hold: BudgetHold | undefined, inputs: TaskImages) => {
     const { item, metric, repeat } = task;
@@ -144,7 +159,7 @@ export async function scoreSamples(
   const holds: Array<Promise<BudgetHold | undefined> | undefined> = items.map(() => undefined);
   const judge = async (task: Task): Promise<Judgment> => {
     try {
-      const hold = await (holds[task.slot] ??= ctx.budget.open(2 * options.repeats));
+      const hold = await ctx.gate.park((holds[task.slot] ??= ctx.budget.open(2 * options.repeats)));
       return await runTask(task, hold);
     } catch (error) {
       // Last line of defence: one task's bug must not throw away the run's paid judgments.
@@ -158,6 +173,14 @@ export async function scoreSamples(
 
   const tasks = taskSequence(items, options.repeats);
   const worker = async (): Promise<void> => {
+    ctx.gate.enter();
+    try {
+      await work();
+    } finally {
+      ctx.gate.leave();
+    }
+  };
+  const work = async (): Promise<void> => {
     for (let next = tasks.next(); !next.done; next = tasks.next()) {
       const task = next.value;
       if (task.metric === 'cp' && task.repeat === 0) images.prefetch(task.slot);
@@ -175,9 +198,19 @@ export async function scoreSamples(
       }
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency, items.length * 2 * options.repeats));
-  await Promise.all(Array.from({ length: workers }, worker));
-  return { records, failures: closeStats(stats, records, ctx), stats };
+  // A batch holds every judgment at once; calls are paced by the dispatcher, not by workers.
+  const judgments = items.length * 2 * options.repeats;
+  const workers = Math.max(
+    1,
+    ctx.mode === 'batch' ? judgments : Math.min(options.concurrency, judgments),
+  );
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    await ctx.dispatcher.close();
+  }
+  const failures = closeStats(stats, records, ctx);
+  return { records, failures, stats, pending: ctx.dispatcher.pending };
 }
 
 interface TaskImages {
@@ -242,6 +275,9 @@ function closeStats(stats: ScoreStats, records: readonly JudgeRecord[], ctx: Sta
   stats.lengthRetries = ctx.counters.lengthRetries;
   stats.logprobsSupported = ctx.dispatcher.params.logprobsSupported;
   stats.refusedParameters = Object.fromEntries(ctx.dispatcher.params.refused.map((p) => [p, 1]));
+  stats.judgingMode = ctx.mode;
+  const batch = ctx.dispatcher.batch;
+  if (batch) stats.batch = batch;
   return failures;
 }
 
@@ -368,6 +404,7 @@ export function emptyStats(samples: number): ScoreStats {
     refusedParameters: {},
     chargedTokens: 0,
     timeBudgetStops: 0,
+    judgingMode: 'realtime',
   };
 }
 

@@ -24,6 +24,8 @@ describe('parseConfig with the action.yml defaults', () => {
       baseUrl: undefined,
       cache: true,
       timeBudgetMinutes: 120,
+      batch: false,
+      batchWaitMinutes: 240,
     });
     expect(config.dataset).toEqual({
       source: { kind: 'preset', name: 'dreambench-plus' },
@@ -114,6 +116,14 @@ describe('valid inputs', () => {
       { [Inputs.JudgeTimeBudgetMinutes]: '90.5' },
       (c) => c.judge.timeBudgetMinutes,
       90.5,
+    ],
+    ['judge batch', { [Inputs.JudgeBatch]: 'true' }, (c) => c.judge.batch, true],
+    ['batch wait 0', { [Inputs.JudgeBatchWaitMinutes]: '0' }, (c) => c.judge.batchWaitMinutes, 0],
+    [
+      'batch wait fraction',
+      { [Inputs.JudgeBatchWaitMinutes]: '0.5' },
+      (c) => c.judge.batchWaitMinutes,
+      0.5,
     ],
     [
       'base url trailing slash',
@@ -208,6 +218,13 @@ describe('invalid inputs name the input, quote the value and say what is allowed
       'Input "judge-time-budget-minutes" must be a positive number of minutes, at most 10080 (a week), such as 120, got "0"',
     ],
     [Inputs.JudgeTimeBudgetMinutes, '2h', 'got "2h"'],
+    [Inputs.JudgeBatch, 'yes', 'Input "judge-batch" must be "true" or "false", got "yes"'],
+    [
+      Inputs.JudgeBatchWaitMinutes,
+      '1441',
+      'Input "judge-batch-wait-minutes" must be a number of minutes from 0 to 1440 (the Batch API\'s 24 h window), such as 240, got "1441"',
+    ],
+    [Inputs.JudgeBatchWaitMinutes, '-1', 'got "-1"'],
     [
       Inputs.Confidence,
       '1',

@@ -113,6 +113,7 @@ describe('the baseline judged again', () => {
       result: {
         records: [...again.records],
         failures: [],
+        pending: [],
         stats: stats({
           samples: 30,
           scored: 30,

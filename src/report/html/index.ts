@@ -48,7 +48,8 @@ function runLine(r: ReportInput): string {
     `<p>DreamBench++ on <code>${f.shortSha(r.sha)}</code>${against}${config} · ` +
     `${a('workflow run', r.links.run)}</p>` +
     `<p class="muted">${f.plural(r.planned, 'sample')} planned, ${f.count(r.failures.length)} failed · ` +
-    `judge ${escapeHtml(r.judge.model)} · ${f.usd(r.judge.costUsd)}</p>`
+    `judge ${escapeHtml(r.judge.model)} · ${f.usd(r.judge.costUsd)}` +
+    `${r.judge.judgingMode === 'batch' ? ' at Batch API prices' : ''}</p>`
   );
 }
 

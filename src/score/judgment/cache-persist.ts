@@ -30,18 +30,7 @@ export async function restoreJudgeCache(
   log: PersistLogger,
 ): Promise<string | undefined> {
   const { key, restorePrefix } = judgeCacheKeys(model, runId);
-  if (!cache.isFeatureAvailable()) {
-    log.info('judge cache: the Actions cache service is not available here; starting empty');
-    return undefined;
-  }
-  try {
-    const hit = await cache.restoreCache([dir], key, [restorePrefix]);
-    log.info(hit ? `judge cache: restored ${hit}` : 'judge cache: no earlier entry');
-    return hit;
-  } catch (error) {
-    log.warning(`judge cache: restore failed, continuing without: ${(error as Error).message}`);
-    return undefined;
-  }
+  return restoreFolder('judge cache', dir, key, restorePrefix, log);
 }
 
 /** Saves the folder under this run's key. A key that already exists (re-run) is not an error. */
@@ -51,15 +40,53 @@ export async function saveJudgeCache(
   runId: string,
   log: PersistLogger,
 ): Promise<void> {
-  if (!cache.isFeatureAvailable()) return;
-  const { key } = judgeCacheKeys(model, runId);
+  await saveFolder('judge cache', dir, judgeCacheKeys(model, runId).key, log);
+}
+
+/**
+ * Restores `dir` from the newest Actions cache entry whose key starts with `restorePrefix`
+ * (`key` itself first); the key restored from, or `undefined`. `what` names it in the log.
+ */
+export async function restoreFolder(
+  what: string,
+  dir: string,
+  key: string,
+  restorePrefix: string,
+  log: PersistLogger,
+): Promise<string | undefined> {
+  if (!cache.isFeatureAvailable()) {
+    log.info(`${what}: the Actions cache service is not available here; starting empty`);
+    return undefined;
+  }
+  try {
+    const hit = await cache.restoreCache([dir], key, [restorePrefix]);
+    log.info(hit ? `${what}: restored ${hit}` : `${what}: no earlier entry`);
+    return hit;
+  } catch (error) {
+    log.warning(`${what}: restore failed, continuing without: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Saves `dir` under `key`; `false` when it was not saved (the service's problems only warn). */
+export async function saveFolder(
+  what: string,
+  dir: string,
+  key: string,
+  log: PersistLogger,
+): Promise<boolean> {
+  if (!cache.isFeatureAvailable()) return false;
   try {
     // saveCache reports a refused reservation (the key exists: a re-run) by returning -1.
     const id = await cache.saveCache([dir], key);
-    if (id === -1)
-      log.info(`judge cache: not saved, ${key} already exists or the service refused it`);
-    else log.info(`judge cache: saved ${key}`);
+    if (id === -1) {
+      log.info(`${what}: not saved, ${key} already exists or the service refused it`);
+      return false;
+    }
+    log.info(`${what}: saved ${key}`);
+    return true;
   } catch (error) {
-    log.warning(`judge cache: save failed: ${(error as Error).message}`);
+    log.warning(`${what}: save failed: ${(error as Error).message}`);
+    return false;
   }
 }

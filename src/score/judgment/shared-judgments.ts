@@ -74,11 +74,19 @@ export class SharedJudgments {
   readonly #log: Logger;
   readonly #first = new Map<string, Promise<Judgment>>();
   readonly #warned = new Set<'read' | 'write'>();
+  readonly #park: <T>(p: Promise<T>) => Promise<T>;
 
-  constructor(cache: JudgeCache, counters: CacheCounters, log: Logger) {
+  /** `park` wraps the wait for a twin (batch mode counts it as waiting, not as busy). */
+  constructor(
+    cache: JudgeCache,
+    counters: CacheCounters,
+    log: Logger,
+    park: <T>(p: Promise<T>) => Promise<T> = (p) => p,
+  ) {
     this.#cache = cache;
     this.#counters = counters;
     this.#log = log;
+    this.#park = park;
   }
 
   /** The judgment for `key`; `call` pays for it when neither the cache nor a twin has it. */
@@ -89,7 +97,7 @@ export class SharedJudgments {
       this.#first.set(key, own);
       return own;
     }
-    const twin = await shared;
+    const twin = await this.#park(shared);
     if (!usable(twin)) {
       this.#counters.cacheMisses += 1; // the twin failed: try again for this sample
       return call();

@@ -43,6 +43,14 @@ export function wireParameters(request: JudgeRequest): Record<string, unknown> {
 }
 
 export function chatBody(request: JudgeRequest): Buffer {
+  return Buffer.concat(chatBodyParts(request));
+}
+
+/**
+ * The body as its parts, in order: images are the DataUrl's own bytes, not copies, so a writer
+ * that takes the parts (a batch input file) never copies an image.
+ */
+export function chatBodyParts(request: JudgeRequest): Buffer[] {
   const rest = JSON.stringify(wireParameters(request));
   const out: Buffer[] = [text('{"messages":[')];
   request.messages.forEach((m, i) => {
@@ -50,5 +58,5 @@ export function chatBody(request: JudgeRequest): Buffer {
     message(m, out);
   });
   out.push(text(`],${rest.slice(1)}`));
-  return Buffer.concat(out);
+  return out;
 }

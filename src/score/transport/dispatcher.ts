@@ -3,7 +3,9 @@
 // hands back the reply or the failure. It is the one place where the endpoint's words enter the
 // stage, so every string that came from the endpoint (reply, refusal, served model, system
 // fingerprint, error messages) is redacted here. Modes: realtime/ (calls paced by the account's
-// limits); a batch mode (the Batch API) delivers the same asks another way.
+// limits) and batch/ (the same requests through the Batch API, at half the price).
+import type { BatchCounters } from './batch/batch-dispatcher.ts';
+import type { PendingBatch } from './batch/pending.ts';
 import { JudgeTransportError } from './errors.ts';
 import type { JudgeReply, JudgeRequest, Logger } from './judge-transport.ts';
 import { ModelParams, type Ask, type Refusable } from './model-params.ts';
@@ -17,11 +19,15 @@ export interface Failure {
   readonly reason: string;
 }
 
+/** How a reply was carried, which sets its price: a call, or a line of a Batch API batch. */
+export type Carrier = 'realtime' | 'batch';
+
 /** One ask's outcome, with the HTTP calls it took (429s and parameter refusals included). */
 export type Delivery = { readonly calls: number } & (
   | {
       readonly ok: true;
       readonly reply: JudgeReply;
+      readonly via: Carrier;
       /** A reply cut short: by hidden reasoning (more set aside now) or by its visible text. */
       readonly cutBy?: 'reasoning' | 'output';
     }
@@ -30,7 +36,7 @@ export type Delivery = { readonly calls: number } & (
 
 /** What a mode's delivery came to: the reply to the request last sent, or the error it gave up with. */
 export type Delivered = { readonly calls: number } & (
-  | { readonly reply: JudgeReply; readonly request: JudgeRequest }
+  | { readonly reply: JudgeReply; readonly request: JudgeRequest; readonly via: Carrier }
   | { readonly error: JudgeTransportError; readonly request: JudgeRequest }
 );
 
@@ -73,6 +79,7 @@ export abstract class Dispatcher {
   #fatal: Failure | undefined;
   #probe: boolean;
   #probing: Promise<unknown> | undefined;
+  #probeInFlight = false;
 
   constructor(options: DispatcherOptions) {
     this.log = options.log;
@@ -87,31 +94,58 @@ export abstract class Dispatcher {
 
   abstract get counters(): DispatchCounters;
 
-  /** Delivers the request `build` gives at the moment of sending (it follows what is learned). */
-  protected abstract deliver(build: () => JudgeRequest, label: string): Promise<Delivered>;
+  /** What batch judging did; `undefined` for a mode without batches. */
+  get batch(): BatchCounters | undefined {
+    return undefined;
+  }
 
-  async send(ask: Ask, label: string): Promise<Delivery> {
+  /** Batches still running when the stage ended, for the next run to collect. */
+  get pending(): PendingBatch[] {
+    return [];
+  }
+
+  /** The stage is done with this dispatcher (a batch mode stops polling). */
+  async close(): Promise<void> {}
+
+  /** The first ask is out alone, teaching the model's parameters (see DispatcherOptions.probe). */
+  protected get probing(): boolean {
+    return this.#probeInFlight;
+  }
+
+  /**
+   * Delivers the request `build` gives at the moment of sending (it follows what is learned).
+   * `again`: the judgment asked before (a reply it could not use, a refused parameter).
+   */
+  protected abstract deliver(
+    build: () => JudgeRequest,
+    label: string,
+    again: boolean,
+  ): Promise<Delivered>;
+
+  /** `again`: this judgment's earlier reply was cut short or could not be used. */
+  async send(ask: Ask, label: string, again = false): Promise<Delivery> {
     if (this.#probing) await this.#probing;
     else if (this.#probe) {
       this.#probe = false;
-      const probe = this.#send(ask, label);
+      this.#probeInFlight = true;
+      const probe = this.#send(ask, label, again).finally(() => (this.#probeInFlight = false));
       this.#probing = probe.catch(() => undefined);
       return probe;
     }
-    return this.#send(ask, label);
+    return this.#send(ask, label, again);
   }
 
-  async #send(ask: Ask, label: string): Promise<Delivery> {
+  async #send(ask: Ask, label: string, again: boolean): Promise<Delivery> {
     let calls = 0;
-    for (;;) {
+    for (let retried = again; ; retried = true) {
       if (this.#fatal) return { ok: false, error: this.#fatal, calls };
-      const delivered = await this.deliver(() => this.params.request(ask), label);
+      const delivered = await this.deliver(() => this.params.request(ask), label, retried);
       const request = delivered.request;
       calls += delivered.calls;
       if ('reply' in delivered) {
         const reply = this.#clean(delivered.reply);
         const cutBy = this.params.observe(reply, request, ask);
-        return { ok: true, reply, calls, ...(cutBy ? { cutBy } : {}) };
+        return { ok: true, reply, via: delivered.via, calls, ...(cutBy ? { cutBy } : {}) };
       }
       const learned = this.params.learn(delivered.error, request);
       if (learned) {

@@ -4,7 +4,9 @@ import type { RateLimitHeaders } from './judge-transport.ts';
 /**
  * `rate-limit`: a 429 for the account's limits (waited out, never a failed try); `quota`: no
  * credit (fatal); `refused`: the endpoint's content filter refused the prompt (a refusal);
- * `endpoint`: the answer is not a chat completion (fatal: the base URL is wrong).
+ * `endpoint`: the answer is not a chat completion (fatal: the base URL is wrong); `pending`: in a
+ * Batch API batch still unfinished when the step stopped waiting (the next run collects it);
+ * `cancelled`: in a batch cancelled with the job.
  */
 export type TransportErrorKind =
   | 'rate-limit'
@@ -15,7 +17,9 @@ export type TransportErrorKind =
   | 'quota'
   | 'client'
   | 'refused'
-  | 'endpoint';
+  | 'endpoint'
+  | 'pending'
+  | 'cancelled';
 
 export interface TransportErrorDetails {
   readonly status?: number;

@@ -3,6 +3,7 @@
 // x-ratelimit-* headers of every answer read, and errors classified for the dispatcher.
 import OpenAI, { AzureOpenAI } from 'openai';
 import { chatBody, wireParameters } from './chat-body.ts';
+import { chatReply, statusError } from './chat-reply.ts';
 import { EndpointError, JudgeTransportError } from './errors.ts';
 import type { EndpointOptions } from './endpoint.ts';
 import type { JudgeReply, JudgeRequest, JudgeTransport } from './judge-transport.ts';
@@ -40,7 +41,8 @@ export function createOpenAIJudge(options: OpenAIJudgeOptions): JudgeTransport {
   };
 }
 
-function sdkClient(options: OpenAIJudgeOptions): OpenAI {
+/** The SDK client of the judge endpoint (also the Batch API's, batch/batch-api.ts). */
+export function sdkClient(options: OpenAIJudgeOptions): OpenAI {
   const common = {
     apiKey: options.apiKey,
     timeout: options.timeoutMs,
@@ -76,29 +78,9 @@ function wireBody(request: JudgeRequest): OpenAI.Chat.ChatCompletionCreateParams
 
 /** The reply, or one clear error when the 200 is not a chat completion (a proxy's login page). */
 function toReply(data: unknown, response: Response, endpoint: string): JudgeReply {
-  const body = data as Partial<OpenAI.Chat.ChatCompletion> | null;
-  const choice = Array.isArray(body?.choices) ? body.choices[0] : undefined;
-  if (typeof body !== 'object' || body === null || !choice || typeof choice.message !== 'object') {
-    throw notAChatCompletion(data, response, endpoint);
-  }
-  const usage = body.usage;
-  return {
-    content: choice.message?.content ?? null,
-    refusal: choice.message?.refusal ?? null,
-    finishReason: choice.finish_reason ?? null,
-    logprobs: choice.logprobs?.content ?? null,
-    model: body.model ?? null,
-    systemFingerprint: body.system_fingerprint ?? null,
-    usage: usage
-      ? {
-          promptTokens: usage.prompt_tokens ?? 0,
-          completionTokens: usage.completion_tokens ?? 0,
-          cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-        }
-      : null,
-    reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? null,
-    rateLimits: readRateLimits((name) => response.headers.get(name), Date.now()),
-  };
+  const reply = chatReply(data);
+  if (!reply) throw notAChatCompletion(data, response, endpoint);
+  return { ...reply, rateLimits: readRateLimits((name) => response.headers.get(name), Date.now()) };
 }
 
 function notAChatCompletion(data: unknown, response: Response, endpoint: string) {
@@ -116,35 +98,22 @@ function notAChatCompletion(data: unknown, response: Response, endpoint: string)
   );
 }
 
-function classify(error: unknown, nowMs: number): JudgeTransportError {
+/** Anything the SDK threw, as a transport error. */
+export function classify(error: unknown, nowMs: number): JudgeTransportError {
   if (error instanceof JudgeTransportError) return error;
   if (error instanceof OpenAI.APIConnectionTimeoutError)
     return new JudgeTransportError('timeout', 'the judge did not answer within the timeout');
   if (error instanceof OpenAI.APIConnectionError)
     return new JudgeTransportError('network', `cannot reach the judge: ${error.message}`);
   if (error instanceof OpenAI.APIError) {
-    const status = error.status;
-    const message = `the judge answered HTTP ${status}: ${error.message}`;
-    const details = {
-      ...(status !== undefined ? { status } : {}),
+    return statusError(error.status, error.message, {
+      ...(error.status !== undefined ? { status: error.status } : {}),
       ...(typeof error.param === 'string' ? { param: error.param } : {}),
       ...(typeof error.code === 'string' ? { code: error.code } : {}),
       ...(error.headers
         ? { rateLimits: readRateLimits((name) => error.headers?.get(name), nowMs, error.message) }
         : {}),
-    };
-    // OpenAI's "out of credit" is a 429 too, but waiting does not help: no retries.
-    if (status === 429 && error.code === 'insufficient_quota')
-      return new JudgeTransportError('quota', message, details);
-    if (status === 429) return new JudgeTransportError('rate-limit', message, details);
-    // Azure's prompt filter: the judge's provider refused the prompt, as a judge refuses.
-    if (status === 400 && error.code === 'content_filter')
-      return new JudgeTransportError('refused', message, details);
-    if (status === 401 || status === 403) return new JudgeTransportError('auth', message, details);
-    if (status !== undefined && (status >= 500 || status === 408 || status === 409)) {
-      return new JudgeTransportError('server', message, details);
-    }
-    return new JudgeTransportError('client', message, details);
+    });
   }
   return new JudgeTransportError(
     'network',

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountLimits, DEFAULT_OUTPUT_LIMIT, type RateLimitOptions } from './openai-limits.ts';
+import { mountBatchApi, type BatchApi, type LineAnswer } from './openai-batch.ts';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -15,6 +16,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: ChatRequestBody;
+  /** Set on a line of a Batch API input file (openai-batch.ts), answered like a request. */
+  readonly batchLine?: { readonly batchId: string; readonly customId: string };
 }
 
 export interface ChatRequestBody {
@@ -73,6 +76,19 @@ export interface OpenAIServerOptions {
   reasoning?: ReasoningModelOptions;
 }
 
+/** What the server answers one chat request with (an HTTP answer, or a batch file's line). */
+type ChatAnswer = { readonly served: ServedAnswer } & (
+  | { readonly hang: true }
+  | {
+      readonly hang?: undefined;
+      readonly status: number;
+      readonly headers: Record<string, string>;
+      /** JSON, or the text of a `raw` behaviour. */
+      readonly body: unknown;
+      readonly contentType?: string;
+    }
+);
+
 /** What the server answered, in arrival order. */
 export interface ServedAnswer {
   readonly status: number;
@@ -91,6 +107,8 @@ export interface OpenAIServer {
   /** Most requests in flight at once. */
   readonly highWater: number;
   readonly inFlight: number;
+  /** The Batch API on the same server (`/v1/files`, `/v1/batches`): its state and controls. */
+  readonly batch: BatchApi;
   set(options: OpenAIServerOptions): void;
   close(): Promise<void>;
 }
@@ -229,6 +247,7 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
         }
       };
       res.on('close', release);
+      if (await batch.handle(req, Buffer.concat(chunks), res)) return;
       const path = (req.url ?? '').split('?')[0]!;
       if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
         send(res, 404, {
@@ -251,67 +270,84 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
       };
       const index = requests.length;
       requests.push(recorded);
-      const answer = await decide(recorded, index);
+      const answer = await decide(recorded, index, limits);
       answers[index] = answer.served;
       if (answer.hang) return;
-      const write = () => answer.write(res);
+      const write = () => {
+        if (answer.contentType !== undefined) {
+          res.writeHead(answer.status, { 'content-type': answer.contentType, ...answer.headers });
+          res.end(answer.body as string);
+        } else send(res, answer.status, answer.body, answer.headers);
+      };
       if (options.latencyMs) setTimeout(write, options.latencyMs);
       else write();
     });
   });
 
-  /** What to answer: validation, then the account's buckets, then the behaviour. */
+  /** What to answer: validation, then the account's buckets (realtime only), then the behaviour. */
   const decide = async (
     request: RecordedRequest,
     index: number,
-  ): Promise<{ served: ServedAnswer; hang?: true; write: (res: http.ServerResponse) => void }> => {
+    account: AccountLimits | undefined,
+  ): Promise<ChatAnswer> => {
     const refusal = options.reasoning ? reasoningRefusal(request.body) : undefined;
-    const admission = refusal ? undefined : limits?.admit(request.body);
-    const limitHeaders = admission?.headers ?? limits?.headersNow() ?? {};
+    const admission = refusal ? undefined : account?.admit(request.body);
+    const limitHeaders = admission?.headers ?? account?.headersNow() ?? {};
     if (refusal) {
       return {
         served: { status: refusal.status, charged: 0 },
-        write: (res) => send(res, refusal.status, refusal.body, limitHeaders),
+        status: refusal.status,
+        body: refusal.body,
+        headers: limitHeaders,
       };
     }
     if (admission && !admission.admitted) {
       return {
         served: { status: 429, charged: 0 },
-        write: (res) => send(res, 429, admission.body, limitHeaders),
+        status: 429,
+        body: admission.body,
+        headers: limitHeaders,
       };
     }
     const charged = admission?.charged ?? 0;
     const behavior = options.respond?.(request, index) ?? (await defaultBehavior(request));
-    if (behavior.kind === 'hang') return { served: { status: 0, charged }, hang: true, write() {} };
+    if (behavior.kind === 'hang') return { served: { status: 0, charged }, hang: true };
     if (behavior.kind === 'status') {
       return {
         served: { status: behavior.status, charged },
-        write: (res) =>
-          send(
-            res,
-            behavior.status,
-            behavior.body ?? {
-              error: { message: `status ${behavior.status}`, type: 'server_error' },
-            },
-            { ...limitHeaders, ...behavior.headers },
-          ),
+        status: behavior.status,
+        body: behavior.body ?? {
+          error: { message: `status ${behavior.status}`, type: 'server_error' },
+        },
+        headers: { ...limitHeaders, ...behavior.headers },
       };
     }
     if (behavior.kind === 'raw') {
       return {
         served: { status: behavior.status, charged },
-        write: (res) => {
-          res.writeHead(behavior.status, { 'content-type': behavior.contentType, ...limitHeaders });
-          res.end(behavior.body);
-        },
+        status: behavior.status,
+        body: behavior.body,
+        contentType: behavior.contentType,
+        headers: limitHeaders,
       };
     }
     const data = completion(request, behavior, (counter += 1));
     return {
       served: { status: 200, charged, finishReason: data.choices[0]!.finish_reason },
-      write: (res) => send(res, 200, data, limitHeaders),
+      status: 200,
+      body: data,
+      headers: limitHeaders,
     };
   };
+
+  /** A batch line, answered as the same request would be, outside the realtime rate limits. */
+  let lineIndex = 0;
+  const answerLine = async (request: RecordedRequest): Promise<LineAnswer> => {
+    const answer = await decide(request, lineIndex++, undefined);
+    if (answer.hang) return { timeout: true };
+    return { status: answer.status, body: answer.body };
+  };
+  const batch = mountBatchApi(answerLine);
 
   const defaultBehavior = async (request: RecordedRequest): Promise<Behavior> => {
     const latent = await (options.score ?? scoreForRequest)(request);
@@ -415,6 +451,7 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
     origin,
     requests,
     answers,
+    batch,
     get highWater() {
       return highWater;
     },
@@ -427,6 +464,7 @@ export async function startOpenAIServer(initial: OpenAIServerOptions = {}): Prom
     },
     close: () =>
       new Promise<void>((resolve) => {
+        batch.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

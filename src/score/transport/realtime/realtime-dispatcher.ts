@@ -60,6 +60,11 @@ export class RealtimeDispatcher extends Dispatcher {
     };
   }
 
+  /** Delivers one request now, as a call (the batch mode's probe and its few follow-ups). */
+  deliverNow(build: () => JudgeRequest, label: string): Promise<Delivered> {
+    return this.deliver(build, label);
+  }
+
   protected async deliver(build: () => JudgeRequest, label: string): Promise<Delivered> {
     let request = build();
     const prompt = estimatePromptTokens(request.messages);
@@ -101,7 +106,7 @@ export class RealtimeDispatcher extends Dispatcher {
       }
       // `?.`: a transport that returned nothing (a bug) must not hold its call in flight for ever.
       this.scheduler.done(call, 'ok', reply?.rateLimits);
-      return { calls, reply, request };
+      return { calls, reply, request, via: 'realtime' };
     }
   }
 

@@ -1,0 +1,60 @@
+// The job summary of a run whose batches outlasted the wait (pure): what is still running, that
+// nothing was published, and what the next run does with it.
+import { escapeMarkdown, truncate } from './escape.ts';
+import * as f from './format.ts';
+
+export interface PendingView {
+  /** Samples waiting on a batch, of all planned. */
+  readonly pendingSamples: number;
+  readonly planned: number;
+  readonly batches: readonly {
+    readonly id: string;
+    readonly status: string;
+    readonly requests: number;
+  }[];
+  /** `judge-batch-wait-minutes`. */
+  readonly waitMinutes: number;
+  readonly mode: 'check' | 'baseline';
+  readonly runUrl: string;
+}
+
+/** One line for the log's warning annotation. */
+export function pendingLine(v: PendingView): string {
+  const ids = v.batches.map((b) => `${b.id} (${b.status})`).join(', ');
+  const nothing = v.mode === 'baseline' ? 'no baseline is published' : 'no comparison or comment';
+  return (
+    `Judging is not finished: ${f.plural(v.pendingSamples, 'sample')} of ${f.count(v.planned)} wait on ` +
+    `batches still running after judge-batch-wait-minutes (${v.waitMinutes}): ${ids}. They are recorded, ` +
+    `and the next run of this workflow and configuration collects them instead of paying again; ` +
+    `nothing was published (${nothing}, no results artifact).`
+  );
+}
+
+export function renderPendingSummary(v: PendingView): string {
+  const rows = v.batches.map(
+    (b) =>
+      `| \`${escapeMarkdown(truncate(b.id, 80))}\` | ${escapeMarkdown(b.status)} | ${f.count(b.requests)} |`,
+  );
+  const published =
+    v.mode === 'baseline'
+      ? 'No baseline was published: pull requests keep comparing with the last one.'
+      : 'No comparison was made and no comment written.';
+  return [
+    '## DreamBench: judging not finished',
+    '',
+    `The OpenAI Batch API had not finished when the step stopped waiting ` +
+      `(judge-batch-wait-minutes: ${v.waitMinutes}): ${f.plural(v.pendingSamples, 'sample')} of ` +
+      `${f.count(v.planned)} wait on these batches, which keep running.`,
+    '',
+    '| batch | status | requests |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+    `${published} The batches are recorded (Actions cache), and the next run of this workflow ` +
+      'and configuration collects them: the judgments they answer are not asked, or paid for, again. ' +
+      "A longer judge-batch-wait-minutes (below the job's timeout-minutes) waits for them in this run.",
+    '',
+    `[Run](${v.runUrl})`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,389 @@
+// Batch judging (`judge-batch`), the real `openai` SDK against the loopback Batch API on fake
+// time: the same requests as realtime at half the price, files split within the limits, asks
+// again in a follow-up batch or in realtime, learned parameters, the cost cap, repeats and the
+// cache as in realtime, pending batches recorded and collected by the next run, and cancelling.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
+import type { ScoreDeps } from '../../src/score/options.ts';
+import { BATCH_PRICE_FACTOR } from '../../src/score/pricing.ts';
+import { createOpenAIBatchApi } from '../../src/score/transport/batch/batch-api.ts';
+import type { PendingBatch } from '../../src/score/transport/batch/pending.ts';
+import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
+import type { ChatRequestBody } from '../harness/servers/openai.ts';
+import { fakeClock, judgeFixture, MemoryJudgeCache, seededRng, tempDir } from './helpers.ts';
+
+const API_KEY = 'sk-test-BATCH-0123456789abcdef';
+const fx = judgeFixture(8, ['animal', 'human', 'object', 'style']);
+
+afterEach(() => {
+  fx.server.batch.set({});
+  fx.server.batch.batches.length = 0;
+  fx.server.batch.lines.length = 0;
+  fx.server.batch.calls.length = 0;
+});
+
+const base: Omit<ScoreOptions, 'templates'> = {
+  model: 'gpt-4o-2024-08-06',
+  scoring: 'expected',
+  repeats: 1,
+  concurrency: 4,
+  imageSize: 64,
+  backoff: { baseMs: 100, capMs: 1000, maxRetryAfterMs: 60_000 },
+  secrets: [API_KEY],
+};
+
+function logger() {
+  const lines: string[] = [];
+  return { lines, log: { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) } };
+}
+
+interface Run {
+  items?: readonly ScoreItem[];
+  options?: Partial<ScoreOptions>;
+  batch?: Partial<NonNullable<ScoreOptions['batch']>> | false;
+  deps?: Partial<ScoreDeps>;
+  clock?: ReturnType<typeof fakeClock>;
+}
+
+/** The stage in batch mode (unless `batch: false`), the loopback's batches on the same fake clock. */
+async function run(r: Run = {}) {
+  const clock = r.clock ?? fakeClock();
+  fx.server.batch.set({
+    now: clock.now,
+    durations: { validating: 500, inProgress: 5000, finalizing: 500 },
+    ...batchServer,
+  });
+  const { lines, log } = logger();
+  const endpoint = { apiKey: API_KEY, baseURL: fx.server.baseURL, timeoutMs: 5000 };
+  const result = await scoreSamples(
+    r.items ?? fx.items,
+    {
+      transport: createOpenAIJudge(endpoint),
+      batchApi: createOpenAIBatchApi(endpoint),
+      clock,
+      rng: seededRng(),
+      log,
+      ...r.deps,
+    },
+    {
+      ...base,
+      templates: fx.templates,
+      ...(r.batch === false
+        ? {}
+        : {
+            batch: {
+              waitMs: 60 * 60_000,
+              spoolDir: path.join(await tempDir(), 'spool'),
+              metadata: { run: 'https://github.com/o/r/actions/runs/7', configuration: 'abc123' },
+              ...r.batch,
+            },
+          }),
+      ...r.options,
+    },
+  );
+  return { ...result, lines, clock };
+}
+let batchServer: Parameters<typeof fx.server.batch.set>[0] = {};
+afterEach(() => (batchServer = {}));
+
+/** A request's body, canonical: what the judge was asked, whichever way it came. */
+const canonical = (body: ChatRequestBody) => JSON.stringify(body);
+
+describe('batch judging', () => {
+  it('judges every sample through one batch, with the bodies realtime sends, at half the cost', async () => {
+    const realtime = await run({ batch: false });
+    expect(realtime.failures).toEqual([]);
+    const realtimeBodies = fx.server.requests.map((q) => canonical(q.body)).sort();
+    fx.server.requests.length = 0;
+
+    // One image prepared at a time: the round still waits for every judgment before it goes.
+    const batch = await run({ options: { prepareConcurrency: 1 } });
+    expect(batch.failures).toEqual([]);
+    expect(batch.stats.scored).toBe(8);
+    expect(fx.server.requests).toHaveLength(0); // not one realtime call
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(fx.server.batch.lines.map((q) => canonical(q.body)).sort()).toEqual(realtimeBodies);
+    // The same judgments: the loopback's scores depend on the request only.
+    expect(batch.records.map((r) => [r.cp.score, r.pf.score])).toEqual(
+      realtime.records.map((r) => [r.cp.score, r.pf.score]),
+    );
+    expect(batch.stats.scoringUsed).toEqual({ expected: 16, sampled: 0 }); // logprobs in batch bodies
+    expect(batch.stats.tokens).toEqual(realtime.stats.tokens);
+    expect(batch.stats.costUsd / realtime.stats.costUsd).toBeCloseTo(BATCH_PRICE_FACTOR, 10);
+    expect(batch.stats).toMatchObject({
+      judgingMode: 'batch',
+      batch: { batches: 1, requests: 16, followUpBatches: 0, realtimeFollowUps: 0, collected: 0 },
+    });
+    expect(batch.stats.batch!.bytesUploaded).toBe(
+      fx.server.batch.files.get(fx.server.batch.batches[0]!.inputFileId)!.bytes.length,
+    );
+    expect(batch.pending).toEqual([]);
+  });
+
+  it('names the run and configuration in metadata, and logs each poll with status and counts', async () => {
+    const { lines } = await run();
+    const created = fx.server.batch.batches[0]!;
+    expect(created.metadata).toEqual({
+      run: 'https://github.com/o/r/actions/runs/7',
+      configuration: 'abc123',
+      round: '1',
+      file: '1/1',
+    });
+    const polls = lines.filter((l) => /^judge: batch batch_\w+: /.test(l));
+    expect(polls.map((l) => l.replace(/batch_\w+/, 'B'))).toEqual([
+      'judge: batch B: in_progress, 1/16 completed, 0 failed', // 1 s after submission
+      'judge: batch B: in_progress, 8/16 completed, 0 failed', // t = 3 s
+      'judge: batch B: completed, 16/16 completed, 0 failed', // t = 7 s
+      'judge: batch B: read 16 replies and 0 failed lines',
+    ]);
+    expect(
+      lines.some((l) => /submitted batch batch_\w+ \(round 1, file 1 of 1\): 16 requests/.test(l)),
+    ).toBe(true);
+  });
+
+  it('splits the requests into files by bytes (images bind first) and by count, one model per batch', async () => {
+    const one = await run({ items: fx.items.slice(0, 1) });
+    const perLine = one.stats.batch!.bytesUploaded / 2;
+    fx.server.batch.batches.length = 0;
+    const limit = Math.ceil(perLine * 5.5);
+    const bySize = await run({ batch: { limits: { requests: 50_000, bytes: limit } } });
+    expect(bySize.failures).toEqual([]);
+    const files = fx.server.batch.batches.map((b) => fx.server.batch.files.get(b.inputFileId)!);
+    expect(files.length).toBeGreaterThan(2);
+    expect(files.every((f) => f.bytes.length <= limit)).toBe(true);
+    expect(files.reduce((n, f) => n + f.bytes.length, 0)).toBe(bySize.stats.batch!.bytesUploaded);
+
+    fx.server.batch.batches.length = 0;
+    const byCount = await run({ batch: { limits: { requests: 3, bytes: 200_000_000 } } });
+    expect(byCount.failures).toEqual([]);
+    expect(fx.server.batch.batches.map((b) => b.lines.length)).toEqual([3, 3, 3, 3, 3, 1]);
+    expect(new Set(fx.server.batch.batches.map((b) => b.model))).toEqual(
+      new Set(['gpt-4o-2024-08-06']),
+    );
+  });
+
+  it('asks the few unusable replies again in realtime, and says so', async () => {
+    const bad = new Set<string>();
+    fx.server.set({
+      respond: (q) => {
+        if (q.batchLine && q.batchLine.customId.endsWith('-2')) {
+          bad.add(q.batchLine.customId);
+          return { kind: 'reply', text: 'I would rate it highly.' };
+        }
+        return undefined;
+      },
+    });
+    const { failures, stats, lines } = await run();
+    expect(failures).toEqual([]);
+    expect(bad.size).toBe(1);
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1); // the one ask again, in realtime
+    expect(stats.batch).toMatchObject({ realtimeFollowUps: 1, followUpBatches: 0 });
+    expect(
+      lines.some((l) =>
+        /asking 1 judgment\(s\) again in realtime \(at most 20 go realtime/.test(l),
+      ),
+    ).toBe(true);
+    // Billed as it was carried: 15 lines at batch prices, the realtime ask at full price.
+    expect(stats.costUsd).toBeGreaterThan(0);
+  });
+
+  it('asks many again in a follow-up batch: failed lines and unparseable replies alike', async () => {
+    fx.server.set({
+      respond: (q) => {
+        const id = q.batchLine?.customId ?? '';
+        if (!id.startsWith('r1-')) return undefined;
+        if (Number(id.slice(3)) % 4 === 0) return { kind: 'status', status: 500 };
+        if (Number(id.slice(3)) % 4 === 1) return { kind: 'reply', text: 'no score here' };
+        return undefined;
+      },
+    });
+    const { failures, stats, lines } = await run({ batch: { realtimeFollowUps: 2 } });
+    expect(failures).toEqual([]);
+    expect(fx.server.requests).toHaveLength(0);
+    expect(fx.server.batch.batches).toHaveLength(2);
+    expect(fx.server.batch.batches[1]!.lines).toHaveLength(8);
+    expect(stats.batch).toMatchObject({ followUpBatches: 1, realtimeFollowUps: 0, requests: 24 });
+    expect(
+      lines.some((l) => /asking 8 judgments again in a follow-up batch \(more than 2\)/.test(l)),
+    ).toBe(true);
+  });
+
+  it('asks again, in realtime here, the requests a batch did not run before its window expired', async () => {
+    batchServer = { completionWindowMs: 60_000, durations: { inProgress: 120_000 } };
+    const { failures, stats } = await run();
+    expect(failures).toEqual([]);
+    expect(fx.server.batch.status(fx.server.batch.batches[0]!.id)).toBe('expired');
+    expect(stats.batch!.realtimeFollowUps).toBe(8); // half the lines ran before the window closed
+    expect(fx.server.requests).toHaveLength(8);
+  });
+
+  it('learns a refused parameter from the batch lines and asks those again with what the model takes', async () => {
+    fx.server.set({ reasoning: { reasoningTokens: 100 } });
+    const { failures, stats } = await run({ batch: { realtimeFollowUps: 0 } });
+    expect(failures).toEqual([]);
+    expect(fx.server.requests).toHaveLength(0);
+    expect(Object.keys(stats.refusedParameters).sort()).toEqual(['logprobs', 'max_tokens']);
+    expect(stats.scoringUsed.sampled).toBe(16);
+    const last = fx.server.batch.batches.at(-1)!;
+    expect(
+      last.lines.every((l) => l.body?.max_completion_tokens !== undefined && !l.body?.logprobs),
+    ).toBe(true);
+  });
+
+  it('probes a model whose parameters are not known with one realtime call, then batches the rest', async () => {
+    fx.server.set({ reasoning: { reasoningTokens: 100 } });
+    const { failures } = await run({ options: { model: 'gpt-5-mini' } });
+    expect(failures).toEqual([]);
+    // The probe learns max_tokens and logprobs in three realtime requests; 15 go in one batch.
+    expect(fx.server.requests.map((q) => q.body.max_tokens === undefined)).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(fx.server.batch.batches[0]!.lines).toHaveLength(15);
+  });
+
+  it('takes repeats, the cache and the cost cap as realtime does', async () => {
+    const cache = new MemoryJudgeCache();
+    const first = await run({ options: { repeats: 2 }, deps: { cache } });
+    expect(first.failures).toEqual([]);
+    expect(fx.server.batch.batches[0]!.lines).toHaveLength(32);
+    fx.server.batch.batches.length = 0;
+    const again = await run({ options: { repeats: 2 }, deps: { cache } });
+    expect(again.stats.cacheHits).toBe(32);
+    expect(fx.server.batch.batches).toHaveLength(0);
+
+    // The cap holds at batch prices: samples judged while it fits, in as many rounds as that takes.
+    fx.server.batch.batches.length = 0;
+    const capped = await run({ options: { maxCostUsd: 0.006, scoring: 'sampled' } });
+    const budget = capped.failures.filter((f) => f.stage === 'budget');
+    expect(budget.length).toBeGreaterThan(0);
+    expect(budget.length).toBeLessThan(8);
+    expect(capped.stats.costUsd).toBeLessThanOrEqual(0.006);
+    expect(capped.stats.scored + budget.length).toBe(8);
+    expect(fx.server.batch.batches.length).toBeGreaterThan(1);
+    expect(fx.server.requests).toHaveLength(0);
+  });
+
+  it('sends a judgment once when a twin of the same inputs waits for it (the cache shares it)', async () => {
+    const twin = {
+      ...fx.items[0]!,
+      sample: { ...fx.items[0]!.sample, id: 'animal_00_thing-twin' },
+    };
+    const { failures, stats } = await run({
+      items: [fx.items[0]!, twin, fx.items[1]!],
+      deps: { cache: new MemoryJudgeCache() },
+    });
+    expect(failures).toEqual([]);
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(fx.server.batch.batches[0]!.lines).toHaveLength(4);
+    expect(stats.cacheHits).toBe(2);
+  });
+});
+
+describe('a batch that outlasts the wait', () => {
+  it('fails its judgments as pending and records the batch; the next run collects it without a second batch', async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 60_000 } });
+    expect(first.stats.scored).toBe(0);
+    expect(first.failures.every((f) => f.kind === 'pending')).toBe(true);
+    expect(first.failures[0]!.reason).toMatch(
+      /still in_progress when judge-batch-wait-minutes: 1 ran out; it is recorded/,
+    );
+    expect(first.pending).toHaveLength(1);
+    const recorded: PendingBatch = first.pending[0]!;
+    expect(recorded.id).toBe(fx.server.batch.batches[0]!.id);
+    expect(recorded.lines).toHaveLength(16);
+    expect(first.lines.some((l) => /left running and recorded for the next run/.test(l))).toBe(
+      true,
+    );
+    expect(first.clock.now()).toBeLessThanOrEqual(60_000);
+
+    fx.server.batch.release();
+    const record = JSON.parse(JSON.stringify(first.pending)) as PendingBatch[];
+    const next = await run({ deps: { pendingBatches: record }, clock: first.clock });
+    expect(next.failures).toEqual([]);
+    expect(fx.server.batch.batches).toHaveLength(1); // the same batch, collected
+    expect(fx.server.requests).toHaveLength(0);
+    expect(next.stats.batch).toMatchObject({ collected: 16, batches: 0 });
+    expect(next.stats.costUsd).toBeGreaterThan(0); // the collecting run books what the batch cost
+    expect(next.pending).toEqual([]);
+  });
+
+  it('stays pending, carried on and never batched twice, while it outlasts the next wait too', async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 30_000 } });
+    const next = await run({
+      batch: { waitMs: 30_000 },
+      deps: { pendingBatches: first.pending },
+      clock: first.clock,
+    });
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(next.failures.every((f) => f.kind === 'pending')).toBe(true);
+    expect(next.pending.map((b) => b.id)).toEqual([first.pending[0]!.id]);
+  });
+
+  it('asks afresh what a recorded batch the key cannot read would have answered', async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 } });
+    const unknown: PendingBatch = { ...first.pending[0]!, id: 'batch_of_another_org' };
+    batchServer = {};
+    const { failures, stats, lines } = await run({ deps: { pendingBatches: [unknown] } });
+    expect(failures).toEqual([]);
+    expect(stats.batch).toMatchObject({ batches: 1, requests: 16, collected: 0 });
+    expect(fx.server.batch.batches).toHaveLength(2);
+    expect(lines.some((l) => /batch batch_of_another_org cannot be read \(.*404/.test(l))).toBe(
+      true,
+    );
+  });
+
+  it('is collected by a realtime run once finished, and kept while still running', async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 } });
+    expect(first.pending).toHaveLength(1);
+    const clock = first.clock; // the loopback's batches keep their time across the runs
+    const running = await run({ batch: false, deps: { pendingBatches: first.pending }, clock });
+    expect(running.failures).toEqual([]);
+    expect(fx.server.requests).toHaveLength(16); // not finished: judged in realtime, batch kept
+    expect(running.pending.map((b) => b.id)).toEqual([first.pending[0]!.id]);
+
+    fx.server.requests.length = 0;
+    fx.server.batch.release();
+    await clock.sleep(10_000);
+    const collected = await run({ batch: false, deps: { pendingBatches: first.pending }, clock });
+    expect(collected.failures).toEqual([]);
+    expect(fx.server.requests).toHaveLength(0);
+    expect(collected.stats.batch!.collected).toBe(16);
+    expect(collected.pending).toEqual([]);
+  });
+
+  it('cancels its unfinished batches when the job is cancelled, and says so', async () => {
+    batchServer = { hold: true, durations: { cancelling: 1000 } };
+    const job = new AbortController();
+    const lines: string[] = [];
+    const log = {
+      info: (m: string) => {
+        lines.push(m);
+        if (/^judge: batch .*: in_progress/.test(m)) job.abort();
+      },
+      warn: (m: string) => lines.push(m),
+    };
+    const { failures, pending } = await run({ deps: { signal: job.signal, log } });
+    const id = fx.server.batch.batches[0]!.id;
+    expect(fx.server.batch.status(id)).toBe('cancelling');
+    expect(fx.server.batch.calls).toContain('POST /batches/{id}/cancel');
+    expect(failures.every((f) => f.kind === 'cancelled')).toBe(true);
+    expect(failures[0]!.reason).toMatch(/the job was cancelled, and batch batch_\w+ with it/);
+    expect(
+      lines.some((l) =>
+        /cancelled batch batch_\w+ with the job \(cancelling\): OpenAI bills only the requests it completed, 0 of 16/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    expect(pending).toEqual([]);
+  });
+});
