@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_FILES } from '../../demo/expectations.ts';
 import { repoRoot } from '../harness/action-yml.ts';
+import { resultsSchemaErrors } from '../harness/results-schema.ts';
 
 interface Exit {
   readonly code: number | null;
@@ -82,6 +83,9 @@ describe('npm run demo', () => {
   it('keeps both runs’ results: the baseline published, the PR compared against it', () => {
     const base = JSON.parse(read('baseline-results.json'));
     const pr = JSON.parse(read('results.json'));
+    expect(resultsSchemaErrors(base)).toEqual([]);
+    expect(resultsSchemaErrors(pr)).toEqual([]);
+    expect(pr.comparison).toMatchObject({ status: 'compared', verdict: 'regression' });
     expect(base.records).toHaveLength(48);
     expect(pr.records).toHaveLength(48);
     expect(new Set(pr.records.map((r: { category: string }) => r.category))).toEqual(

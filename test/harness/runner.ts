@@ -4,9 +4,10 @@
 // `::debug::` lines are kept apart from the log a user reads (GitHub shows them only with step
 // debug logging on): `stdout` is without them, `debug` and `logFile` have them.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inputDefaults, repoRoot } from './action-yml.ts';
+import { assertValidResults } from './results-schema.ts';
 import { tempDir } from './temp.ts';
 import { FULL_NAME, REPO, pullRequestEvent, type GithubEvent } from './events.ts';
 
@@ -213,6 +214,10 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   mkdirSync(path.dirname(logFile), { recursive: true });
   writeFileSync(logFile, stdout);
   const { log, debug } = splitDebugLines(stdout);
+  const outputs = parseOutputFile(readFileSync(files.output, 'utf8'));
+  // Every results.json the action writes, in every end-to-end run, must match its schema.
+  const resultsFile = outputs['results-file'];
+  if (resultsFile && existsSync(resultsFile)) assertValidResults(resultsFile);
 
   return {
     exitCode,
@@ -220,7 +225,7 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
     debug,
     logFile,
     stderr,
-    outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
+    outputs,
     summary: readFileSync(files.summary, 'utf8'),
     annotations: parseAnnotations(stdout),
     workspace,
