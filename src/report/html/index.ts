@@ -3,7 +3,7 @@
 // prompt, scores and the judge's words, behind CSS-only filters; the failures; the per-category
 // and per-class tables; the trend. The text blocks are the comment's own renderers' output.
 import { escapeHtml, safeUrl } from '../escape.ts';
-import { groupFailures } from '../failures.ts';
+import { failureCounts, failureOverview, groupFailures } from '../failures.ts';
 import { fingerprintSection } from '../fingerprint-section.ts';
 import { utf8Bytes } from '../fit.ts';
 import * as f from '../format.ts';
@@ -28,6 +28,9 @@ export type * from './model.ts';
  * it (1,350 samples of detailed photographs) the smallest changes are listed without images.
  */
 export const HTML_REPORT_BOUND = 48_000_000;
+
+/** The failure kinds' table as the full report has it: every kind, with an example reason. */
+const FAILURE_OVERVIEW = { maxKinds: 100, reasonChars: 160 };
 
 /** Bytes of markup around one image beyond its data URI (tag, attributes, caption). */
 const IMAGE_OVERHEAD = 120;
@@ -99,17 +102,11 @@ function failuresSection(
   cards: readonly string[],
 ): string {
   if (failed.length === 0) return '';
-  const rows = groupFailures(r.failures)
-    .map(
-      (g) =>
-        `<tr><td>${g.stage}</td><td>${escapeHtml(g.kind)}</td><td class="r">${f.count(g.failures.length)}</td></tr>`,
-    )
-    .join('');
+  const overview = failureOverview(groupFailures(r.failures), FAILURE_OVERVIEW);
   return (
     `<section id="failures"><h2>Failures <span class="n">${f.count(failed.length)}</span></h2>` +
-    '<p class="muted">Planned samples that were not scored, each with its reason and whatever image exists.</p>' +
-    `<div class="table"><table><thead><tr><th>stage</th><th>kind</th><th class="r">samples</th></tr></thead><tbody>${rows}</tbody></table></div>` +
-    `<ol class="cards">${cards.join('\n')}</ol></section>`
+    `<p class="muted">${escapeHtml(failureCounts(r.failures))}; each below with its reason and whatever image exists.</p>` +
+    `${markdownHtml(overview)}<ol class="cards">${cards.join('\n')}</ol></section>`
   );
 }
 
