@@ -10,6 +10,7 @@ import { inlineHtml, markdownHtml } from '../../src/report/html/from-markdown.ts
 import type { HtmlReportInput, SampleThumbnails } from '../../src/report/html/model.ts';
 import { changeOf } from '../../src/report/html/order.ts';
 import { failureCounts, failureOverview, groupFailures } from '../../src/report/failures.ts';
+import { subline } from '../../src/report/headline.ts';
 import * as m from '../../src/report/metrics-table.ts';
 import { fixtureThumbnails } from './html-fixtures.ts';
 import { reportInput, reportSamplesOf, type FixtureOptions } from './fixtures.ts';
@@ -128,6 +129,8 @@ describe('renderHtmlReport', () => {
     expect(numbers).toContain(m.gateLine(c, true).slice(0, 40));
     expect(section(html, 'groups')).toMatch(/<td>animal<\/td><td class="r">\d+ \(\d+ img\)<\/td>/);
     expect(html).toContain('<h1>❌ Regression in concept preservation</h1>');
+    expect(html).toContain(`<p>${inlineHtml(subline(report))} · <a href="${report.links.run}">`);
+    expect(html).toMatch(/against baseline <a href="https:[^"]+">[0-9a-f]{7}<\/a>/);
   });
 
   it("lists the failure kinds with the comment's own table: count, how each counts, a reason", () => {
