@@ -91,7 +91,7 @@ export interface Gate {
 }
 
 export interface Comparison extends Gate, Breakdown<GroupDelta> {
-  /** Bootstrap interval; shown, not gated. */
+  /** The summary product CP·PF: reported, not gated; its interval is the bootstrap's. */
   readonly cpPf: DeltaEstimate;
   /** Changes of the samples paired on both metrics, largest first (judge scale 0-4). */
   readonly sampleDeltas: readonly SampleDelta[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commentMarker, GITHUB_COMMENT_LIMIT } from '../../src/constants.ts';
-import { renderComment } from '../../src/report/index.ts';
+import { renderComment, renderSummary } from '../../src/report/index.ts';
 import { shortId } from '../../src/report/sample-changes.ts';
 import type { ReportInput } from '../../src/report/model.ts';
 import type { SampleFailure } from '../../src/types.ts';
@@ -94,6 +94,10 @@ describe('renderComment: compared numbers', () => {
     expect(rows[4]![5]).toBe('—');
     expect(rows[4]![6]).toBe('not gated');
     expect(rows[4]![3]).toBe(minus(c.cpPf.delta.toFixed(3)));
+    // The full report's method note calls it the same, and nothing calls it diagnostic.
+    const summary = renderSummary(input);
+    expect(summary).toContain('CP·PF, the summary product, is reported, not gated.');
+    expect(`${text}${summary}`).not.toMatch(/diagnostic|for reference/i);
   });
 
   it('says how many samples are paired and what a no-change could have missed', () => {
