@@ -13,7 +13,7 @@ const REPLY_CHARS = 4_000;
 const REASON_CHARS = 1_000;
 
 /** Escaped text that keeps its line breaks (the page shows replies with `white-space: pre-wrap`). */
-export function escapeText(s: string): string {
+function escapeText(s: string): string {
   return s
     .split(/\r\n?|\n/)
     .map((line) => escapeHtml(line))
@@ -21,7 +21,7 @@ export function escapeText(s: string): string {
 }
 
 /** Classes the CSS-only filters select on; built from fixed vocabularies only. */
-export function cardClasses(s: ReportSample): string {
+function cardClasses(s: ReportSample): string {
   return ['card', `cat-${s.category}`, `cls-${s.promptClass}`, isChanged(s) ? 'changed' : '']
     .filter((c) => c !== '')
     .join(' ');
