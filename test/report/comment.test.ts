@@ -84,9 +84,13 @@ describe('renderComment: compared numbers', () => {
     const p = c.cp.pAdjusted.regression;
     expect(cp[5]).toBe(p < 0.001 ? '<0.001' : p.toFixed(3));
     expect(cp[6]).toBe('❌ regression');
-    expect(rows[3]![6]).toBe(
-      c.pf.verdict === 'no significant change' ? '✅ no significant change' : expect.any(String),
-    );
+    // PF did not change in the fixture: its row says so, with its own interval around 0, whose
+    // upper end Holm's second step set (CP's drop was significant), marked †.
+    expect(c.pf.verdict).toBe('no significant change');
+    expect(rows[3]![6]).toBe('✅ no significant change');
+    expect(c.pf.upper.confidence).toBeCloseTo(0.95, 12);
+    expect(rows[3]![4]).toBe(minus(`[${c.pf.ci[0].toFixed(3)}, ${c.pf.ci[1].toFixed(3)}†]`));
+    expect(c.pf.ci[0] < 0 && c.pf.ci[1] > 0).toBe(true);
   });
 
   it('names CP·PF the summary product, not gated', () => {
