@@ -5,6 +5,7 @@ import type { Metric } from '../../types.ts';
 import { escapeHtml, truncate } from '../escape.ts';
 import * as f from '../format.ts';
 import type { SampleView } from '../model.ts';
+import { judgeReplies } from '../sample-changes.ts';
 import type { Picture, ReportSample, SampleThumbnails } from './model.ts';
 import { isChanged } from './order.ts';
 
@@ -72,12 +73,7 @@ function scores(s: ReportSample, compared: boolean): string {
 }
 
 function replies(view: SampleView | undefined, open: boolean): string {
-  const said = [
-    ['CP, baseline', view?.baseCpReply],
-    ['CP, this run', view?.cpReply],
-    ['PF, baseline', view?.basePfReply],
-    ['PF, this run', view?.pfReply],
-  ].filter((r): r is [string, string] => r[1] !== undefined && r[1].trim() !== '');
+  const said = judgeReplies(view);
   if (said.length === 0) return '<p class="muted">No judge replies recorded.</p>';
   const body = said
     .map(
