@@ -22,7 +22,12 @@ import { percentileInterval, statistic, type Quantity } from './estimates.ts';
 import { decide, GATED, type ConfidenceBound, type OneSided } from './gate.ts';
 import { pairSamples, type Pairing, type SamplePair } from './pairing.ts';
 import { sampleDeltas, type SampleDelta } from './sample-deltas.ts';
-import { validateSamples, validateStatOptions, type StatOptions } from './validate.ts';
+import {
+  validateConfidence,
+  validateSamples,
+  validateStatOptions,
+  type StatOptions,
+} from './validate.ts';
 import { overallVerdict, type ComparisonVerdict, type MetricVerdict } from './verdict.ts';
 
 /** Smallest change (0-1 scale) that counts as a regression or improvement, per gated metric. */
@@ -91,7 +96,7 @@ export interface Gate {
 }
 
 export interface Comparison extends Gate, Breakdown<GroupDelta> {
-  /** Bootstrap interval; shown, not gated. */
+  /** The summary product CP·PF: reported, not gated; its interval is the bootstrap's. */
   readonly cpPf: DeltaEstimate;
   /** Changes of the samples paired on both metrics, largest first (judge scale 0-4). */
   readonly sampleDeltas: readonly SampleDelta[];
@@ -155,12 +160,7 @@ function validatedPairs(base: readonly ScoredSample[], pr: readonly ScoredSample
 }
 
 function gateOf(table: ClusterTable, pairing: Pairing, opts: GateOptions): Gate {
-  if (!(opts.confidence > 0 && opts.confidence < 1))
-    throw new InvalidOptionError(
-      'confidence',
-      opts.confidence,
-      'a number strictly between 0 and 1',
-    );
+  validateConfidence(opts.confidence);
   const tolerance = toleranceOf(opts.tolerance);
   const tests = { cp: metricTest(table, 'cp'), pf: metricTest(table, 'pf') };
   const decisions = decide(tests, 1 - opts.confidence, tolerance);

@@ -39,7 +39,8 @@ export interface ComparisonRecord {
   readonly pairing: Omit<Pairing, 'baseOnlyIds' | 'prOnlyIds'>;
   readonly cp: GatedMetricRecord;
   readonly pf: GatedMetricRecord;
-  /** Not gated: bootstrap percentile interval (null when too sparse). */
+  /** The summary product: reported, not gated; a bootstrap percentile interval (null when too
+   * sparse). */
   readonly cpPf: {
     readonly base: number;
     readonly pr: number;

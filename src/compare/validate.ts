@@ -64,14 +64,15 @@ export interface StatOptions {
 
 export const DEFAULT_ITERATIONS = 2000;
 
+/** The confidence level of every interval and test. */
+export function validateConfidence(confidence: number): void {
+  if (!(confidence > 0 && confidence < 1))
+    throw new InvalidOptionError('confidence', confidence, 'a number strictly between 0 and 1');
+}
+
 /** Checks the options shared by every bootstrap; returns the iteration count to use. */
 export function validateStatOptions(opts: StatOptions): number {
-  if (!(opts.confidence > 0 && opts.confidence < 1))
-    throw new InvalidOptionError(
-      'confidence',
-      opts.confidence,
-      'a number strictly between 0 and 1',
-    );
+  validateConfidence(opts.confidence);
   if (!Number.isSafeInteger(opts.seed))
     throw new InvalidOptionError('seed', opts.seed, 'an integer');
   const iterations = opts.iterations ?? DEFAULT_ITERATIONS;

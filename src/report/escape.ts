@@ -19,7 +19,7 @@
 
 const ZWSP = '\u200b';
 
-const HTML_ENTITIES: Readonly<Record<string, string>> = {
+export const HTML_ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',

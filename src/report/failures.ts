@@ -45,7 +45,12 @@ function kindLabel(kind: string): string {
   return escapeMarkdown(truncate(kind, 60));
 }
 
-function overview(groups: readonly FailureGroup[], style: FailuresStyle): string {
+/** The table of failure kinds: stage, kind, count, how the statistics took them, an example
+ * reason (the comment's and the HTML report's). */
+export function failureOverview(
+  groups: readonly FailureGroup[],
+  style: Pick<FailuresStyle, 'maxKinds' | 'reasonChars'>,
+): string {
   const shown = groups.slice(0, style.maxKinds);
   const rest = groups.slice(style.maxKinds);
   const rows = shown.map((g) => [
@@ -74,16 +79,22 @@ function listing(groups: readonly FailureGroup[], reasonChars: number): string[]
   );
 }
 
+/** `7 samples not scored (5 counted as the lowest score, 2 left out)`. */
+export function failureCounts(failures: readonly SampleFailure[]): string {
+  const counted = failures.filter((x) => isModelOwned(x.stage, x.kind)).length;
+  return (
+    `${f.plural(failures.length, 'sample')} not scored ` +
+    `(${f.count(counted)} counted as the lowest score, ${f.count(failures.length - counted)} left out)`
+  );
+}
+
 export function failuresSection(failures: readonly SampleFailure[], style: FailuresStyle): Section {
   if (failures.length === 0) return { text: '' };
   const groups = groupFailures(failures);
-  const counted = failures.filter((x) => isModelOwned(x.stage, x.kind)).length;
-  const title =
-    `Failures: ${f.plural(failures.length, 'sample')} not scored ` +
-    `(${f.count(counted)} counted as the lowest score, ${f.count(failures.length - counted)} left out)`;
+  const title = `Failures: ${failureCounts(failures)}`;
   const open = style.collapsed ? `<details><summary>${title}</summary>\n` : `### ${title}\n`;
   const close = style.collapsed ? '\n</details>' : '';
-  const head = `${open}\n${overview(groups, style)}\n`;
+  const head = `${open}\n${failureOverview(groups, style)}\n`;
   const items = listing(groups, style.reasonChars);
   const tail = (shown: number, total: number) =>
     `${shown < total ? `\n_The list is cut here; every failure is in the full report and results.json._\n` : ''}${close}`;

@@ -38,8 +38,8 @@ export function verdictHeadline(input: ReportInput): string {
     : `✅ Within tolerance: a significant but small change in ${small}`;
 }
 
-/** Which commit was measured against which baseline. */
-function subline(input: ReportInput): string {
+/** Which commit was measured against which baseline (the HTML report's run line too). */
+export function subline(input: ReportInput): string {
   const id =
     input.commentId === 'default' ? '' : ` · configuration ${escapeMarkdown(input.commentId)}`;
   const view = input.comparison;

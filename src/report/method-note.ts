@@ -19,8 +19,8 @@ export function methodNote(input: ReportInput): string {
       `CP and PF are tested with one-sided cluster-robust t-tests (CR1 standard error, degrees of freedom: reference images − 1), ` +
         `one family per direction, each Holm-corrected over the two metrics at ${alpha}. A metric regresses when its drop is significant ` +
         `and the measured drop exceeds its tolerance (CP ${c.tolerance.cp.toFixed(3)}, PF ${c.tolerance.pf.toFixed(3)}); ` +
-        `their intervals are the tests' own bounds, so they exclude 0 exactly when the change is significant. CP·PF is shown for reference and not gated.`,
-      'The minimum detectable effect is the smallest true change the one-sided test would flag with 80% power (noncentral t, at Holm’s first step).',
+        `their intervals are the tests' own bounds, so they exclude 0 exactly when the change is significant. CP·PF, the summary product, is reported, not gated.`,
+      'The minimum detectable effect is the smallest true change the gate would flag with 80% power: the one-sided test at Holm’s first step and the tolerance together (with tolerance 0, the noncentral t).',
     );
   }
   return `### Method\n\n${lines.map((l) => `- ${l}`).join('\n')}`;

@@ -25,7 +25,7 @@ export function paperRows(input: ReportInput): PaperRow[] {
   return rows;
 }
 
-export const PAPER_NOTE =
+const PAPER_NOTE =
   "As in the paper's tables, each number is the mean judge score / 4 over the samples scored " +
   '(n); — where a group has none. Two tables, so that each fits a comment.';
 

@@ -2,6 +2,7 @@
 // nothing was published, and what the next run does with it.
 import { escapeMarkdown, truncate } from './escape.ts';
 import * as f from './format.ts';
+import { link, table } from './markdown.ts';
 
 export interface PendingView {
   /** Samples waiting on a batch, of all planned. */
@@ -31,10 +32,13 @@ export function pendingLine(v: PendingView): string {
 }
 
 export function renderPendingSummary(v: PendingView): string {
-  const rows = v.batches.map(
-    (b) =>
-      `| \`${escapeMarkdown(truncate(b.id, 80))}\` | ${escapeMarkdown(b.status)} | ${f.count(b.requests)} |`,
-  );
+  // Plain escaped text, not code spans: GitHub shows a backslash escape inside a code span as it
+  // is, so `batch_…` would read `batch\_…`, not the id to look up or cancel.
+  const rows = v.batches.map((b) => [
+    escapeMarkdown(truncate(b.id, 80)),
+    escapeMarkdown(b.status),
+    f.count(b.requests),
+  ]);
   const published =
     v.mode === 'baseline'
       ? 'No baseline was published: pull requests keep comparing with the last one.'
@@ -46,15 +50,13 @@ export function renderPendingSummary(v: PendingView): string {
       `(judge-batch-wait-minutes: ${v.waitMinutes}): ${f.plural(v.pendingSamples, 'sample')} of ` +
       `${f.count(v.planned)} wait on these batches, which keep running.`,
     '',
-    '| batch | status | requests |',
-    '| --- | --- | --- |',
-    ...rows,
+    table(['batch', 'status', 'requests'], rows, 'llr'),
     '',
     `${published} The batches are recorded (Actions cache), and the next run of this workflow ` +
       'and configuration collects them: the judgments they answer are not asked, or paid for, again. ' +
       "A longer judge-batch-wait-minutes (below the job's timeout-minutes) waits for them in this run.",
     '',
-    `[Run](${v.runUrl})`,
+    link('Run', v.runUrl),
     '',
   ].join('\n');
 }

@@ -49,9 +49,16 @@ function scoreMove(s: ScoreChange): string {
   return `${f.judgeScore(s.base)} → ${f.judgeScore(s.pr)} (${f.judgeDelta(s.delta)})`;
 }
 
-function quote(label: string, text: string | undefined, max: number): string | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  return `**${label}:**\n> ${escapeMarkdown(truncate(text, max))}`;
+/** What the judge said about a sample, labelled, in the order both reports show it; only the
+ * replies that were recorded and are not blank. */
+export function judgeReplies(view: SampleView | undefined): [label: string, text: string][] {
+  const said: [string, string | undefined][] = [
+    ['CP, baseline', view?.baseCpReply],
+    ['CP, this run', view?.cpReply],
+    ['PF, baseline', view?.basePfReply],
+    ['PF, this run', view?.pfReply],
+  ];
+  return said.filter((r): r is [string, string] => r[1] !== undefined && r[1].trim() !== '');
 }
 
 function sampleBlock(
@@ -60,16 +67,15 @@ function sampleBlock(
   style: SampleChangesStyle,
 ): string {
   const summary = escapeHtml(`${d.id} · CP ${scoreMove(d.cp)} · PF ${scoreMove(d.pf)}`);
-  const r = style.replyChars;
+  const quotes = judgeReplies(view).map(
+    ([label, text]) => `**${label}:**\n> ${escapeMarkdown(truncate(text, style.replyChars))}`,
+  );
   const parts = [
-    view === undefined
-      ? undefined
-      : `**Prompt:** ${escapeMarkdown(truncate(view.prompt, style.promptChars))}`,
-    quote('CP, baseline', view?.baseCpReply, r),
-    quote('CP, this run', view?.cpReply, r),
-    quote('PF, baseline', view?.basePfReply, r),
-    quote('PF, this run', view?.pfReply, r),
-  ].filter((p): p is string => p !== undefined);
+    ...(view === undefined
+      ? []
+      : [`**Prompt:** ${escapeMarkdown(truncate(view.prompt, style.promptChars))}`]),
+    ...quotes,
+  ];
   return details(
     summary,
     parts.length > 0 ? parts.join('\n\n') : '_No prompt or replies recorded._',

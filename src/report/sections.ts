@@ -97,8 +97,8 @@ function linksSection(input: ReportInput): string {
   return parts.join(' · ');
 }
 
-/** Why there are absolute numbers only (the HTML report says it too). */
-export function noBaselineLine(input: ReportInput, reason: string): string {
+/** Why there are absolute numbers only. */
+function noBaselineLine(input: ReportInput, reason: string): string {
   const why = escapeMarkdown(truncate(reason, 300));
   return input.mode === 'baseline'
     ? `This run publishes the baseline (${why}). Absolute numbers:`

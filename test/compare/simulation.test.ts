@@ -29,8 +29,9 @@ describe('the calibrated score model', () => {
 });
 
 describe('false alarms (defect 3: regressions were tested at about alpha/2)', () => {
-  // By construction, with CP and PF independent (Holm's worst case) the one-sided Holm gate at 0.05
-  // has false alarms 1 - (1 - 0.05/2)^2 = 4.94%; the gate before issue 11 had 2.4%.
+  // By construction, with CP and PF independent (as the score model draws them) the one-sided Holm
+  // gate at 0.05 has false alarms 1 - (1 - 0.05/2)^2 = 4.94% (at most 5% under any dependence); the
+  // gate before issue 11 had 2.4%.
   const plain = operate(NULL_50x3);
 
   it('are near 5% with tolerance 0, not needlessly fewer: 50 images x 3 prompts, 2,000 PRs', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commentMarker, GITHUB_COMMENT_LIMIT } from '../../src/constants.ts';
-import { renderComment } from '../../src/report/index.ts';
+import { renderComment, renderSummary } from '../../src/report/index.ts';
 import { shortId } from '../../src/report/sample-changes.ts';
 import type { ReportInput } from '../../src/report/model.ts';
 import type { SampleFailure } from '../../src/types.ts';
@@ -84,9 +84,13 @@ describe('renderComment: compared numbers', () => {
     const p = c.cp.pAdjusted.regression;
     expect(cp[5]).toBe(p < 0.001 ? '<0.001' : p.toFixed(3));
     expect(cp[6]).toBe('❌ regression');
-    expect(rows[3]![6]).toBe(
-      c.pf.verdict === 'no significant change' ? '✅ no significant change' : expect.any(String),
-    );
+    // PF did not change in the fixture: its row says so, with its own interval around 0, whose
+    // upper end Holm's second step set (CP's drop was significant), marked †.
+    expect(c.pf.verdict).toBe('no significant change');
+    expect(rows[3]![6]).toBe('✅ no significant change');
+    expect(c.pf.upper.confidence).toBeCloseTo(0.95, 12);
+    expect(rows[3]![4]).toBe(minus(`[${c.pf.ci[0].toFixed(3)}, ${c.pf.ci[1].toFixed(3)}†]`));
+    expect(c.pf.ci[0] < 0 && c.pf.ci[1] > 0).toBe(true);
   });
 
   it('names CP·PF the summary product, not gated', () => {
@@ -94,6 +98,10 @@ describe('renderComment: compared numbers', () => {
     expect(rows[4]![5]).toBe('—');
     expect(rows[4]![6]).toBe('not gated');
     expect(rows[4]![3]).toBe(minus(c.cpPf.delta.toFixed(3)));
+    // The full report's method note calls it the same, and nothing calls it diagnostic.
+    const summary = renderSummary(input);
+    expect(summary).toContain('CP·PF, the summary product, is reported, not gated.');
+    expect(`${text}${summary}`).not.toMatch(/diagnostic|for reference/i);
   });
 
   it('says how many samples are paired and what a no-change could have missed', () => {

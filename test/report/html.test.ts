@@ -9,6 +9,8 @@ import { renderHtmlReport } from '../../src/report/html/index.ts';
 import { inlineHtml, markdownHtml } from '../../src/report/html/from-markdown.ts';
 import type { HtmlReportInput, SampleThumbnails } from '../../src/report/html/model.ts';
 import { changeOf } from '../../src/report/html/order.ts';
+import { failureCounts, failureOverview, groupFailures } from '../../src/report/failures.ts';
+import { subline } from '../../src/report/headline.ts';
 import * as m from '../../src/report/metrics-table.ts';
 import { fixtureThumbnails } from './html-fixtures.ts';
 import { reportInput, reportSamplesOf, type FixtureOptions } from './fixtures.ts';
@@ -118,12 +120,29 @@ describe('renderHtmlReport', () => {
     const c = report.comparison.comparison;
     const html = renderHtmlReport(input());
     const numbers = section(html, 'numbers');
+    // The very table of the comment, intervals included: the page cannot show other numbers.
+    expect(numbers).toContain(markdownHtml(m.comparedTable(c)));
+    expect(numbers).toContain(markdownHtml(m.intervalLine(c)));
     expect(numbers).toContain('<th class="r">p (Holm)</th>');
     expect(numbers).toContain(`<td class="r">${c.cp.pr.toFixed(3)}</td>`);
     expect(numbers).toContain('<strong>CP</strong> concept preservation');
     expect(numbers).toContain(m.gateLine(c, true).slice(0, 40));
     expect(section(html, 'groups')).toMatch(/<td>animal<\/td><td class="r">\d+ \(\d+ img\)<\/td>/);
     expect(html).toContain('<h1>❌ Regression in concept preservation</h1>');
+    expect(html).toContain(`<p>${inlineHtml(subline(report))} · <a href="${report.links.run}">`);
+    expect(html).toMatch(/against baseline <a href="https:[^"]+">[0-9a-f]{7}<\/a>/);
+  });
+
+  it("lists the failure kinds with the comment's own table: count, how each counts, a reason", () => {
+    const failures = section(renderHtmlReport(input()), 'failures');
+    const overview = failureOverview(groupFailures(report.failures), {
+      maxKinds: 100,
+      reasonChars: 160,
+    });
+    expect(failures).toContain(markdownHtml(overview));
+    expect(failures).toContain('<th>counts as</th>');
+    expect(failures).toContain('<td>lowest score (0)</td>');
+    expect(failures).toContain(failureCounts(report.failures));
   });
 
   it('marks each card for the CSS filters and writes a rule per option', () => {

@@ -5,6 +5,7 @@ import type { Metric } from '../../types.ts';
 import { escapeHtml, truncate } from '../escape.ts';
 import * as f from '../format.ts';
 import type { SampleView } from '../model.ts';
+import { judgeReplies } from '../sample-changes.ts';
 import type { Picture, ReportSample, SampleThumbnails } from './model.ts';
 import { isChanged } from './order.ts';
 
@@ -13,7 +14,7 @@ const REPLY_CHARS = 4_000;
 const REASON_CHARS = 1_000;
 
 /** Escaped text that keeps its line breaks (the page shows replies with `white-space: pre-wrap`). */
-export function escapeText(s: string): string {
+function escapeText(s: string): string {
   return s
     .split(/\r\n?|\n/)
     .map((line) => escapeHtml(line))
@@ -21,7 +22,7 @@ export function escapeText(s: string): string {
 }
 
 /** Classes the CSS-only filters select on; built from fixed vocabularies only. */
-export function cardClasses(s: ReportSample): string {
+function cardClasses(s: ReportSample): string {
   return ['card', `cat-${s.category}`, `cls-${s.promptClass}`, isChanged(s) ? 'changed' : '']
     .filter((c) => c !== '')
     .join(' ');
@@ -72,12 +73,7 @@ function scores(s: ReportSample, compared: boolean): string {
 }
 
 function replies(view: SampleView | undefined, open: boolean): string {
-  const said = [
-    ['CP, baseline', view?.baseCpReply],
-    ['CP, this run', view?.cpReply],
-    ['PF, baseline', view?.basePfReply],
-    ['PF, this run', view?.pfReply],
-  ].filter((r): r is [string, string] => r[1] !== undefined && r[1].trim() !== '');
+  const said = judgeReplies(view);
   if (said.length === 0) return '<p class="muted">No judge replies recorded.</p>';
   const body = said
     .map(

@@ -3,15 +3,7 @@
 // keeping a second copy of each renderer: tables, headings, list items, paragraphs, and inline
 // bold, code, links and <br>. Whatever else could be markup is escaped: the input was already
 // escaped for markdown by its renderer, and this stays safe even if it was not.
-import { safeUrl } from '../escape.ts';
-
-const HTML_SPECIAL: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { HTML_ENTITIES, safeUrl } from '../escape.ts';
 
 const INLINE = new RegExp(
   [
@@ -25,6 +17,12 @@ const INLINE = new RegExp(
   ].join('|'),
   'gi',
 );
+
+/** A link around `html`, or `html` alone when the URL is missing or not http(s). */
+export function anchor(html: string, url: string | undefined): string {
+  const href = safeUrl(url);
+  return href === undefined ? html : `<a href="${href.replace(/&/g, '&amp;')}">${html}</a>`;
+}
 
 /** Inline markdown (one line of a cell or paragraph) as HTML. */
 export function inlineHtml(md: string): string {
@@ -41,17 +39,13 @@ export function inlineHtml(md: string): string {
       entity?: string,
       special?: string,
     ) => {
-      if (esc !== undefined) return HTML_SPECIAL[esc] ?? esc;
+      if (esc !== undefined) return HTML_ENTITIES[esc] ?? esc;
       if (bold !== undefined) return `<strong>${inlineHtml(bold)}</strong>`;
       if (code !== undefined) return `<code>${inlineHtml(code)}</code>`;
-      if (label !== undefined) {
-        const href = safeUrl(url);
-        const text = inlineHtml(label);
-        return href === undefined ? text : `<a href="${href.replace(/&/g, '&amp;')}">${text}</a>`;
-      }
+      if (label !== undefined) return anchor(inlineHtml(label), url);
       if (br !== undefined) return '<br>';
       if (entity !== undefined) return entity;
-      return HTML_SPECIAL[special!]!;
+      return HTML_ENTITIES[special!]!;
     },
   );
 }

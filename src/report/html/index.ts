@@ -2,12 +2,12 @@
 // the verdict, the numbers and the run; every sample, largest change first, with its images,
 // prompt, scores and the judge's words, behind CSS-only filters; the failures; the per-category
 // and per-class tables; the trend. The text blocks are the comment's own renderers' output.
-import { escapeHtml, safeUrl } from '../escape.ts';
-import { groupFailures } from '../failures.ts';
+import { escapeHtml } from '../escape.ts';
+import { failureCounts, failureOverview, groupFailures } from '../failures.ts';
 import { fingerprintSection } from '../fingerprint-section.ts';
 import { utf8Bytes } from '../fit.ts';
 import * as f from '../format.ts';
-import { verdictHeadline } from '../headline.ts';
+import { subline, verdictHeadline } from '../headline.ts';
 import { judgeSection } from '../judge-usage.ts';
 import type { ReportInput } from '../model.ts';
 import { EXPECTED_NOTE } from '../sample-changes.ts';
@@ -15,7 +15,7 @@ import { paperRows, paperTable } from '../paper-table.ts';
 import { breakdownTables, numbersBlocks } from '../sections.ts';
 import { card, type CardOptions } from './cards.ts';
 import { filterControls, filterCss } from './filters.ts';
-import { markdownHtml } from './from-markdown.ts';
+import { anchor, inlineHtml, markdownHtml } from './from-markdown.ts';
 import type { HtmlReportInput, ReportSample, SampleThumbnails } from './model.ts';
 import { idsWithImages, orderSamples } from './order.ts';
 import { page } from './page.ts';
@@ -29,24 +29,15 @@ export type * from './model.ts';
  */
 export const HTML_REPORT_BOUND = 48_000_000;
 
+/** The failure kinds' table as the full report has it: every kind, with an example reason. */
+const FAILURE_OVERVIEW = { maxKinds: 100, reasonChars: 160 };
+
 /** Bytes of markup around one image beyond its data URI (tag, attributes, caption). */
 const IMAGE_OVERHEAD = 120;
 
-function a(label: string, url: string | undefined): string {
-  const href = safeUrl(url);
-  return href === undefined ? label : `<a href="${href.replace(/&/g, '&amp;')}">${label}</a>`;
-}
-
 function runLine(r: ReportInput): string {
-  const view = r.comparison;
-  const against =
-    view.kind === 'none'
-      ? ''
-      : ` against baseline ${a(`<code>${f.shortSha(view.baseline.sha)}</code>`, view.baseline.runUrl)}`;
-  const config = r.commentId === 'default' ? '' : ` · configuration ${escapeHtml(r.commentId)}`;
   return (
-    `<p>DreamBench++ on <code>${f.shortSha(r.sha)}</code>${against}${config} · ` +
-    `${a('workflow run', r.links.run)}</p>` +
+    `<p>${inlineHtml(subline(r))} · ${anchor('workflow run', r.links.run)}</p>` +
     `<p class="muted">${f.plural(r.planned, 'sample')} planned, ${f.count(r.failures.length)} failed · ` +
     `judge ${escapeHtml(r.judge.model)} · ${f.usd(r.judge.costUsd)}` +
     `${r.judge.judgingMode === 'batch' ? ' at Batch API prices' : ''}</p>`
@@ -99,17 +90,11 @@ function failuresSection(
   cards: readonly string[],
 ): string {
   if (failed.length === 0) return '';
-  const rows = groupFailures(r.failures)
-    .map(
-      (g) =>
-        `<tr><td>${g.stage}</td><td>${escapeHtml(g.kind)}</td><td class="r">${f.count(g.failures.length)}</td></tr>`,
-    )
-    .join('');
+  const overview = failureOverview(groupFailures(r.failures), FAILURE_OVERVIEW);
   return (
     `<section id="failures"><h2>Failures <span class="n">${f.count(failed.length)}</span></h2>` +
-    '<p class="muted">Planned samples that were not scored, each with its reason and whatever image exists.</p>' +
-    `<div class="table"><table><thead><tr><th>stage</th><th>kind</th><th class="r">samples</th></tr></thead><tbody>${rows}</tbody></table></div>` +
-    `<ol class="cards">${cards.join('\n')}</ol></section>`
+    `<p class="muted">${escapeHtml(failureCounts(r.failures))}; each below with its reason and whatever image exists.</p>` +
+    `${markdownHtml(overview)}<ol class="cards">${cards.join('\n')}</ol></section>`
   );
 }
 
@@ -134,10 +119,10 @@ function trendSection(r: ReportInput): string {
 function tail(input: HtmlReportInput): string {
   const r = input.report;
   const links = [
-    a('workflow run', r.links.run),
-    r.links.artifact === undefined ? undefined : a('results artifact', r.links.artifact),
-    r.links.contactSheet === undefined ? undefined : a('contact sheet', r.links.contactSheet),
-    r.comparison.kind === 'none' ? undefined : a('baseline run', r.comparison.baseline.runUrl),
+    anchor('workflow run', r.links.run),
+    r.links.artifact === undefined ? undefined : anchor('results artifact', r.links.artifact),
+    r.links.contactSheet === undefined ? undefined : anchor('contact sheet', r.links.contactSheet),
+    r.comparison.kind === 'none' ? undefined : anchor('baseline run', r.comparison.baseline.runUrl),
   ].filter((l): l is string => l !== undefined);
   return (
     `<section id="judge">${markdownHtml(judgeSection(r.judge), -1)}${markdownHtml(fingerprintSection(r.fingerprint), -1)}</section>` +

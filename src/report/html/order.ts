@@ -1,9 +1,7 @@
 // Which samples the report shows first, and which keep their images when the page must stay under
 // its size bound: failures (whatever images exist) and the largest changes come first.
-import type { Metric } from '../../types.ts';
+import { METRICS } from '../../types.ts';
 import type { ReportSample } from './model.ts';
-
-const METRICS: readonly Metric[] = ['cp', 'pf'];
 
 /** The larger of the CP and PF changes on the 0-4 scale; undefined without both sides of one. */
 export function changeOf(s: ReportSample): number | undefined {
