@@ -157,7 +157,8 @@ export async function report(
     generator: `dreambench-action ${action.version}`,
     comment: mode === 'check' && !run.shard,
     visual: !run.shard,
-    upload: mode === 'check' || health === undefined,
+    // A shard's slice is never a baseline: the merge needs it, paid judgments and failures alike.
+    upload: mode === 'check' || run.shard !== null || health === undefined,
     // A PR's report matters more than its artifact; a baseline's artifact is the product.
     uploadRequired: publishes,
   });
