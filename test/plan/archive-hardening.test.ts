@@ -141,12 +141,16 @@ describe('what came back is not a dataset archive', () => {
 });
 
 describe('caption encoding', () => {
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
   it.each([
     ['ascii', Buffer.from('plain'), undefined],
     ['utf-8 accents and a literal U+FFFD', Buffer.from('Café \ufffd ok', 'utf8'), undefined],
     ['latin-1', Buffer.from('Café x', 'latin1'), 3],
     ['a cut sequence at the end', Buffer.from([0x61, 0x62, 0xe2, 0x82]), 2],
     ['an overlong slash', Buffer.from([0x61, 0xc0, 0xaf]), 1],
+    // A byte order mark is three bytes of the file too (parseCaption drops it).
+    ['a BOM, then latin-1', Buffer.concat([BOM, Buffer.from('Café x', 'latin1')]), 6],
+    ['a BOM and a literal U+FFFD', Buffer.from('\ufeffab\ufffd', 'utf8'), undefined],
   ])('finds the first invalid byte: %s', (_, bytes, offset) => {
     expect(firstInvalidUtf8(bytes)).toBe(offset);
   });
