@@ -311,6 +311,31 @@ describe('invalid inputs name the input, quote the value and say what is allowed
     }
   });
 
+  it('echoes no credentials of an openai-base-url that is no URL at all', () => {
+    // A "/", "#" or "?" in a password ends the host early, so these do not even parse as URLs.
+    for (const [raw, shown] of [
+      ['https://alice:pa/ss@proxy.example/v1', 'https://***@proxy.example/v1'],
+      ['https://alice:pa#ss@proxy.example/v1', 'https://***@proxy.example/v1'],
+      ['https://alice:pa?ss@proxy.example', 'https://***@proxy.example'],
+      ['alice:pa/ss@proxy.example', '***@proxy.example'],
+    ] as const) {
+      let error: unknown;
+      try {
+        configWith({ [Inputs.OpenaiBaseUrl]: raw });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      const e = error as InputError;
+      expect(e.message).toBe(
+        `Input "openai-base-url" must be empty or an http(s) URL such as "https://api.openai.com/v1", got ${JSON.stringify(shown)}`,
+      );
+      for (const secret of ['alice', 'pa/ss', 'pa#ss', 'pa?ss']) {
+        expect(JSON.stringify(e)).not.toContain(secret);
+      }
+    }
+  });
+
   it('rejects generate-command together with images-dir', () => {
     expect(() =>
       configWith({ [Inputs.GenerateCommand]: 'make images', [Inputs.ImagesDir]: 'out' }),
