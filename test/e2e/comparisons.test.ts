@@ -201,9 +201,14 @@ describe('a PR with another judge-model against an older baseline', () => {
     // Every call was the baseline's, and the step's cost says so.
     expect(stack.judge.requests.length).toBeGreaterThan(before);
     expect(Number(r.outputs['cost-usd'])).toBeGreaterThan(0);
+    expect(r.outputs.verdict).toBe('regression');
     const files = artifactFiles(6005, 'judge-upgrade');
     const kept = JSON.parse(strFromU8(files['baseline-rejudged.json']!));
     expect(kept.records).toHaveLength(24);
+    expect(resultsOf(r).comparison).toMatchObject({
+      status: 'compared',
+      rejudged: { judged: 24, scored: 24 },
+    });
   });
 });
 
