@@ -154,6 +154,13 @@ export function parseConfig(read: InputReader, workspace: string): Config {
     },
     githubToken: get(Inputs.GithubToken),
   };
+  if (config.mode === 'merge' && config.shard) {
+    throw new InputConflictError(
+      [Inputs.Mode, Inputs.Shard],
+      `Input "${Inputs.Shard}" must be empty in mode "merge" (the merge job combines every shard), ` +
+        `got ${JSON.stringify(get(Inputs.Shard))}`,
+    );
+  }
   return deepFreeze(config);
 }
 

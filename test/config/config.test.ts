@@ -344,4 +344,19 @@ describe('invalid inputs name the input, quote the value and say what is allowed
       configWith({ [Inputs.GenerateCommand]: 'make images', [Inputs.ImagesDir]: 'out' }),
     ).toThrow(/"generate-command" and "images-dir" cannot both be set/);
   });
+
+  it('rejects a shard in mode merge, quoting it', () => {
+    let error: unknown;
+    try {
+      configWith({ [Inputs.Mode]: 'merge', [Inputs.Shard]: '1/2' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputConflictError);
+    expect((error as InputConflictError).inputs).toEqual([Inputs.Mode, Inputs.Shard]);
+    expect((error as Error).message).toBe(
+      'Input "shard" must be empty in mode "merge" (the merge job combines every shard), got "1/2"',
+    );
+    expect(configWith({ [Inputs.Mode]: 'merge' }).shard).toBeUndefined();
+  });
 });
