@@ -13,6 +13,7 @@ import {
 } from '../../src/plan/index.ts';
 import { firstInvalidUtf8 } from '../../src/plan/text-file.ts';
 import { extractZip } from '../../src/plan/zip-extract.ts';
+import { unsafeReason } from '../../src/plan/zip-guard.ts';
 import { buildLayoutFiles, startHubServer, type HubServer } from '../harness/servers/hub.ts';
 import { lieAboutSize, renameEntry, unicodePathField, zip } from './zip-craft.ts';
 import { useScratchRunner } from './scratch-runner.ts';
@@ -86,6 +87,22 @@ describe('zip bombs', () => {
 });
 
 describe('entry names', () => {
+  const SYMLINK = 0o120777 << 16; // the Unix mode of a link, as external attributes carry it
+  it.each([
+    ['data/images/object/00.jpg', 0, null],
+    ['data/images/', 0, null],
+    ['data\\images\\x.jpg', 0, 'contains a backslash'],
+    ['/etc/passwd', 0, 'is an absolute path'],
+    ['C:/x.txt', 0, 'is an absolute path'],
+    ['data/../../x.txt', 0, 'escapes the extraction folder with ".."'],
+    ['data/x\0.txt', 0, 'contains a NUL byte'],
+    ['data//x.txt', 0, 'has an empty path segment'],
+    ['data/link', SYMLINK, 'is a symbolic link'],
+    ['data/file.txt', 0o100644 << 16, null],
+  ])('%s (attributes %o): %s', (name, attributes, reason) => {
+    expect(unsafeReason(name, attributes >>> 0)).toBe(reason);
+  });
+
   it('checks the name an Info-ZIP Unicode Path extra field gives, which is the one written', async () => {
     const archive = zip({
       ...layout,
