@@ -11,6 +11,16 @@ function configWith(overrides: Partial<Record<InputName, string>>): Config {
   return parseConfig((name) => inputs[name] ?? '', WORKSPACE);
 }
 
+/** What parsing these inputs throws (undefined when it does not). */
+function errorOf(overrides: Partial<Record<InputName, string>>): unknown {
+  try {
+    configWith(overrides);
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('parseConfig with the action.yml defaults', () => {
   const config = configWith({});
 
@@ -275,12 +285,7 @@ describe('invalid inputs name the input, quote the value and say what is allowed
     [Inputs.Dataset, '', 'Input "dataset" must be "dreambench-plus", "dreambench" or the path'],
   ];
   it.each(cases)('%s = %j', (input, value, message) => {
-    let error: unknown;
-    try {
-      configWith({ [input]: value });
-    } catch (e) {
-      error = e;
-    }
+    const error = errorOf({ [input]: value });
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).input).toBe(input);
     expect((error as InputError).value).toBe(value);
@@ -293,12 +298,7 @@ describe('invalid inputs name the input, quote the value and say what is allowed
       ['https://sk-live-token@proxy.example/v1', 'https://***@proxy.example/v1'],
       ['http://:only-pw@10.0.0.1:8080', 'http://***@10.0.0.1:8080'],
     ] as const) {
-      let error: unknown;
-      try {
-        configWith({ [Inputs.OpenaiBaseUrl]: raw });
-      } catch (e) {
-        error = e;
-      }
+      const error = errorOf({ [Inputs.OpenaiBaseUrl]: raw });
       expect(error).toBeInstanceOf(InputError);
       const e = error as InputError;
       expect(e.input).toBe(Inputs.OpenaiBaseUrl);
@@ -319,12 +319,7 @@ describe('invalid inputs name the input, quote the value and say what is allowed
       ['https://alice:pa?ss@proxy.example', 'https://***@proxy.example'],
       ['alice:pa/ss@proxy.example', '***@proxy.example'],
     ] as const) {
-      let error: unknown;
-      try {
-        configWith({ [Inputs.OpenaiBaseUrl]: raw });
-      } catch (e) {
-        error = e;
-      }
+      const error = errorOf({ [Inputs.OpenaiBaseUrl]: raw });
       expect(error).toBeInstanceOf(InputError);
       const e = error as InputError;
       expect(e.message).toBe(
@@ -346,12 +341,7 @@ describe('invalid inputs name the input, quote the value and say what is allowed
   });
 
   it('rejects a shard in mode merge, quoting it', () => {
-    let error: unknown;
-    try {
-      configWith({ [Inputs.Mode]: 'merge', [Inputs.Shard]: '1/2' });
-    } catch (e) {
-      error = e;
-    }
+    const error = errorOf({ [Inputs.Mode]: 'merge', [Inputs.Shard]: '1/2' });
     expect(error).toBeInstanceOf(InputConflictError);
     expect((error as InputConflictError).inputs).toEqual([Inputs.Mode, Inputs.Shard]);
     expect((error as Error).message).toBe(

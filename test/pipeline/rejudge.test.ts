@@ -103,11 +103,11 @@ describe('the baseline judged again', () => {
   const again = results(specs(2, 3), { fingerprint: NEW });
   const judgedIds = base.samples.map((s) => s.id);
 
-  function rejudged(served = ['gpt-4o-2024-11-20']) {
+  function rejudged(served = ['gpt-4o-2024-11-20'], run = thisRun(pr)) {
     return rejudgedBaseline({
       baseline: base,
-      run: thisRun(pr),
-      differences: fingerprintDiff(OLD, NEW),
+      run,
+      differences: fingerprintDiff(OLD, run.fingerprint),
       judgedIds,
       leftOut: [],
       kept: [],
@@ -123,7 +123,7 @@ describe('the baseline judged again', () => {
           servedModels: Object.fromEntries(served.map((m) => [m, 60])),
         }),
       },
-      judgedWith: NEW,
+      judgedWith: run.fingerprint,
     });
   }
 
@@ -157,21 +157,7 @@ describe('the baseline judged again', () => {
       reason: 'no image',
     }));
     const none: ThisRun = { ...thisRun(pr, missing), fingerprint: { ...NEW, judgeServed: [] } };
-    const { results: r, view: rejudge } = rejudgedBaseline({
-      baseline: base,
-      run: none,
-      differences: fingerprintDiff(OLD, none.fingerprint),
-      judgedIds,
-      leftOut: [],
-      kept: [],
-      result: {
-        records: [...again.records],
-        failures: [],
-        pending: [],
-        stats: stats({ samples: 30, scored: 30, servedModels: { 'gpt-4o-2024-11-20': 60 } }),
-      },
-      judgedWith: none.fingerprint,
-    });
+    const { results: r, view: rejudge } = rejudged(['gpt-4o-2024-11-20'], none);
     expect(rejudge.served).toEqual(['gpt-4o-2024-11-20']);
     const found: BaselineFound = { results: r, dir: '/b', view, rejudged: rejudge };
     const scored = toScoredSamples(none.records, { samples: pr.samples, failures: missing });
