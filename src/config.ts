@@ -154,6 +154,13 @@ export function parseConfig(read: InputReader, workspace: string): Config {
     },
     githubToken: get(Inputs.GithubToken),
   };
+  if (config.mode === 'merge' && config.shard) {
+    throw new InputConflictError(
+      [Inputs.Mode, Inputs.Shard],
+      `Input "${Inputs.Shard}" must be empty in mode "merge" (the merge job combines every shard), ` +
+        `got ${JSON.stringify(get(Inputs.Shard))}`,
+    );
+  }
   return deepFreeze(config);
 }
 
@@ -281,7 +288,11 @@ function parseUrl(name: InputName, raw: string): string | undefined {
   if (raw === '') return undefined;
   const url = URL.canParse(raw) ? new URL(raw) : undefined;
   if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
-    throw new InputError(name, raw, 'empty or an http(s) URL such as "https://api.openai.com/v1"');
+    throw new InputError(
+      name,
+      withoutCredentials(raw),
+      'empty or an http(s) URL such as "https://api.openai.com/v1"',
+    );
   }
   // The SDK would send every request with these and fail as "Connection error"; and a user name
   // may be the token itself, so neither part is repeated in the message.
@@ -295,9 +306,12 @@ function parseUrl(name: InputName, raw: string): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
-/** `https://user:pass@host/…` as `https://***@host/…`, keeping the rest as written. */
+/**
+ * `https://user:pass@host/…` as `https://***@host/…`, keeping the rest as written. Up to the last
+ * `@`: a password may hold the `/`, `#` or `?` that would end a parsed URL's user part.
+ */
 function withoutCredentials(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1***@');
 }
 
 function parseDataset(raw: string, workspace: string): DatasetSource {

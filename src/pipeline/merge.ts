@@ -4,8 +4,7 @@ import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import type { Config } from '../config.ts';
-import { InputConflictError } from '../errors.ts';
-import { ArtifactFiles, Inputs } from '../constants.ts';
+import { ArtifactFiles } from '../constants.ts';
 import { ShardMergeError } from '../results/errors.ts';
 import { mergeShards } from '../results/merge.ts';
 import type { ResultsFile } from '../results/schema.ts';
@@ -38,12 +37,6 @@ export async function runMerge(
   io: RunIO,
   action: ActionInfo,
 ): Promise<Outcome> {
-  if (config.shard) {
-    throw new InputConflictError(
-      [Inputs.Mode, Inputs.Shard],
-      `Input "${Inputs.Shard}" must be empty in mode "merge": the merge job combines every shard`,
-    );
-  }
   const { shards, prefix } = await io.log.group('Merge: collect the shards', () =>
     downloadShards(config, ctx, io),
   );

@@ -162,12 +162,12 @@ export async function publish(
   }
   const base: ReportLinks = artifact ? { run: ctx.runUrl, artifact } : { run: ctx.runUrl };
   const links = p.visual ? await visuals(config, ctx, io, p, up, base) : base;
-  const final = p.render(links);
+  // Rendered inside each step, so that a renderer's failure too is that step's warning only.
   const commentUrl = p.comment
-    ? await comment(config, ctx, io, renderComment(final), failures)
+    ? await comment(config, ctx, io, () => renderComment(p.render(links)), failures)
     : undefined;
   await independently(io, 'The job summary was not written', () =>
-    io.writeSummary(renderSummary(final)),
+    io.writeSummary(renderSummary(p.render(links))),
   );
   return {
     resultsFile,
@@ -186,11 +186,11 @@ async function comment(
   config: Config,
   ctx: RunContext,
   io: RunIO,
-  body: string,
+  body: () => string,
   failures: string[],
 ): Promise<string | undefined> {
   try {
-    return await postComment(config, ctx, body, io);
+    return await postComment(config, ctx, body(), io);
   } catch (error) {
     if (error instanceof GitHubPermissionError || error instanceof InputConflictError)
       failures.push(error.message);

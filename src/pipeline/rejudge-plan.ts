@@ -84,7 +84,8 @@ export function rejudgedBaseline(p: RejudgeInput): { results: ResultsFile; view:
   const mine = new Set(p.run.fingerprint.judgeServed);
   // The same judge as this run's, unless the endpoint served a snapshot this run never saw:
   // then the fingerprint says so, and the comparison is refused rather than paired across two.
-  const sameSnapshots = served.every((m) => mine.has(m));
+  // A run that judged nothing (its model wrote no usable image) saw none to differ from.
+  const sameSnapshots = mine.size === 0 || served.every((m) => mine.has(m));
   const fingerprint: Fingerprint = {
     ...p.judgedWith,
     judgeServed: sameSnapshots ? p.run.fingerprint.judgeServed : served,

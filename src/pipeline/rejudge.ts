@@ -4,8 +4,7 @@
 // and rate limits), so the comparison stays paired. The new judgments are written into the results
 // folder as soon as they are paid for. Whatever goes wrong here costs the run only its deltas.
 import { createHash } from 'node:crypto';
-import { access, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { access, readFile } from 'node:fs/promises';
 import {
   blockingDifferences,
   fingerprintDiff,
@@ -24,7 +23,7 @@ import type { RunContext } from './context.ts';
 import { fingerprintOf, judgeBaseUrl, judgeObserved } from './fingerprint.ts';
 import type { RunIO } from './io.ts';
 import { candidatesOf, rejudgedBaseline, type Candidate } from './rejudge-plan.ts';
-import { judgeImageFile } from './results-folder.ts';
+import { judgeImageFile, writeRejudgedFile } from './results-folder.ts';
 import { judgeItems } from './score.ts';
 
 export interface RejudgeContext {
@@ -104,10 +103,7 @@ async function rejudge(
     ...(stored > size ? { reduced: { from: stored, to: size } } : {}),
   });
   // Paid for: kept in this run's results folder (and artifact) before anything else can fail.
-  await writeFile(
-    path.join(m.resultsDir, ArtifactFiles.RejudgedBaseline),
-    `${JSON.stringify(rejudged.results, null, 2)}\n`,
-  );
+  await writeRejudgedFile(m.resultsDir, rejudged.results);
   return { ...baseline, results: rejudged.results, rejudged: rejudged.view };
 }
 

@@ -1,5 +1,6 @@
-// The results folder on disk: results.json and report.md written into it, where its judge-size
-// images live, and results.json read back from a downloaded artifact (a baseline or a shard).
+// The results folder on disk: results.json, scores.csv, report.md and the re-judged baseline written
+// into it, where its judge-size images live, and results.json read back from a downloaded artifact
+// (a baseline or a shard).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactFiles } from '../constants.ts';
@@ -17,12 +18,22 @@ export function judgeImageFile(dir: string, role: 'generated' | 'reference', id:
   return path.join(dir, sub, `${fileStemOf(id)}.jpg`);
 }
 
-/** Writes results.json, the first thing a judged run keeps; returns its path. */
-export async function writeResultsFile(resultsDir: string, results: ResultsFile): Promise<string> {
+/** Writes a results file as `name` into the folder, made if no earlier stage made it. */
+async function writeJson(resultsDir: string, name: string, results: ResultsFile): Promise<string> {
   await mkdir(resultsDir, { recursive: true });
-  const resultsFile = path.join(resultsDir, ArtifactFiles.Results);
-  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  return resultsFile;
+  const file = path.join(resultsDir, name);
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
+
+/** Writes results.json, the first thing a judged run keeps; returns its path. */
+export function writeResultsFile(resultsDir: string, results: ResultsFile): Promise<string> {
+  return writeJson(resultsDir, ArtifactFiles.Results, results);
+}
+
+/** Writes the baseline as this run's judge scored it again, as soon as it is paid for. */
+export function writeRejudgedFile(resultsDir: string, rejudged: ResultsFile): Promise<string> {
+  return writeJson(resultsDir, ArtifactFiles.RejudgedBaseline, rejudged);
 }
 
 /** Writes scores.csv (per-sample CP and PF by upstream key) next to results.json. */

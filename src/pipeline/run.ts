@@ -1,11 +1,19 @@
-// The pipeline for one job: plan → generate → score → compare → report, as the mode asks.
+// The pipeline for one job: plan → generate → score → compare → report, as the mode asks; the
+// compare-and-report half (report) is also the merge job's.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { RunMode } from '../mode.ts';
 import type { ReportLinks } from '../report/model.ts';
+import type { ResultsFile } from '../results/schema.ts';
 import { buildResultsFile, orderFailures, plannedSample } from '../results/build.ts';
-import { assess, runInfoOf, type BaselineLookup, type Measured } from './assess.ts';
+import {
+  assess,
+  runInfoOf,
+  type Assessment,
+  type BaselineLookup,
+  type Measured,
+} from './assess.ts';
 import { fetchBaseline } from './baseline.ts';
 import type { RunContext } from './context.ts';
 import { fingerprintOf, judgeBaseUrl, judgeObserved } from './fingerprint.ts';
@@ -14,7 +22,7 @@ import type { RunIO } from './io.ts';
 import { gateFailure, healthFailure, SKIPPED, type Outcome } from './outputs.ts';
 import { isPending, reportPending } from './pending-outcome.ts';
 import { plan } from './plan.ts';
-import { publish } from './publish.ts';
+import { publish, type Publication, type Published } from './publish.ts';
 import { rejudgeIfNeeded } from './rejudge.ts';
 import { reportInput, reportSamples } from './report-input.ts';
 import { loadJudgeTemplates, score } from './score.ts';
@@ -94,7 +102,10 @@ export async function lookUpBaseline(
   );
 }
 
-/** Compare (where a baseline is due), write and upload the results, comment, and gate. */
+/**
+ * Compare (where a baseline is due), write and upload the results, comment, and gate: the half a
+ * merge job shares with an unsharded one.
+ */
 export async function report(
   config: Config,
   mode: 'check' | 'baseline',
@@ -122,18 +133,6 @@ export async function report(
     history: a.history,
     comparison: a.comparison,
   });
-  const baselineRecords = 'missing' in baseline ? [] : baseline.results.records;
-  const input = (links: ReportLinks) =>
-    reportInput({
-      ...a,
-      config,
-      mode,
-      ...m,
-      baselineRecords,
-      links,
-      // A PR's GITHUB_SHA is a merge commit nobody knows; show the head commit instead.
-      sha: ctx.pullRequest?.headSha || ctx.sha,
-    });
   const health = healthFailure(
     results.summary.planned,
     { judged: a.judged, scored: a.scored },
@@ -147,29 +146,67 @@ export async function report(
     comparison: a.comparison,
     baselineDir: 'missing' in baseline ? undefined : baseline.dir,
     resultsDir: m.resultsDir,
-    render: input,
+    ...reportViews(config, mode, ctx, m, baseline, a),
+    generator: `dreambench-action ${action.version}`,
+    comment: mode === 'check' && !run.shard,
+    visual: !run.shard,
+    // A shard's slice is never a baseline: the merge needs it, paid judgments and failures alike.
+    upload: mode === 'check' || run.shard !== null || health === undefined,
+    // A PR's report matters more than its artifact; a baseline's artifact is the product.
+    uploadRequired: publishes,
+  });
+  const branch = ctx.ref.replace(/^refs\/heads\//, '');
+  io.log.info(
+    `Verdict: ${a.verdict}${publishes ? ` (published as the baseline of "${branch}")` : ''}`,
+  );
+  const gate =
+    health ??
+    (mode === 'check' ? gateFailure(a.comparison, config.gate.failOnRegression) : undefined);
+  // The step's spend: this run's images and, when judged again, the baseline's.
+  const costUsd = m.stats.costUsd + ('missing' in baseline ? 0 : (baseline.rejudged?.costUsd ?? 0));
+  return outcomeOf(a, results, published, costUsd, gate);
+}
+
+/** The report's view given the links known so far, and every sample for the HTML report. */
+function reportViews(
+  config: Config,
+  mode: 'check' | 'baseline',
+  ctx: RunContext,
+  m: Measured,
+  baseline: BaselineLookup,
+  a: Assessment,
+): Pick<Publication, 'render' | 'samples'> {
+  const baselineRecords = 'missing' in baseline ? [] : baseline.results.records;
+  return {
+    render: (links: ReportLinks) =>
+      reportInput({
+        ...a,
+        config,
+        mode,
+        ...m,
+        baselineRecords,
+        links,
+        // A PR's GITHUB_SHA is a merge commit nobody knows; show the head commit instead.
+        sha: ctx.pullRequest?.headSha || ctx.sha,
+      }),
+    // Another configuration's scores are not this sample's baseline.
     samples: reportSamples(
       m.samples,
       m.records,
       a.comparison.kind === 'compared' ? baselineRecords : [],
       m.failures,
     ),
-    generator: `dreambench-action ${action.version}`,
-    comment: mode === 'check' && !run.shard,
-    visual: !run.shard,
-    upload: mode === 'check' || health === undefined,
-    // A PR's report matters more than its artifact; a baseline's artifact is the product.
-    uploadRequired: publishes,
-  });
-  io.log.info(
-    `Verdict: ${a.verdict}` +
-      (publishes
-        ? ` (published as the baseline of "${ctx.ref.replace(/^refs\/heads\//, '')}")`
-        : ''),
-  );
-  const gate =
-    health ??
-    (mode === 'check' ? gateFailure(a.comparison, config.gate.failOnRegression) : undefined);
+  };
+}
+
+/** The step's outcome: what went out, the numbers, and every reason it must fail. */
+function outcomeOf(
+  a: Assessment,
+  results: ResultsFile,
+  published: Published,
+  costUsd: number,
+  gate: string | undefined,
+): Outcome {
   const failure = [gate, published.failure].filter((f) => f !== undefined).join('\n');
   return {
     resultsFile: published.resultsFile,
@@ -181,8 +218,7 @@ export async function report(
     comparison: a.comparison,
     scored: a.judged,
     failed: results.failures.length,
-    // The step's spend: this run's images and, when judged again, the baseline's.
-    costUsd: m.stats.costUsd + ('missing' in baseline ? 0 : (baseline.rejudged?.costUsd ?? 0)),
+    costUsd,
     ...(failure ? { failure } : {}),
   };
 }

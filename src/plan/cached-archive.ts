@@ -5,7 +5,8 @@
 //   a commit is downloaded every run and never cached;
 // - only an archive the caller's `validate` accepted is cached;
 // - the cached folder carries a record (the archive's sha256, every file's size and sha256); a hit
-//   whose files no longer match it, or that no longer validates, is removed and downloaded again.
+//   whose files no longer match it (one changed, missing or added), or that no longer validates, is
+//   removed and downloaded again.
 //
 // Cache versions: tool-cache wants semver. A commit maps to `0.0.0-<commit>.h<hash>`, the hash (8
 // hex of sha256(source URL)) keeping different endpoints apart.
@@ -160,11 +161,17 @@ async function readRecord(dir: string): Promise<ArchiveRecord | undefined> {
   }
 }
 
-/** The first way the folder differs from its record, or undefined. */
+/**
+ * The first way the folder differs from its record, or undefined. A file the archive did not hold
+ * counts too: the layout reader would take it (a concept more) under the archive's sha256.
+ */
 async function damageIn(dir: string, record: ArchiveRecord): Promise<string | undefined> {
-  const present = new Set(await listFiles(dir));
+  const present = await listFiles(dir);
+  const added = present.find((rel) => !Object.hasOwn(record.files, rel));
+  if (added !== undefined) return `${added} is not in the archive`;
+  const found = new Set(present);
   for (const [rel, [size, sha256]] of Object.entries(record.files)) {
-    if (!present.has(rel)) return `${rel} is missing`;
+    if (!found.has(rel)) return `${rel} is missing`;
     const file = path.join(dir, rel);
     if ((await stat(file)).size !== size || (await sha256File(file)) !== sha256)
       return `${rel} changed`;

@@ -19,7 +19,8 @@ export async function readUtf8File(file: string): Promise<string> {
 
 /** Pure: the offset of the first byte that starts no valid UTF-8 sequence, or undefined. */
 export function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
-  const text = new TextDecoder('utf-8').decode(bytes); // invalid sequences become U+FFFD
+  // Invalid sequences become U+FFFD; a BOM is kept, so that offsets count its three bytes.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   let offset = 0;
   for (const char of text) {
     const length = Buffer.byteLength(char, 'utf8');

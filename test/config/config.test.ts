@@ -11,6 +11,16 @@ function configWith(overrides: Partial<Record<InputName, string>>): Config {
   return parseConfig((name) => inputs[name] ?? '', WORKSPACE);
 }
 
+/** What parsing these inputs throws (undefined when it does not). */
+function errorOf(overrides: Partial<Record<InputName, string>>): unknown {
+  try {
+    configWith(overrides);
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('parseConfig with the action.yml defaults', () => {
   const config = configWith({});
 
@@ -275,12 +285,7 @@ describe('invalid inputs name the input, quote the value and say what is allowed
     [Inputs.Dataset, '', 'Input "dataset" must be "dreambench-plus", "dreambench" or the path'],
   ];
   it.each(cases)('%s = %j', (input, value, message) => {
-    let error: unknown;
-    try {
-      configWith({ [input]: value });
-    } catch (e) {
-      error = e;
-    }
+    const error = errorOf({ [input]: value });
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).input).toBe(input);
     expect((error as InputError).value).toBe(value);
@@ -293,12 +298,7 @@ describe('invalid inputs name the input, quote the value and say what is allowed
       ['https://sk-live-token@proxy.example/v1', 'https://***@proxy.example/v1'],
       ['http://:only-pw@10.0.0.1:8080', 'http://***@10.0.0.1:8080'],
     ] as const) {
-      let error: unknown;
-      try {
-        configWith({ [Inputs.OpenaiBaseUrl]: raw });
-      } catch (e) {
-        error = e;
-      }
+      const error = errorOf({ [Inputs.OpenaiBaseUrl]: raw });
       expect(error).toBeInstanceOf(InputError);
       const e = error as InputError;
       expect(e.input).toBe(Inputs.OpenaiBaseUrl);
@@ -311,6 +311,26 @@ describe('invalid inputs name the input, quote the value and say what is allowed
     }
   });
 
+  it('echoes no credentials of an openai-base-url that is no URL at all', () => {
+    // A "/", "#" or "?" in a password ends the host early, so these do not even parse as URLs.
+    for (const [raw, shown] of [
+      ['https://alice:pa/ss@proxy.example/v1', 'https://***@proxy.example/v1'],
+      ['https://alice:pa#ss@proxy.example/v1', 'https://***@proxy.example/v1'],
+      ['https://alice:pa?ss@proxy.example', 'https://***@proxy.example'],
+      ['alice:pa/ss@proxy.example', '***@proxy.example'],
+    ] as const) {
+      const error = errorOf({ [Inputs.OpenaiBaseUrl]: raw });
+      expect(error).toBeInstanceOf(InputError);
+      const e = error as InputError;
+      expect(e.message).toBe(
+        `Input "openai-base-url" must be empty or an http(s) URL such as "https://api.openai.com/v1", got ${JSON.stringify(shown)}`,
+      );
+      for (const secret of ['alice', 'pa/ss', 'pa#ss', 'pa?ss']) {
+        expect(JSON.stringify(e)).not.toContain(secret);
+      }
+    }
+  });
+
   it('rejects generate-command together with images-dir', () => {
     expect(() =>
       configWith({ [Inputs.GenerateCommand]: 'make images', [Inputs.ImagesDir]: 'out' }),
@@ -318,5 +338,15 @@ describe('invalid inputs name the input, quote the value and say what is allowed
     expect(() =>
       configWith({ [Inputs.GenerateCommand]: 'make images', [Inputs.ImagesDir]: 'out' }),
     ).toThrow(/"generate-command" and "images-dir" cannot both be set/);
+  });
+
+  it('rejects a shard in mode merge, quoting it', () => {
+    const error = errorOf({ [Inputs.Mode]: 'merge', [Inputs.Shard]: '1/2' });
+    expect(error).toBeInstanceOf(InputConflictError);
+    expect((error as InputConflictError).inputs).toEqual([Inputs.Mode, Inputs.Shard]);
+    expect((error as Error).message).toBe(
+      'Input "shard" must be empty in mode "merge" (the merge job combines every shard), got "1/2"',
+    );
+    expect(configWith({ [Inputs.Mode]: 'merge' }).shard).toBeUndefined();
   });
 });

@@ -185,6 +185,31 @@ describe('a PR with another judge-model against an older baseline', () => {
       notRejudged: 'rejudge-baseline is false',
     });
   });
+
+  it('a model that wrote no image at all: the re-judged baseline it paid for is kept and counted', async () => {
+    const before = stack.judge.requests.length;
+    const r = await stack.run({
+      runId: 6005,
+      event: pullRequestEvent({ number: 33 }),
+      // Nothing of this run is judged, so no stage makes its results folder before the re-judge.
+      inputs: { ...inputs, 'generate-command': 'true', 'judge-model': NEW_JUDGE },
+    });
+    expectExit(r, 1);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /^No sample was scored/,
+    );
+    // Every call was the baseline's, and the step's cost says so.
+    expect(stack.judge.requests.length).toBeGreaterThan(before);
+    expect(Number(r.outputs['cost-usd'])).toBeGreaterThan(0);
+    expect(r.outputs.verdict).toBe('regression');
+    const files = artifactFiles(6005, 'judge-upgrade');
+    const kept = JSON.parse(strFromU8(files['baseline-rejudged.json']!));
+    expect(kept.records).toHaveLength(24);
+    expect(resultsOf(r).comparison).toMatchObject({
+      status: 'compared',
+      rejudged: { judged: 24, scored: 24 },
+    });
+  });
 });
 
 describe('max-cost-usd', () => {

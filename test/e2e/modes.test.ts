@@ -377,6 +377,48 @@ describe('shards of one run, merged by a third job', () => {
     expect(stack.actions.github.state.commentsOf(stack.actions.repository, 42)).toHaveLength(0);
     expect(shardArtifacts(6200)).toEqual(['sharded-shard-1']);
   });
+
+  it('a baseline shard cut short uploads what it paid for; the merge reports it and publishes nothing', async () => {
+    const push = pushEvent();
+    const capped = { 'artifact-name': 'sharded-capped', 'judge-concurrency': '2' };
+    const shards = await Promise.all(
+      [1, 2].map((i) =>
+        stack.run({
+          runId: 6250,
+          jobId: `shard-${i}`,
+          event: push,
+          // Shard 1 can pay for a sample or two: the rest are budget failures, beyond the 10%.
+          inputs: { ...capped, shard: `${i}/2`, ...(i === 1 ? { 'max-cost-usd': '0.02' } : {}) },
+        }),
+      ),
+    );
+    expectExit(shards[0]!, 1);
+    expect(errorsOf(shards[0]!)[0]!.message).toContain('more than max-service-failures allows');
+    expect(Number(shards[0]!.outputs['cost-usd'])).toBeGreaterThan(0);
+    expectExit(shards[1]!, 0);
+    // A shard's artifact is never a baseline: the merge needs it, paid judgments and failures.
+    const names = () =>
+      stack.actions.store.artifacts
+        .filter((a) => a.runId === 6250)
+        .map((a) => a.name)
+        .sort();
+    expect(names()).toEqual(['sharded-capped-shard-1', 'sharded-capped-shard-2']);
+
+    const merged = await stack.run({
+      runId: 6250,
+      jobId: 'merge',
+      event: push,
+      inputs: { ...capped, mode: 'merge', 'generate-command': '' },
+    });
+    expectExit(merged, 1);
+    const errors = errorsOf(merged);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^\d+ of 24 samples .* have no score for CP or PF/);
+    expect(errors[0]!.message).toContain('budget');
+    expect(Number(merged.outputs['samples-scored'])).toBeGreaterThan(12);
+    // The whole measured too little: no baseline of that name.
+    expect(names()).toEqual(['sharded-capped-shard-1', 'sharded-capped-shard-2']);
+  });
 });
 
 describe('samples: all', () => {

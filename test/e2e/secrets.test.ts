@@ -181,13 +181,16 @@ describe('the judge key and HF_TOKEN', () => {
         'artifact-name': 'genenv',
         'generate-command': `env > ${dump} && node ${GENERATOR} {manifest}`,
       },
-      env,
+      // A workflow that also hands the job the key and the token under names of its own.
+      env: { ...env, MY_JUDGE_KEY: API_KEY, GITHUB_TOKEN: 'ghs_test_token', KEPT: 'yes' },
     });
     expect(r.exitCode).toBe(0);
     const seen = readFileSync(dump, 'utf8');
     expect(seen).toContain('DREAMBENCH_MANIFEST=');
     expect(seen).toContain(`HF_TOKEN=${HF_TOKEN}`); // the generator may need it for the weights
+    expect(seen).toContain('KEPT=yes');
     expect(seen).not.toContain(API_KEY);
+    expect(seen).not.toContain('ghs_test_token');
     expect(seen).not.toMatch(/^(INPUT_|ACTIONS_RUNTIME_TOKEN=)/m);
   });
 

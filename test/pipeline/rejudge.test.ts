@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config.ts';
 import { comparisonView, type BaselineFound } from '../../src/pipeline/baseline.ts';
 import { candidatesOf, rejudgedBaseline, type ThisRun } from '../../src/pipeline/rejudge-plan.ts';
 import { scoredSamplesOf } from '../../src/results/parse.ts';
+import { toScoredSamples } from '../../src/score/to-scored.ts';
 import type { ResultsFile } from '../../src/results/schema.ts';
 import type { SampleFailure } from '../../src/types.ts';
 import { inputDefaults } from '../harness/action-yml.ts';
@@ -102,11 +103,11 @@ describe('the baseline judged again', () => {
   const again = results(specs(2, 3), { fingerprint: NEW });
   const judgedIds = base.samples.map((s) => s.id);
 
-  function rejudged(served = ['gpt-4o-2024-11-20']) {
+  function rejudged(served = ['gpt-4o-2024-11-20'], run = thisRun(pr)) {
     return rejudgedBaseline({
       baseline: base,
-      run: thisRun(pr),
-      differences: fingerprintDiff(OLD, NEW),
+      run,
+      differences: fingerprintDiff(OLD, run.fingerprint),
       judgedIds,
       leftOut: [],
       kept: [],
@@ -122,7 +123,7 @@ describe('the baseline judged again', () => {
           servedModels: Object.fromEntries(served.map((m) => [m, 60])),
         }),
       },
-      judgedWith: NEW,
+      judgedWith: run.fingerprint,
     });
   }
 
@@ -146,6 +147,25 @@ describe('the baseline judged again', () => {
     const found: BaselineFound = { results: r, dir: '/b', view };
     const v = comparisonView(config, found, { fingerprint: NEW, scored: scoredSamplesOf(pr) });
     expect(v.kind).toBe('incompatible');
+  });
+
+  it('pairs with a run that judged nothing (its model wrote no image): no snapshot of its own to differ', () => {
+    const missing = pr.samples.map((s) => ({
+      id: s.id,
+      stage: 'generate' as const,
+      kind: 'missing',
+      reason: 'no image',
+    }));
+    const none: ThisRun = { ...thisRun(pr, missing), fingerprint: { ...NEW, judgeServed: [] } };
+    const { results: r, view: rejudge } = rejudged(['gpt-4o-2024-11-20'], none);
+    expect(rejudge.served).toEqual(['gpt-4o-2024-11-20']);
+    const found: BaselineFound = { results: r, dir: '/b', view, rejudged: rejudge };
+    const scored = toScoredSamples(none.records, { samples: pr.samples, failures: missing });
+    const v = comparisonView(config, found, { fingerprint: none.fingerprint, scored });
+    if (v.kind !== 'compared') throw new Error(`expected a comparison, got ${v.kind}`);
+    // Every image missing counts as the lowest score against the baseline as judged again.
+    expect(v.comparison.verdict).toBe('regression');
+    expect(v.comparison.pairing.paired).toBe(30);
   });
 
   it('without judging again, another judge is no comparison, and the reason is kept', () => {

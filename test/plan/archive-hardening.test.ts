@@ -13,6 +13,7 @@ import {
 } from '../../src/plan/index.ts';
 import { firstInvalidUtf8 } from '../../src/plan/text-file.ts';
 import { extractZip } from '../../src/plan/zip-extract.ts';
+import { unsafeReason } from '../../src/plan/zip-guard.ts';
 import { buildLayoutFiles, startHubServer, type HubServer } from '../harness/servers/hub.ts';
 import { lieAboutSize, renameEntry, unicodePathField, zip } from './zip-craft.ts';
 import { useScratchRunner } from './scratch-runner.ts';
@@ -86,6 +87,22 @@ describe('zip bombs', () => {
 });
 
 describe('entry names', () => {
+  const SYMLINK = 0o120777 << 16; // the Unix mode of a link, as external attributes carry it
+  it.each([
+    ['data/images/object/00.jpg', 0, null],
+    ['data/images/', 0, null],
+    ['data\\images\\x.jpg', 0, 'contains a backslash'],
+    ['/etc/passwd', 0, 'is an absolute path'],
+    ['C:/x.txt', 0, 'is an absolute path'],
+    ['data/../../x.txt', 0, 'escapes the extraction folder with ".."'],
+    ['data/x\0.txt', 0, 'contains a NUL byte'],
+    ['data//x.txt', 0, 'has an empty path segment'],
+    ['data/link', SYMLINK, 'is a symbolic link'],
+    ['data/file.txt', 0o100644 << 16, null],
+  ])('%s (attributes %o): %s', (name, attributes, reason) => {
+    expect(unsafeReason(name, attributes >>> 0)).toBe(reason);
+  });
+
   it('checks the name an Info-ZIP Unicode Path extra field gives, which is the one written', async () => {
     const archive = zip({
       ...layout,
@@ -141,12 +158,16 @@ describe('what came back is not a dataset archive', () => {
 });
 
 describe('caption encoding', () => {
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
   it.each([
     ['ascii', Buffer.from('plain'), undefined],
     ['utf-8 accents and a literal U+FFFD', Buffer.from('Café \ufffd ok', 'utf8'), undefined],
     ['latin-1', Buffer.from('Café x', 'latin1'), 3],
     ['a cut sequence at the end', Buffer.from([0x61, 0x62, 0xe2, 0x82]), 2],
     ['an overlong slash', Buffer.from([0x61, 0xc0, 0xaf]), 1],
+    // A byte order mark is three bytes of the file too (parseCaption drops it).
+    ['a BOM, then latin-1', Buffer.concat([BOM, Buffer.from('Café x', 'latin1')]), 6],
+    ['a BOM and a literal U+FFFD', Buffer.from('\ufeffab\ufffd', 'utf8'), undefined],
   ])('finds the first invalid byte: %s', (_, bytes, offset) => {
     expect(firstInvalidUtf8(bytes)).toBe(offset);
   });

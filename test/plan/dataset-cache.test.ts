@@ -120,6 +120,14 @@ describe('a damaged cache entry', () => {
     ],
     ['a file deleted', (f: string) => rm(path.join(f, 'images/live_subject/human/00.jpg'))],
     [
+      'a concept added',
+      async (f: string) => {
+        await writeFile(path.join(f, 'images/object/05.jpg'), await makeJpeg(5));
+        const prompts = Array.from({ length: 9 }, (_, i) => `a kettle, prompt ${i}`);
+        await writeFile(path.join(f, 'captions/object/05.txt'), `Kettle\n${prompts.join('\n')}\n`);
+      },
+    ],
+    [
       'its record deleted',
       (f: string) => rm(path.join(path.dirname(f), '.dreambench-archive.json')),
     ],
