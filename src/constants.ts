@@ -108,6 +108,11 @@ export const ArtifactFiles = {
 export const htmlReportArtifact = (artifactName: string): string => `${artifactName}.html`;
 export const contactSheetArtifact = (artifactName: string): string =>
   `${artifactName}-contact-sheet.jpg`;
+/**
+ * Where a baseline run whose health failed keeps what it paid for: a name no later run looks up
+ * as a baseline, so half a run never becomes one (even under `continue-on-error`).
+ */
+export const unhealthyArtifact = (artifactName: string): string => `${artifactName}-unhealthy`;
 
 /** Bump when results.json changes shape incompatibly (history in src/results/schema.ts). */
 export const RESULTS_SCHEMA_VERSION = 3;

@@ -73,7 +73,8 @@ export interface Publication {
   readonly comment: boolean;
   /** The contact sheet and the HTML report (not for a shard's slice: the merge job makes them). */
   readonly visual: boolean;
-  readonly upload: boolean;
+  /** The results artifact's name; the contact sheet's and the HTML report's derive from it. */
+  readonly artifactName: string;
   /** Fail when the results upload fails (a baseline); otherwise warn and report without the link. */
   readonly uploadRequired: boolean;
 }
@@ -105,7 +106,6 @@ async function independently<T>(
 
 /** The contact sheet and the HTML report, written and uploaded unzipped; their URLs. */
 async function visuals(
-  config: Config,
   ctx: RunContext,
   io: RunIO,
   p: Publication,
@@ -113,8 +113,8 @@ async function visuals(
   links: ReportLinks,
 ): Promise<ReportLinks> {
   const dir = path.join(ctx.workDir, 'report');
-  const name = artifactNameOf(config);
-  const upload = (file: string | undefined) => (file && p.upload ? up.file(file) : undefined);
+  const name = p.artifactName;
+  const upload = (file: string | undefined) => (file ? up.file(file) : undefined);
   const compared = p.comparison.kind === 'compared' ? p.comparison.comparison : undefined;
   const contactSheet = compared
     ? await independently(io, 'The contact sheet was not published', async () => {
@@ -154,14 +154,14 @@ export async function publish(
   const failures: string[] = [];
   let artifact: string | undefined;
   try {
-    if (p.upload) artifact = await up.folder(artifactNameOf(config), p.resultsDir);
+    artifact = await up.folder(p.artifactName, p.resultsDir);
   } catch (error) {
     const why = `Could not upload the results artifact: ${message(error)}`;
     if (p.uploadRequired) failures.push(why);
     else io.log.warning(why);
   }
   const base: ReportLinks = artifact ? { run: ctx.runUrl, artifact } : { run: ctx.runUrl };
-  const links = p.visual ? await visuals(config, ctx, io, p, up, base) : base;
+  const links = p.visual ? await visuals(ctx, io, p, up, base) : base;
   // Rendered inside each step, so that a renderer's failure too is that step's warning only.
   const commentUrl = p.comment
     ? await comment(config, ctx, io, () => renderComment(p.render(links)), failures)

@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
+import { unhealthyArtifact } from '../constants.ts';
 import type { RunMode } from '../mode.ts';
 import type { ReportLinks } from '../report/model.ts';
 import type { ResultsFile } from '../results/schema.ts';
@@ -22,7 +23,7 @@ import type { RunIO } from './io.ts';
 import { gateFailure, healthFailure, SKIPPED, type Outcome } from './outputs.ts';
 import { isPending, reportPending } from './pending-outcome.ts';
 import { plan } from './plan.ts';
-import { publish, type Publication, type Published } from './publish.ts';
+import { artifactNameOf, publish, type Publication, type Published } from './publish.ts';
 import { rejudgeIfNeeded } from './rejudge.ts';
 import { reportInput, reportSamples } from './report-input.ts';
 import { loadJudgeTemplates, score } from './score.ts';
@@ -139,8 +140,13 @@ export async function report(
     results.failures,
     config.gate.maxServiceFailures,
   );
-  // A baseline that measured nothing would leave every later PR without a comparison.
+  // A baseline that measured nothing would leave every later PR without a comparison: what it paid
+  // for is kept under a name no run looks up as a baseline.
   const publishes = mode === 'baseline' && !run.shard && health === undefined;
+  const unhealthy = mode === 'baseline' && !run.shard && health !== undefined;
+  const artifactName = unhealthy
+    ? unhealthyArtifact(artifactNameOf(config))
+    : artifactNameOf(config);
   const published = await publish(config, ctx, io, {
     results,
     comparison: a.comparison,
@@ -151,7 +157,7 @@ export async function report(
     comment: mode === 'check' && !run.shard,
     visual: !run.shard,
     // A shard's slice is never a baseline: the merge needs it, paid judgments and failures alike.
-    upload: mode === 'check' || run.shard !== null || health === undefined,
+    artifactName,
     // A PR's report matters more than its artifact; a baseline's artifact is the product.
     uploadRequired: publishes,
   });

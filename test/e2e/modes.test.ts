@@ -416,8 +416,13 @@ describe('shards of one run, merged by a third job', () => {
     expect(errors[0]!.message).toMatch(/^\d+ of 24 samples .* have no score for CP or PF/);
     expect(errors[0]!.message).toContain('budget');
     expect(Number(merged.outputs['samples-scored'])).toBeGreaterThan(12);
-    // The whole measured too little: no baseline of that name.
-    expect(names()).toEqual(['sharded-capped-shard-1', 'sharded-capped-shard-2']);
+    // The whole measured too little: no baseline of that name, the merged results kept apart.
+    expect(names()).toEqual([
+      'sharded-capped-shard-1',
+      'sharded-capped-shard-2',
+      'sharded-capped-unhealthy',
+      'sharded-capped-unhealthy.html',
+    ]);
   });
 });
 
@@ -478,7 +483,7 @@ describe('max-cost-usd', () => {
 });
 
 describe('max-service-failures', () => {
-  it('fails a baseline run that the budget cut short, and publishes no baseline', async () => {
+  it('fails a baseline run that the budget cut short, publishes no baseline, and keeps what it paid for', async () => {
     const r = await stack.run({
       runId: 6402,
       event: pushEvent(),
@@ -496,7 +501,19 @@ describe('max-service-failures', () => {
     );
     expect(errors[0]!.message).toContain('budget');
     expect(errors[0]!.message).toContain('more than max-service-failures allows (10%)');
-    expect(stack.actions.store.artifacts.filter((a) => a.runId === 6402)).toEqual([]);
+    // Never under the baseline's own name, so no later PR compares with half a run; the judgments
+    // it paid for are kept under a name no run looks up as a baseline.
+    const mine = stack.actions.store.artifacts.filter((a) => a.runId === 6402 && a.finalized);
+    expect(mine.map((a) => a.name).sort()).toEqual([
+      'capped-baseline-unhealthy',
+      'capped-baseline-unhealthy.html',
+    ]);
+    const files = unzipSync(
+      stack.actions.store.blobContent(mine.find((a) => !a.name.endsWith('.html'))!)!,
+    );
+    const kept = JSON.parse(Buffer.from(files['results.json']!).toString('utf8'));
+    expect(kept.summary.scored).toBeGreaterThan(0);
+    expect(kept.summary.scored).toBe(resultsOf(r).summary.scored);
   });
 });
 

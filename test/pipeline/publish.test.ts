@@ -56,7 +56,7 @@ describe('publish', () => {
       generator: 'dreambench-action test',
       comment: true,
       visual: true,
-      upload: true,
+      artifactName: 'dreambench-results',
       uploadRequired: false,
     });
 
