@@ -379,12 +379,16 @@ describe('prompts-dir in the upstream layout', () => {
     );
     const requests = stack.judge.requests.slice(before);
     expect(requests).toHaveLength(16);
+    const styleSamples = results.samples.filter((s: any) => s.category === 'style').length;
+    expect(styleSamples).toBeGreaterThan(0);
+    let styleCp = 0;
     for (const q of requests) {
       const [user, assistant, input] = q.body.messages!;
       const parts = input!.content as Array<{ type: string; text?: string; image_url?: unknown }>;
       if (parts.length === 2 && parts.every((p) => p.type === 'image_url')) {
         // CP: the two images alone.
         const kind = user!.content === turn('user_prompt_style_full.txt') ? 'style' : 'subject';
+        if (kind === 'style') styleCp += 1;
         expect(user).toEqual({ role: 'user', content: turn(`user_prompt_${kind}_full.txt`) });
         expect(assistant).toEqual({
           role: 'assistant',
@@ -399,6 +403,8 @@ describe('prompts-dir in the upstream layout', () => {
       }
       expect(input!.role).toBe('user');
     }
+    // The style criteria went to the style samples' CP, the subject criteria to all the others.
+    expect(styleCp).toBe(styleSamples);
     expect(results.fingerprint.finalTurn).toBe('upstream');
     expect(results.records.every((x: any) => typeof x.upstreamKey === 'string')).toBe(true);
     const csv = strFromU8(artifactFiles(6201, 'upstream-prompts')['scores.csv']!);

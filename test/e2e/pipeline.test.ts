@@ -207,6 +207,13 @@ describe('a worse model', () => {
     expect(sheet?.mimeType).toBe('image/jpeg');
     const meta = await sharp(stack.actions.store.blobContent(sheet!)!).metadata();
     expect(meta.width).toBeGreaterThan(700);
+    const placeholders = r.annotations.filter(
+      (a) => a.level === 'warning' && a.message.endsWith('; drawn as a placeholder'),
+    );
+    expect(placeholders.length).toBeGreaterThan(0);
+    expect(placeholders[0]!.message).toMatch(
+      /^Contact sheet row ".+": cannot read the baseline image/,
+    );
   });
 });
 
