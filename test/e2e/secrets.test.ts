@@ -211,7 +211,15 @@ describe('the judge key and HF_TOKEN', () => {
     });
     expect(r.exitCode).toBe(0);
     const parent = readFileSync(dump, 'utf8');
-    const runtimeToken = stack.actions.env(8004).ACTIONS_RUNTIME_TOKEN;
+    // The runtime token this run was given, as it presented it to the artifact service.
+    const runtimeToken = stack.actions.results.requests
+      .find(
+        (q) =>
+          q.pathname.endsWith('/CreateArtifact') &&
+          JSON.parse(q.text).workflow_run_backend_id === '8004',
+      )!
+      .headers.authorization!.replace(/^Bearer /, '');
+    expect(runtimeToken).toMatch(/^[\w-]+\.[\w-]+\.$/);
     expect(parent).toContain('DREAMBENCH_MANIFEST=');
     // Registered with the runner before anything else is printed.
     const lines = r.stdout.split('\n');

@@ -7,7 +7,7 @@ import { repoRoot } from '../harness/action-yml.ts';
 import { tempDir } from '../harness/temp.ts';
 import { pullRequestEvent, pushEvent, type GithubEvent } from '../harness/events.ts';
 import { runAction, type RunOptions, type RunResult } from '../harness/runner.ts';
-import { makeRuntimeToken, startActionsStack } from '../harness/servers/actions-env.ts';
+import { startActionsStack } from '../harness/servers/actions-env.ts';
 import { startCacheService, type CacheService } from '../harness/servers/cache-service.ts';
 import { buildDataZip, startHubServer, type HubServer } from '../harness/servers/hub.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
@@ -123,8 +123,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           ...inputs,
         },
         env: {
-          ...actions.env(runId, { ref: event.ref }),
-          ...(jobId ? { ACTIONS_RUNTIME_TOKEN: makeRuntimeToken(runId, jobId) } : {}),
+          ...actions.env(runId, {
+            ref: event.ref,
+            ...(event.env.GITHUB_BASE_REF ? { baseRef: event.env.GITHUB_BASE_REF } : {}),
+            ...(jobId ? { jobId } : {}),
+          }),
           ...cacheEnv,
           HF_ENDPOINT: hub.url,
           RUNNER_TOOL_CACHE: toolCache,
