@@ -1,8 +1,10 @@
 // Everything an end-to-end run needs around dist/index.js: the GitHub REST and artifact servers,
 // the judge, the hub with a DreamBench++ data.zip, and a workspace with a generator.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { repoRoot } from '../harness/action-yml.ts';
 import { tempDir } from '../harness/temp.ts';
 import { pullRequestEvent, pushEvent, type GithubEvent } from '../harness/events.ts';
@@ -155,3 +157,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 export { pushEvent, pullRequestEvent };
+
+/** Dump the log when a run did not end as the test expects (E2E_LOG=1 always dumps). */
+export function expectExit(r: RunResult, code: number): void {
+  if (r.exitCode !== code || process.env.E2E_LOG) console.log(r.stdout, r.stderr);
+  expect(r.exitCode).toBe(code);
+}
+
+/** The run's results.json. */
+export const resultsOf = (r: RunResult) =>
+  JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
