@@ -10,6 +10,9 @@ import sharp from 'sharp';
 const manifest = process.argv[2] ?? process.env.DREAMBENCH_MANIFEST;
 if (!manifest) throw new Error('usage: node demo/toy-model.ts <manifest.jsonl>');
 const quality = Math.min(1, Math.max(0, Number(process.env.TOY_QUALITY ?? '1')));
+/** The output's side, and how far the seed may move the crop. */
+const SIDE = 320;
+const MARGIN = 16;
 
 interface Line {
   id: string;
@@ -25,12 +28,14 @@ const lines = readFileSync(manifest, 'utf8')
   .map((l) => JSON.parse(l) as Line);
 
 for (const line of lines) {
-  // The seed moves the crop a little, as sampling noise would move a real model's output.
-  const jitter = line.seed % 17;
+  // The seed moves the crop a little, as sampling noise would move a real model's output: each
+  // prompt of a concept gets its own framing, so their scores differ instead of tying.
+  const left = line.seed % (MARGIN + 1);
+  const top = Math.floor(line.seed / (MARGIN + 1)) % (MARGIN + 1);
   await sharp(line.reference_images[0])
     .rotate()
-    .resize(320 + jitter, 320 + jitter, { fit: 'cover' })
-    .resize(320, 320, { fit: 'cover' })
+    .resize(SIDE + MARGIN, SIDE + MARGIN, { fit: 'cover' })
+    .extract({ left, top, width: SIDE, height: SIDE })
     .modulate({ saturation: 0.2 + 0.8 * quality, brightness: 0.8 + 0.2 * quality })
     .blur(0.3 + (1 - quality) * 12)
     .png()

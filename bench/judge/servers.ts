@@ -20,6 +20,8 @@ export interface ServerReport {
   readonly refused?: number;
   readonly chargedTokens?: number;
   readonly admitted?: number;
+  /** The prompt part of what the admitted calls were charged (the rest is their output limit). */
+  readonly promptCharged?: number;
 }
 
 export interface ServerSetup {
@@ -57,6 +59,10 @@ async function limitedJudge(setup: ServerSetup) {
       refused: server.answers.filter((a) => a.status === 429).length,
       chargedTokens: server.answers.reduce((sum, a) => sum + a.charged, 0),
       admitted: server.answers.filter((a) => a.charged > 0).length,
+      promptCharged: server.requests.reduce(
+        (sum, q, i) => sum + (server.answers[i]!.charged > 0 ? estimatePromptTokens(q.body) : 0),
+        0,
+      ),
     }),
     close: () => server.close(),
   };

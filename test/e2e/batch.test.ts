@@ -9,9 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../harness/action-yml.ts';
 import { scheduleEvent, type GithubEvent } from '../harness/events.ts';
-import type { RunResult } from '../harness/runner.ts';
 import { tempDir } from '../harness/temp.ts';
-import { pullRequestEvent, pushEvent, startStack, type Stack } from './stack.ts';
+import {
+  expectExit,
+  pullRequestEvent,
+  pushEvent,
+  resultsOf,
+  startStack,
+  type Stack,
+} from './stack.ts';
 
 /** The action step's `with:` of the example, as a run of `event` would see it. */
 function exampleInputs(event: GithubEvent): Record<string, string> {
@@ -29,13 +35,6 @@ function exampleInputs(event: GithubEvent): Record<string, string> {
   // The loopback benchmark's scale, and the stack's own generator for the example's.
   delete inputs['generate-command'];
   return { ...inputs, samples: '24' };
-}
-
-const resultsOf = (r: RunResult) => JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
-
-function expectExit(r: RunResult, code: number): void {
-  if (r.exitCode !== code || process.env.E2E_LOG) console.log(r.stdout, r.stderr);
-  expect(r.exitCode).toBe(code);
 }
 
 let stack: Stack;

@@ -10,10 +10,16 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WIDER_FIELDS } from '../../src/results/fingerprint-upgrade.ts';
 import { repoRoot } from '../harness/action-yml.ts';
-import type { RunResult } from '../harness/runner.ts';
 import { dataUrlBytes, imagesInRequest, type RecordedRequest } from '../harness/servers/openai.ts';
 import { standinScore } from '../harness/standin-judge.ts';
-import { pullRequestEvent, pushEvent, startStack, type Stack } from './stack.ts';
+import {
+  expectExit,
+  pullRequestEvent,
+  pushEvent,
+  resultsOf,
+  startStack,
+  type Stack,
+} from './stack.ts';
 
 const TOY = `node ${path.join(repoRoot, 'demo/toy-model.ts')} {manifest}`;
 const OLD_JUDGE = 'gpt-4o-2024-08-06';
@@ -35,11 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-function expectExit(r: RunResult, code: number): void {
-  if (r.exitCode !== code || process.env.E2E_LOG) console.log(r.stdout, r.stderr);
-  expect(r.exitCode).toBe(code);
-}
 
 const commentOf = (pr: number): string => {
   const body = stack.actions.github.state.commentsOf(stack.actions.repository, pr)[0]!.body;
@@ -83,8 +84,6 @@ function judgedImages(requests: readonly RecordedRequest[], model: string): Buff
     .filter((q) => q.body.model === model)
     .map((q) => dataUrlBytes(imagesInRequest(q.body).at(-1)!));
 }
-
-const resultsOf = (r: RunResult) => JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
 
 const storedImages = (files: Record<string, Uint8Array>) =>
   Object.entries(files)
@@ -150,7 +149,7 @@ describe('a PR with another judge-model against an older baseline', () => {
     );
     expect(kept.fingerprint.judgeModel).toBe(NEW_JUDGE);
     expect(kept.records).toHaveLength(24);
-    const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
+    const results = resultsOf(r);
     expect(Number(r.outputs['cost-usd'])).toBeGreaterThan(results.summary.costUsd);
     expect(results.comparison).toMatchObject({
       status: 'compared',
@@ -378,7 +377,7 @@ describe('the same alias served by another snapshot', () => {
       /24 stored baseline images judged again \(24 scored; 0 calls, 48 cache hits/,
     );
     expect(stack.judge.requests.length - before).toBe(resultsOf(r).judge.stats.calls);
-    const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
+    const results = resultsOf(r);
     expect(results.fingerprint).toMatchObject({ judgeModel: 'gpt-4o', judgeServed: [NEW_JUDGE] });
   });
 });
@@ -398,18 +397,22 @@ describe('prompts-dir in the upstream layout', () => {
     });
     expectExit(r, 0);
     const turn = (name: string) => readFileSync(path.join(UPSTREAM_PROMPTS, name), 'utf8').trim();
-    const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
+    const results = resultsOf(r);
     const prompts = new Map<string, string>(
       results.samples.map((s: any) => [s.prompt, s.category]),
     );
     const requests = stack.judge.requests.slice(before);
     expect(requests).toHaveLength(16);
+    const styleSamples = results.samples.filter((s: any) => s.category === 'style').length;
+    expect(styleSamples).toBeGreaterThan(0);
+    let styleCp = 0;
     for (const q of requests) {
       const [user, assistant, input] = q.body.messages!;
       const parts = input!.content as Array<{ type: string; text?: string; image_url?: unknown }>;
       if (parts.length === 2 && parts.every((p) => p.type === 'image_url')) {
         // CP: the two images alone.
         const kind = user!.content === turn('user_prompt_style_full.txt') ? 'style' : 'subject';
+        if (kind === 'style') styleCp += 1;
         expect(user).toEqual({ role: 'user', content: turn(`user_prompt_${kind}_full.txt`) });
         expect(assistant).toEqual({
           role: 'assistant',
@@ -424,6 +427,8 @@ describe('prompts-dir in the upstream layout', () => {
       }
       expect(input!.role).toBe('user');
     }
+    // The style criteria went to the style samples' CP, the subject criteria to all the others.
+    expect(styleCp).toBe(styleSamples);
     expect(results.fingerprint.finalTurn).toBe('upstream');
     expect(results.records.every((x: any) => typeof x.upstreamKey === 'string')).toBe(true);
     const csv = strFromU8(artifactFiles(6201, 'upstream-prompts')['scores.csv']!);

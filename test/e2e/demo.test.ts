@@ -76,6 +76,13 @@ describe('npm run demo', () => {
     expect(comment.startsWith('<!-- dreambench-action:default -->')).toBe(true);
     expect(comment).toMatch(/regression/i);
     expect(comment).toMatch(/48 of 48 samples paired/);
+    // The toy model frames each prompt by its seed, so the largest changes do not tie.
+    const table = comment.split('### Largest per-sample changes\n\n')[1]!.split('\n\n')[0]!;
+    const changes = [...table.matchAll(/^\| [\d.]+ → [\d.]+ \(([−+±][\d.]+)\) \|/gm)].map(
+      (m) => m[1],
+    );
+    expect(changes).toHaveLength(10);
+    expect(new Set(changes).size, changes.join(' ')).toBe(changes.length);
     // The summary is the job-summary twin of the comment.
     expect(read('summary.md')).toMatch(/regression/i);
   });

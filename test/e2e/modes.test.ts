@@ -11,10 +11,12 @@ import { workflowRunEvent, type GithubEvent } from '../harness/events.ts';
 import { alive } from '../harness/processes.ts';
 import type { RunResult } from '../harness/runner.ts';
 import {
+  expectExit,
   GENERATOR,
   PER_CATEGORY,
   pullRequestEvent,
   pushEvent,
+  resultsOf,
   startStack,
   type Stack,
 } from './stack.ts';
@@ -34,20 +36,10 @@ function manifestOf(r: RunResult): ManifestLine[] {
     .map((l) => JSON.parse(l) as ManifestLine);
 }
 
-function resultsOf(r: RunResult) {
-  return JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
-}
-
 /** How the report writes a sample id in Markdown: underscores escaped, so they stay literal. */
 const md = (id: string) => id.replace(/_/g, '\\_');
 
 const errorsOf = (r: RunResult) => r.annotations.filter((a) => a.level === 'error');
-
-/** Dump the log when a run did not end as the test expects (E2E_LOG=1 always dumps). */
-function expectExit(r: RunResult, code: number): void {
-  if (r.exitCode !== code || process.env.E2E_LOG) console.log(r.stdout, r.stderr);
-  expect(r.exitCode).toBe(code);
-}
 
 /** Folders this file makes (runAction's own runner folders are the harness's business). */
 const made: string[] = [];

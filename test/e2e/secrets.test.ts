@@ -214,12 +214,24 @@ describe('the judge key and HF_TOKEN', () => {
     });
     expect(r.exitCode).toBe(0);
     const parent = readFileSync(dump, 'utf8');
-    const runtimeToken = stack.actions.env(8004).ACTIONS_RUNTIME_TOKEN;
+    // The runtime token this run was given, as it presented it to the artifact service.
+    const runtimeToken = stack.actions.results.requests
+      .find(
+        (q) =>
+          q.pathname.endsWith('/CreateArtifact') &&
+          JSON.parse(q.text).workflow_run_backend_id === '8004',
+      )!
+      .headers.authorization!.replace(/^Bearer /, '');
+    expect(runtimeToken).toMatch(/^[\w-]+\.[\w-]+\.$/);
     expect(parent).toContain('DREAMBENCH_MANIFEST=');
+    // Registered with the runner before anything else is printed.
+    const lines = r.stdout.split('\n');
+    const firstOther = lines.findIndex((l) => !l.startsWith('::add-mask::'));
     for (const secret of [API_KEY, 'ghs_test_token', runtimeToken, oidc]) {
       expect(parent).not.toContain(secret);
-      // Registered with the runner before anything else is printed.
-      expect(r.stdout).toContain(`::add-mask::${secret}`);
+      const at = lines.indexOf(`::add-mask::${secret}`);
+      expect(at, secret).toBeGreaterThanOrEqual(0);
+      expect(at, `${secret} masked only after: ${lines[firstOther]}`).toBeLessThan(firstOther);
     }
     expect(parent).not.toMatch(/^INPUT_/m);
   });
@@ -235,7 +247,8 @@ describe('generate-timeout-minutes', () => {
       inputs: {
         samples: '12',
         'artifact-name': 'timeout',
-        'generate-timeout-minutes': '0.005', // 300 ms
+        // 1.2 s: the shells start and print well within it even on a loaded machine.
+        'generate-timeout-minutes': '0.02',
         'generate-command': 'echo warming up; sleep 100000',
       },
       env: { HF_TOKEN },
@@ -244,7 +257,7 @@ describe('generate-timeout-minutes', () => {
     expect(r.annotations).toContainEqual({
       level: 'error',
       message:
-        'generate-command ran longer than 0.005 minutes (generate-timeout-minutes) and was ' +
+        'generate-command ran longer than 0.02 minutes (generate-timeout-minutes) and was ' +
         'stopped; its last 1 lines:\nwarming up',
     });
     expect(stack.judge.requests.length).toBe(before);

@@ -1,13 +1,15 @@
 // Everything an end-to-end run needs around dist/index.js: the GitHub REST and artifact servers,
 // the judge, the hub with a DreamBench++ data.zip, and a workspace with a generator.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { repoRoot } from '../harness/action-yml.ts';
 import { tempDir } from '../harness/temp.ts';
 import { pullRequestEvent, pushEvent, type GithubEvent } from '../harness/events.ts';
 import { runAction, type RunOptions, type RunResult } from '../harness/runner.ts';
-import { makeRuntimeToken, startActionsStack } from '../harness/servers/actions-env.ts';
+import { startActionsStack } from '../harness/servers/actions-env.ts';
 import { startCacheService, type CacheService } from '../harness/servers/cache-service.ts';
 import { buildDataZip, startHubServer, type HubServer } from '../harness/servers/hub.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
@@ -123,8 +125,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           ...inputs,
         },
         env: {
-          ...actions.env(runId, { ref: event.ref }),
-          ...(jobId ? { ACTIONS_RUNTIME_TOKEN: makeRuntimeToken(runId, jobId) } : {}),
+          ...actions.env(runId, {
+            ref: event.ref,
+            ...(event.env.GITHUB_BASE_REF ? { baseRef: event.env.GITHUB_BASE_REF } : {}),
+            ...(jobId ? { jobId } : {}),
+          }),
           ...cacheEnv,
           HF_ENDPOINT: hub.url,
           RUNNER_TOOL_CACHE: toolCache,
@@ -152,3 +157,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 export { pushEvent, pullRequestEvent };
+
+/** Dump the log when a run did not end as the test expects (E2E_LOG=1 always dumps). */
+export function expectExit(r: RunResult, code: number): void {
+  if (r.exitCode !== code || process.env.E2E_LOG) console.log(r.stdout, r.stderr);
+  expect(r.exitCode).toBe(code);
+}
+
+/** The run's results.json. */
+export const resultsOf = (r: RunResult) =>
+  JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as cache from '@actions/cache';
 import { BlockBlobClient } from '@azure/storage-blob';
-import { makeRuntimeToken } from './servers/actions-env.ts';
+import { cacheScopesOf, makeRuntimeToken } from './servers/actions-env.ts';
 import { cacheServiceEnv, startCacheService, type CacheService } from './servers/cache-service.ts';
 import { watchToolkitLog } from './toolkit-log.ts';
 
@@ -124,6 +124,40 @@ describe('loopback cache service with @actions/cache', () => {
     const creates = service.requests.filter((r) => r.pathname.endsWith('/CreateCacheEntry'));
     expect(creates).toHaveLength(1);
     expect(service.requests.some((r) => r.method === 'PUT')).toBe(false);
+  });
+
+  it('scopes entries to the ref that saved them: a PR reads main, never the reverse or a sibling', async () => {
+    const as = (ref: string) => {
+      process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(9, 'job-1', cacheScopesOf(ref, 'main'));
+    };
+    try {
+      as('refs/heads/main');
+      await writeFolder({ 'v.txt': 'main' });
+      expect(await cache.saveCache([dir], 'scoped-main')).toBeGreaterThan(0);
+      as('refs/pull/1/merge');
+      await writeFolder({ 'v.txt': 'pr 1' });
+      expect(await cache.saveCache([dir], 'scoped-pr')).toBeGreaterThan(0);
+      // The same key again, in another scope: its own entry, no 409.
+      expect(await cache.saveCache([dir], 'scoped-main')).toBeGreaterThan(0);
+
+      await freshFolder();
+      expect(await cache.restoreCache([dir], 'scoped-main')).toBe('scoped-main');
+      expect(await readFile(path.join(dir, 'v.txt'), 'utf8')).toBe('pr 1'); // its own ref first
+      as('refs/heads/main');
+      await freshFolder();
+      expect(await cache.restoreCache([dir], 'scoped-pr', ['scoped-'])).toBe('scoped-main');
+      expect(await readFile(path.join(dir, 'v.txt'), 'utf8')).toBe('main');
+      as('refs/pull/2/merge');
+      await freshFolder();
+      expect(await cache.restoreCache([dir], 'scoped-pr')).toBeUndefined();
+      expect(cacheScopesOf('refs/pull/2/merge', 'release')).toEqual([
+        { Scope: 'refs/pull/2/merge', Permission: 3 },
+        { Scope: 'refs/heads/release', Permission: 1 },
+        { Scope: 'refs/heads/main', Permission: 1 },
+      ]);
+    } finally {
+      process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(1);
+    }
   });
 });
 

@@ -168,6 +168,25 @@ describe('openai test server: account limits', () => {
     expect(refused.headers.get('x-ratelimit-reset-tokens')).toBe('0s');
   });
 
+  it('refuses a request larger than the whole token bucket as the API does: too large, not "try again"', async () => {
+    server.set({ rateLimits: { tokens: { capacity: 1000, refillPerSecond: 100 }, now: () => 0 } });
+    const refused = await rejection<RateLimited>(client().chat.completions.create(small(1000)));
+    expect([refused.status, refused.code, refused.type]).toEqual([
+      429,
+      'rate_limit_exceeded',
+      'tokens',
+    ]);
+    expect(refused.message).toContain(
+      'Request too large for gpt-4o in organization org-loopback on tokens per min (TPM): ' +
+        'Limit 1000, Requested 1100. The input or output tokens must be reduced in order to run successfully.',
+    );
+    expect(refused.message).not.toMatch(/try again/);
+    // One that fits the bucket once it refills is told when to come back.
+    await client().chat.completions.create(small(800));
+    const later = await rejection<RateLimited>(client().chat.completions.create(small(800)));
+    expect(later.message).toMatch(/^429 Rate limit reached .* Please try again in 8s\./);
+  });
+
   it('writes reset times as Go durations', () => {
     expect([0, 12, 350, 1500, 59_999, 360_000, 3_723_000].map(goDuration)).toEqual([
       '0s',

@@ -1,12 +1,13 @@
-// Runner emulation: runs the committed action (dist/index.js, from a copy of the files git would
-// ship) in a child Node 24 process with the environment a GitHub runner sets, and reads back what
-// the runner would: exit code, log, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, annotations. As on GitHub,
-// `::debug::` lines are kept apart from the log a user reads (GitHub shows them only with step
-// debug logging on): `stdout` is without them, `debug` and `logFile` have them.
+// Runner emulation: runs the committed action (action.yml's `runs.main`, dist/index.js, from a copy
+// of the files git would ship) in a child Node 24 process with the environment a GitHub runner
+// sets, and reads back what the runner would: exit code, log, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+// annotations. As on GitHub, `::debug::` lines are kept apart from the log a user reads (GitHub
+// shows them only with step debug logging on): `stdout` is without them, `debug` and `logFile`
+// have them.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { inputDefaults, repoRoot } from './action-yml.ts';
+import { inputDefaults, readActionYml, repoRoot } from './action-yml.ts';
 import { assertValidResults } from './results-schema.ts';
 import { tempDir } from './temp.ts';
 import { FULL_NAME, REPO, pullRequestEvent, type GithubEvent } from './events.ts';
@@ -193,7 +194,13 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
     ...opts.env,
   };
 
-  const child = spawn(process.execPath, [path.join(action, 'dist', 'index.js')], {
+  // As the runner does: the entry point action.yml names, on the Node it names (this one is 24).
+  const { runs } = readActionYml();
+  if (runs.using !== `node${process.versions.node.split('.')[0]}`)
+    throw new Error(
+      `action.yml runs.using is ${runs.using}; this emulation runs Node ${process.version}`,
+    );
+  const child = spawn(process.execPath, [path.join(action, runs.main)], {
     cwd: workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

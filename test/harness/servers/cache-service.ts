@@ -3,9 +3,12 @@
 // FinalizeCacheEntryUpload) plus the Azure block-blob endpoint its signed URLs point at.
 // The legacy v1 REST API (`_apis/artifactcache/...`, chosen when ACTIONS_CACHE_SERVICE_V2 is
 // unset or the server is GHES) is not served. Archives are stored as opaque bytes.
+// Entries are scoped as on GitHub: an entry belongs to the ref of the job that saved it (the
+// runtime token's write scope), and a lookup searches the token's scopes in order (its own ref,
+// then a pull request's base branch, then the default branch), never another branch's entries.
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import { makeRuntimeToken } from './actions-env.ts';
+import { makeRuntimeToken, type CacheScope } from './actions-env.ts';
 import {
   type RecordedRequest,
   azureError,
@@ -26,6 +29,8 @@ export interface CacheEntry {
   readonly key: string;
   /** sha256 of the paths + compression method the library computes; part of the identity. */
   readonly version: string;
+  /** The ref whose job saved it ('' for a token without cache scopes). */
+  readonly scope: string;
   /** Creation order; restore-key prefix matches prefer the highest (newest). */
   readonly createdAt: Date;
   finalized: boolean;
@@ -72,7 +77,8 @@ export async function startCacheService(options: { now?: () => Date } = {}): Pro
   const server = await listen((req, res) => {
     if (req.pathname.startsWith(BLOB_PREFIX)) return serveBlob(entries, req, res);
     const call = twirpRoute(req, res, TWIRP_PREFIX, methods);
-    call?.handler({ entries, baseUrl, now, body: call.body }, res);
+    const scopes = scopesOf(req.headers.authorization);
+    call?.handler({ entries, baseUrl, now, body: call.body, scopes }, res);
   });
   baseUrl = server.url;
   return { ...server, entries };
@@ -83,12 +89,31 @@ interface Ctx {
   baseUrl: string;
   now: () => Date;
   body: Record<string, unknown>;
+  /** The caller's scopes, from its runtime token: the first writable one is where it saves. */
+  scopes: readonly CacheScope[];
+}
+
+/** The `ac` claim of a bearer runtime token; one unscoped scope when it has none. */
+function scopesOf(authorization: string | undefined): CacheScope[] {
+  const payload =
+    String(authorization ?? '')
+      .replace(/^Bearer /, '')
+      .split('.')[1] ?? '';
+  try {
+    const ac = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { ac?: string })
+      .ac;
+    if (ac) return JSON.parse(ac) as CacheScope[];
+  } catch {
+    // Not a JWT: unscoped, as below.
+  }
+  return [{ Scope: '', Permission: 3 }];
 }
 
 const methods: Record<string, (ctx: Ctx, res: http.ServerResponse) => void> = {
-  GetCacheEntryDownloadURL({ entries, baseUrl, body }, res) {
+  GetCacheEntryDownloadURL({ entries, baseUrl, body, scopes }, res) {
     const keys = [str(body.key), ...strings(body.restore_keys)];
-    const entry = lookup(entries, keys, str(body.version));
+    const readable = scopes.filter((s) => s.Permission & 1).map((s) => s.Scope);
+    const entry = lookup(entries, keys, str(body.version), readable);
     // A miss is not an error on the wire: 200 with ok=false, which the library turns into undefined.
     if (!entry) return sendJson(res, 200, { ok: false, signed_download_url: '', matched_key: '' });
     sendJson(res, 200, {
@@ -98,15 +123,19 @@ const methods: Record<string, (ctx: Ctx, res: http.ServerResponse) => void> = {
     });
   },
 
-  CreateCacheEntry({ entries, baseUrl, now, body }, res) {
+  CreateCacheEntry({ entries, baseUrl, now, body, scopes }, res) {
     const key = str(body.key);
     const version = str(body.version);
     if (!key || !version) {
       return twirpError(res, 400, 'invalid_argument', 'key and version are required');
     }
+    const scope = scopes.find((s) => s.Permission & 2)?.Scope;
+    if (scope === undefined) {
+      return twirpError(res, 403, 'permission_denied', 'the token may not write to the cache');
+    }
     // GitHub answers a second reservation of the same key+version (even one still uploading)
     // with 409 already_exists; the library reports it as ReserveCacheError and saves nothing.
-    if (entries.some((e) => e.key === key && e.version === version)) {
+    if (entries.some((e) => e.key === key && e.version === version && e.scope === scope)) {
       return twirpError(
         res,
         409,
@@ -118,6 +147,7 @@ const methods: Record<string, (ctx: Ctx, res: http.ServerResponse) => void> = {
       id: entries.length + 1,
       key,
       version,
+      scope,
       createdAt: now(),
       finalized: false,
       sizeBytes: 0,
@@ -133,9 +163,14 @@ const methods: Record<string, (ctx: Ctx, res: http.ServerResponse) => void> = {
     });
   },
 
-  FinalizeCacheEntryUpload({ entries, body }, res) {
+  FinalizeCacheEntryUpload({ entries, body, scopes }, res) {
+    const scope = scopes.find((s) => s.Permission & 2)?.Scope;
     const entry = entries.find(
-      (e) => e.key === str(body.key) && e.version === str(body.version) && !e.finalized,
+      (e) =>
+        e.key === str(body.key) &&
+        e.version === str(body.version) &&
+        e.scope === scope &&
+        !e.finalized,
     );
     if (!entry) return twirpError(res, 404, 'not_found', `no pending entry ${str(body.key)}`);
     if (!entry.blob) return twirpError(res, 400, 'failed_precondition', 'archive was not uploaded');
@@ -154,16 +189,26 @@ const methods: Record<string, (ctx: Ctx, res: http.ServerResponse) => void> = {
   },
 };
 
-/** Per key in order: an exact match, else the newest entry whose key starts with it. */
-function lookup(entries: CacheEntry[], keys: string[], version: string): CacheEntry | undefined {
-  const usable = entries.filter((e) => e.finalized && e.version === version);
-  for (const key of keys) {
-    const exact = usable.findLast((e) => e.key === key);
-    if (exact) return exact;
-    const prefixed = usable
-      .filter((e) => e.key.startsWith(key))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)[0];
-    if (prefixed) return prefixed;
+/**
+ * Scope by scope (the job's own ref first), and within one per key in order: an exact match, else
+ * the newest entry whose key starts with it.
+ */
+function lookup(
+  entries: CacheEntry[],
+  keys: string[],
+  version: string,
+  scopes: readonly string[],
+): CacheEntry | undefined {
+  for (const scope of scopes) {
+    const usable = entries.filter((e) => e.finalized && e.version === version && e.scope === scope);
+    for (const key of keys) {
+      const exact = usable.findLast((e) => e.key === key);
+      if (exact) return exact;
+      const prefixed = usable
+        .filter((e) => e.key.startsWith(key))
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)[0];
+      if (prefixed) return prefixed;
+    }
   }
   return undefined;
 }

@@ -3,7 +3,8 @@
 // an estimate of its prompt tokens plus its output limit (`max_tokens` or
 // `max_completion_tokens`, times `n`), and refused with 429 when it does not fit. Every answer
 // carries the x-ratelimit-* headers (429s included); `reset` is the time until the bucket is full
-// again, written as the API writes it (Go durations: `6m0s`, `1.5s`, `350ms`).
+// again, written as the API writes it (Go durations: `6m0s`, `1.5s`, `350ms`). A request larger
+// than the whole token bucket is refused as "Request too large" (no wait would let it in).
 // https://platform.openai.com/docs/guides/rate-limits ("rate limits in headers", "error mitigation").
 import type { ChatRequestBody } from './openai.ts';
 
@@ -186,13 +187,19 @@ export class AccountLimits {
     }
     const what = onTokens ? 'tokens per min (TPM)' : 'requests per min (RPM)';
     const requested = onTokens ? cost : 1;
+    const model = body.model ?? 'gpt-4o';
+    // More than the whole bucket: no wait helps, and the API says so in other words.
+    const message =
+      onTokens && cost > limit.options.capacity
+        ? `Request too large for ${model} in organization org-loopback on ${what}: Limit ${limit.options.capacity}, Requested ${requested}. The input or output tokens must be reduced in order to run successfully.`
+        : `Rate limit reached for ${model} in organization org-loopback on ${what}: Limit ${limit.options.capacity}, Used ${used}, Requested ${requested}. Please try again in ${goDuration(waitMs)}.`;
     return {
       admitted: false,
       charged: 0,
       headers,
       body: {
         error: {
-          message: `Rate limit reached for ${body.model ?? 'gpt-4o'} in organization org-loopback on ${what}: Limit ${limit.options.capacity}, Used ${used}, Requested ${requested}. Please try again in ${goDuration(waitMs)}. Visit https://platform.openai.com/account/rate-limits to learn more.`,
+          message: `${message} Visit https://platform.openai.com/account/rate-limits to learn more.`,
           type: onTokens ? 'tokens' : 'requests',
           param: null,
           code: 'rate_limit_exceeded',
