@@ -3,6 +3,7 @@
 // judgment in flight at once, each waiting for its line), reusing cached judgments, and returns
 // one record per item plus a failure for each item that did not get both scores. Edges
 // (transport, Batch API, cache, clock, images) are injected.
+import path from 'node:path';
 import type { JudgeScoring } from '../constants.ts';
 import type { Category, Metric, Sample, SampleFailure } from '../types.ts';
 import type { BudgetHold } from './budget.ts';
@@ -128,6 +129,7 @@ export async function scoreSamples(
     concurrency: options.concurrency,
     prepareConcurrency: options.prepareConcurrency,
     onPrepared: deps.onPrepared,
+    ...(options.batch ? { spillDir: path.join(options.batch.spoolDir, 'images') } : {}),
   });
   const shared = deps.cache
     ? new SharedJudgments(deps.cache, stats, ctx.log, (p) => ctx.gate.park(p))
@@ -208,6 +210,7 @@ export async function scoreSamples(
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     await ctx.dispatcher.close();
+    await images.close();
   }
   const failures = closeStats(stats, records, ctx);
   return { records, failures, stats, pending: ctx.dispatcher.pending };

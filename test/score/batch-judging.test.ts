@@ -2,6 +2,7 @@
 // time: the same requests as realtime at half the price, files split within the limits, asks
 // again in a follow-up batch or in realtime, learned parameters, the cost cap, repeats and the
 // cache as in realtime, pending batches recorded and collected by the next run, and cancelling.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
@@ -56,6 +57,7 @@ async function run(r: Run = {}) {
   });
   const { lines, log } = logger();
   const endpoint = { apiKey: API_KEY, baseURL: fx.server.baseURL, timeoutMs: 5000 };
+  const spoolDir = path.join(await tempDir(), 'spool');
   const result = await scoreSamples(
     r.items ?? fx.items,
     {
@@ -74,7 +76,7 @@ async function run(r: Run = {}) {
         : {
             batch: {
               waitMs: 60 * 60_000,
-              spoolDir: path.join(await tempDir(), 'spool'),
+              spoolDir,
               metadata: { run: 'https://github.com/o/r/actions/runs/7', configuration: 'abc123' },
               ...r.batch,
             },
@@ -82,7 +84,7 @@ async function run(r: Run = {}) {
       ...r.options,
     },
   );
-  return { ...result, lines, clock };
+  return { ...result, lines, clock, spoolDir };
 }
 let batchServer: Parameters<typeof fx.server.batch.set>[0] = {};
 afterEach(() => (batchServer = {}));
@@ -119,6 +121,8 @@ describe('batch judging', () => {
       fx.server.batch.files.get(fx.server.batch.batches[0]!.inputFileId)!.bytes.length,
     );
     expect(batch.pending).toEqual([]);
+    // The input files and the judge-size images kept on disk meanwhile are gone with the stage.
+    expect(existsSync(batch.spoolDir)).toBe(false);
   });
 
   it('names the run and configuration in metadata, and logs each poll with status and counts', async () => {
