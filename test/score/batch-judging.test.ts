@@ -344,6 +344,22 @@ describe('a batch that outlasts the wait', () => {
     );
   });
 
+  it('asks afresh what a recorded batch cancelled meanwhile (in the dashboard) did not run', async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 } });
+    const id = first.pending[0]!.id;
+    const endpoint = { apiKey: API_KEY, baseURL: fx.server.baseURL, timeoutMs: 5000 };
+    await createOpenAIBatchApi(endpoint).cancel(id);
+    await first.clock.sleep(10_000);
+    expect(fx.server.batch.status(id)).toBe('cancelled');
+
+    batchServer = {};
+    const next = await run({ deps: { pendingBatches: first.pending }, clock: first.clock });
+    expect(next.failures).toEqual([]);
+    expect(next.stats.batch).toMatchObject({ collected: 0, batches: 1, requests: 16 });
+    expect(next.pending).toEqual([]);
+  });
+
   it('is collected by a realtime run once finished, and kept while still running', async () => {
     batchServer = { hold: true };
     const first = await run({ batch: { waitMs: 0 } });

@@ -84,8 +84,6 @@ export interface BatchCounters {
 
 export const DEFAULT_REALTIME_FOLLOW_UPS = 20;
 const RETRIED_LINES = new Set(['server', 'timeout', 'network']);
-/** What an adopted line's failure stays: still running, or cancelled with the job. */
-const KEPT = new Set(['pending', 'cancelled']);
 
 export class BatchDispatcher extends Dispatcher {
   readonly #o: BatchDispatcherOptions;
@@ -179,10 +177,15 @@ export class BatchDispatcher extends Dispatcher {
     const slot = this.#slots.size > 0 ? this.#claim(bodySha256(request)) : undefined;
     if (slot) {
       // An earlier run's batch gives its answer, or stays pending (carried on, never batched
-      // twice); a line it failed is asked afresh.
+      // twice), or was cancelled with this job; a line it failed or did not run (a batch
+      // cancelled meanwhile, in the dashboard say) is asked afresh.
       const outcome = await this.#o.gate.park(slot.outcome.promise);
-      const kept = !('error' in outcome) || KEPT.has(outcome.error.kind);
-      if (kept) this.#counts.collected += 'error' in outcome ? 0 : 1;
+      const kind = 'error' in outcome ? outcome.error.kind : 'reply';
+      const kept =
+        kind === 'reply' ||
+        kind === 'pending' ||
+        (kind === 'cancelled' && this.#o.signal?.aborted === true);
+      if (kind === 'reply') this.#counts.collected += 1;
       if (kept) return delivered(outcome, request);
     }
     if (!this.#o.submit || this.probing) return this.#o.realtime.deliverNow(build, label);
