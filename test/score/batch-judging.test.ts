@@ -344,6 +344,35 @@ describe('a batch that outlasts the wait', () => {
     );
   });
 
+  it('records with a batch still running the batches it did read, so that no answer is paid twice without the cache', async () => {
+    batchServer = { hold: true };
+    // Two batches: the first finishes within the wait, the second outlasts it.
+    const log = {
+      info: (m: string) => {
+        const first = /^judge: submitted batch (batch_\w+) \(round 1, file 1 of 2\)/.exec(m);
+        if (first) fx.server.batch.release(first[1]);
+      },
+      warn() {},
+    };
+    const limits = { requests: 8, bytes: 200_000_000 };
+    const first = await run({ batch: { waitMs: 60_000, limits }, deps: { log } });
+    expect(first.stats.scored).toBe(4); // the samples of the first, CP and PF
+    expect(first.failures.map((f) => f.kind)).toEqual(Array(4).fill('pending'));
+    const [read, running] = fx.server.batch.batches;
+    expect(fx.server.batch.status(read!.id)).toBe('completed');
+    expect(first.pending.map((b) => [b.id, b.status])).toEqual([
+      [read!.id, 'completed'],
+      [running!.id, 'in_progress'],
+    ]);
+
+    fx.server.batch.release();
+    const next = await run({ deps: { pendingBatches: first.pending }, clock: first.clock });
+    expect(next.failures).toEqual([]);
+    expect(fx.server.batch.batches).toHaveLength(2); // nothing asked again
+    expect(next.stats.batch).toMatchObject({ collected: 16, batches: 0 });
+    expect(next.pending).toEqual([]);
+  });
+
   it('asks afresh what a recorded batch cancelled meanwhile (in the dashboard) did not run', async () => {
     batchServer = { hold: true };
     const first = await run({ batch: { waitMs: 0 } });

@@ -160,7 +160,7 @@ export class BatchDispatcher extends Dispatcher {
     ).length;
     if (unused > 0) {
       this.log.info(
-        `judge: ${unused} answers of the collected batches matched no request of this run (its images or settings differ)`,
+        `judge: ${unused} answers of the collected batches matched no request of this run (the judge cache held those judgments, or this run's images or settings differ)`,
       );
     }
     // Only a folder this dispatcher made (a run that only collects writes no input file).
