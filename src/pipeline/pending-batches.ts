@@ -113,41 +113,60 @@ export function pendingStore(
       return readRecord(path.join(dir, PENDING_FILE), key, io);
     },
     async save(batches, samples, resultsDir) {
-      await rm(dir, { recursive: true, force: true });
-      await mkdir(dir, { recursive: true });
-      const record: PendingRecord = {
-        version: RECORD_VERSION,
-        configurationKey: key,
-        configuration,
-        run: {
-          id: ctx.runId,
-          attempt: ctx.runAttempt,
-          url: ctx.runUrl,
-          sha: ctx.sha,
-          event: ctx.eventName,
-          recordedAt: io.now().toISOString(),
-        },
-        batches,
-        samples: batches.length > 0 ? samples : [],
-      };
-      if (batches.length > 0) {
-        for (const folder of [ArtifactFiles.Images, ArtifactFiles.References]) {
-          await cp(path.join(resultsDir, folder), path.join(dir, folder), {
-            recursive: true,
-            force: true,
-          }).catch(() => undefined); // a run that prepared no image of that kind
-        }
+      // The judge was paid before this: a record that cannot be written must not fail the run.
+      try {
+        await write(batches, samples, resultsDir);
+      } catch (error) {
+        const ids = batches.map((b) => b.id).join(', ');
+        io.log.warning(
+          `The pending-batches record was not written (${(error as Error).message})` +
+            (ids
+              ? `: the next run of this configuration will not collect ${ids} (they stay in the OpenAI dashboard, Batches)`
+              : ''),
+        );
       }
-      await writeFile(path.join(dir, PENDING_FILE), `${JSON.stringify(record, null, 2)}\n`);
-      if (onRunner) await saveFolder(what, dir, `${prefix}${ctx.runId}-${ctx.runAttempt}`, io.log);
-      const ids = batches.map((b) => b.id).join(', ');
-      io.log.info(
-        batches.length > 0
-          ? `Recorded ${batches.length} pending batch(es) (${ids}) for the next run of this configuration (${key})`
-          : `Recorded that no batch is pending any more for this configuration (${key})`,
-      );
     },
   };
+
+  async function write(
+    batches: readonly PendingBatch[],
+    samples: readonly PlannedSample[],
+    resultsDir: string,
+  ): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const record: PendingRecord = {
+      version: RECORD_VERSION,
+      configurationKey: key,
+      configuration,
+      run: {
+        id: ctx.runId,
+        attempt: ctx.runAttempt,
+        url: ctx.runUrl,
+        sha: ctx.sha,
+        event: ctx.eventName,
+        recordedAt: io.now().toISOString(),
+      },
+      batches,
+      samples: batches.length > 0 ? samples : [],
+    };
+    if (batches.length > 0) {
+      for (const folder of [ArtifactFiles.Images, ArtifactFiles.References]) {
+        await cp(path.join(resultsDir, folder), path.join(dir, folder), {
+          recursive: true,
+          force: true,
+        }).catch(() => undefined); // a run that prepared no image of that kind
+      }
+    }
+    await writeFile(path.join(dir, PENDING_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    if (onRunner) await saveFolder(what, dir, `${prefix}${ctx.runId}-${ctx.runAttempt}`, io.log);
+    const ids = batches.map((b) => b.id).join(', ');
+    io.log.info(
+      batches.length > 0
+        ? `Recorded ${batches.length} pending batch(es) (${ids}) for the next run of this configuration (${key})`
+        : `Recorded that no batch is pending any more for this configuration (${key})`,
+    );
+  }
 }
 
 async function readRecord(
