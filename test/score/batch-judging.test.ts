@@ -334,6 +334,23 @@ describe('a batch that outlasts the wait', () => {
     expect(next.pending).toEqual([]);
   });
 
+  it("keeps the endpoint's words out of the record: a key echoed in a batch's status is redacted", async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 } });
+    const id = first.pending[0]!.id;
+    const echoed = { id, object: 'batch', status: `in_progress ${API_KEY}`, request_counts: null };
+    batchServer = {
+      hold: true,
+      fail: (method, route) =>
+        method === 'GET' && route === '/batches/{id}' ? { status: 200, body: echoed } : undefined,
+    };
+    const next = await run({ batch: { waitMs: 0 }, deps: { pendingBatches: first.pending } });
+    expect(next.pending.map((b) => b.id)).toEqual([id]);
+    expect(JSON.stringify(next.pending)).not.toContain(API_KEY);
+    expect(next.lines.join('\n')).not.toContain(API_KEY);
+    expect(JSON.stringify(next.failures)).not.toContain(API_KEY);
+  });
+
   it('stays pending, carried on and never batched twice, while it outlasts the next wait too', async () => {
     batchServer = { hold: true };
     const first = await run({ batch: { waitMs: 30_000 } });

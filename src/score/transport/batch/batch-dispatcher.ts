@@ -124,12 +124,13 @@ export class BatchDispatcher extends Dispatcher {
     return { ...this.#counts, ...this.#tracker.counters };
   }
 
-  /** Batches still running: to record for the next run (their ids are the endpoint's words). */
+  /** Batches still running: to record for the next run (ids and status are the endpoint's words). */
   override get pending(): PendingBatch[] {
     return this.#tracker.pending.map((b) => ({
       ...b,
       id: this.redact(b.id),
       inputFileId: this.redact(b.inputFileId),
+      status: this.redact(b.status) as PendingBatch['status'],
     }));
   }
 
