@@ -237,6 +237,27 @@ describe('batch judging', () => {
     expect(fx.server.requests).toHaveLength(8);
   });
 
+  it('names the batch wait, not judge-time-budget-minutes, when its realtime calls run out of time', async () => {
+    // Every realtime call is answered 429: the probe of a model not known waits until no call may start.
+    fx.server.set({
+      respond: (q) =>
+        q.batchLine
+          ? undefined
+          : { kind: 'status', status: 429, headers: { 'retry-after-ms': '60000' } },
+    });
+    const { failures, clock } = await run({
+      batch: { waitMs: 60_000 },
+      options: { model: 'gpt-5-judge-preview', timeBudgetMs: 120 * 60_000 },
+    });
+    const stopped = failures.filter((f) => /time budget exhausted/.test(f.reason));
+    expect(stopped).toHaveLength(1); // the probe; the rest went in a batch, left pending
+    expect(stopped[0]!.reason).toMatch(
+      /time budget exhausted \(judge-batch-wait-minutes: 1, and 15 minutes after it for realtime calls\)/,
+    );
+    expect(stopped[0]!.reason).not.toMatch(/judge-time-budget-minutes/);
+    expect(clock.now()).toBeLessThan(120 * 60_000);
+  });
+
   it('learns a refused parameter from the batch lines and asks those again with what the model takes', async () => {
     fx.server.set({ reasoning: { reasoningTokens: 100 } });
     const { failures, stats } = await run({ batch: { realtimeFollowUps: 0 } });
