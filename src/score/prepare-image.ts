@@ -78,7 +78,7 @@ export async function readPrepared(file: string, size: number): Promise<Prepared
  * on a batch at once): `bytes` reads the file, and its data URL reads and encodes it each time a
  * request body is written (once per batch line, again only for a judgment asked again).
  */
-export class SpilledImage implements PreparedImage {
+class SpilledImage implements PreparedImage {
   readonly sha256: string;
   readonly url: DataUrl;
   readonly #file: string;
