@@ -235,7 +235,7 @@ function print(
     `[batch] before the batch: ${s(gathered)} preparing the images and writing the input files, then ${s(submitted - gathered)} uploading them and creating the batches (realtime judged the whole plan in ${s(realtime.wallMs)}); batch stage ${s(batch.wallMs)} in all, of which ${s(durations.validating + durations.inProgress + durations.finalizing)} the loopback's own batch time`,
   );
   console.log(
-    `[batch] peak RSS: realtime ${realtime.peakRssMb.toFixed(0)} MB, batch ${batch.peakRssMb.toFixed(0)} MB (every judgment is in flight at once: the judge-size images are held until the answers come)`,
+    `[batch] peak RSS: realtime ${realtime.peakRssMb.toFixed(0)} MB, batch ${batch.peakRssMb.toFixed(0)} MB (every judgment is in flight at once; its judge-size images wait on disk, not in memory)`,
   );
   const peaks = (r: ModeReport) =>
     `JS heap used ${mb(r.memory.heapUsed)}, external ${mb(r.memory.external)} (array buffers ${mb(r.memory.arrayBuffers)})`;

@@ -7,8 +7,11 @@
 // once collected), so a batch is collected once. Off a runner the record is a folder on disk.
 // The record holds the batch ids and, per line, the custom_id and the sha256 of the request body
 // (the next run recognises its own identical requests by their bytes), the plan (samples), the
-// judge-size images those requests were built from, and the configuration.
+// judge-size images those requests were built from, and the configuration. The collecting run
+// needs only the ids and hashes, so on a runner the images go in an entry of their own, which the
+// record names and no run restores (a collecting run does not download them).
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
@@ -66,6 +69,11 @@ export interface PendingRecord {
   readonly batches: readonly PendingBatch[];
   /** The plan of the run that submitted them. */
   readonly samples: readonly PlannedSample[];
+  /**
+   * On a runner, the Actions cache entry that holds the judge-size images (the results folder's
+   * `images/` and `references/`); off a runner they are beside this file.
+   */
+  readonly imagesCacheKey?: string;
 }
 
 export interface PendingStore {
@@ -95,59 +103,99 @@ export function pendingStore(
     ? path.join(ctx.workDir, 'pending-batches')
     : path.join(localDir, 'pending-batches', key);
   const prefix = `dreambench-batch-v${RECORD_VERSION}-${key}--`;
+  const runKey = `${ctx.runId}-${ctx.runAttempt}`;
+  // Not under `prefix`, so that restoring the newest record never finds it.
+  const imagesKey = `dreambench-batch-images-v${RECORD_VERSION}-${key}--${runKey}`;
   const what = 'pending batches';
   return {
     key,
     async restore() {
       if (onRunner) {
         await rm(dir, { recursive: true, force: true });
-        const hit = await restoreFolder(
-          what,
-          dir,
-          `${prefix}${ctx.runId}-${ctx.runAttempt}`,
-          prefix,
-          io.log,
-        );
+        const hit = await restoreFolder(what, dir, `${prefix}${runKey}`, prefix, io.log);
         if (!hit) return undefined;
       }
       return readRecord(path.join(dir, PENDING_FILE), key, io);
     },
     async save(batches, samples, resultsDir) {
-      await rm(dir, { recursive: true, force: true });
-      await mkdir(dir, { recursive: true });
-      const record: PendingRecord = {
-        version: RECORD_VERSION,
-        configurationKey: key,
-        configuration,
-        run: {
-          id: ctx.runId,
-          attempt: ctx.runAttempt,
-          url: ctx.runUrl,
-          sha: ctx.sha,
-          event: ctx.eventName,
-          recordedAt: io.now().toISOString(),
-        },
-        batches,
-        samples: batches.length > 0 ? samples : [],
-      };
-      if (batches.length > 0) {
-        for (const folder of [ArtifactFiles.Images, ArtifactFiles.References]) {
-          await cp(path.join(resultsDir, folder), path.join(dir, folder), {
-            recursive: true,
-            force: true,
-          }).catch(() => undefined); // a run that prepared no image of that kind
-        }
+      // The judge was paid before this: a record that cannot be written must not fail the run.
+      try {
+        await write(batches, samples, resultsDir);
+      } catch (error) {
+        const ids = batches.map((b) => b.id).join(', ');
+        io.log.warning(
+          `The pending-batches record was not written (${(error as Error).message})` +
+            (ids
+              ? `: the next run of this configuration will not collect ${ids} (they stay in the OpenAI dashboard, Batches)`
+              : ''),
+        );
       }
-      await writeFile(path.join(dir, PENDING_FILE), `${JSON.stringify(record, null, 2)}\n`);
-      if (onRunner) await saveFolder(what, dir, `${prefix}${ctx.runId}-${ctx.runAttempt}`, io.log);
-      const ids = batches.map((b) => b.id).join(', ');
-      io.log.info(
-        batches.length > 0
-          ? `Recorded ${batches.length} pending batch(es) (${ids}) for the next run of this configuration (${key})`
-          : `Recorded that no batch is pending any more for this configuration (${key})`,
-      );
     },
   };
+
+  /**
+   * Keeps the images the batches were built from: beside the record off a runner, in an entry of
+   * their own on one (its key returned when saved).
+   */
+  async function keepImages(resultsDir: string): Promise<string | undefined> {
+    const folders = imageFolders(resultsDir);
+    if (!onRunner) {
+      try {
+        for (const f of folders) await cp(f, path.join(dir, path.basename(f)), { recursive: true });
+      } catch (error) {
+        // The next run collects by ids and hashes alone: the record goes on without them.
+        io.log.warning(
+          `The judge-size images were not kept with the pending-batches record (${(error as Error).message})`,
+        );
+      }
+      return undefined;
+    }
+    const saved =
+      folders.length > 0 &&
+      (await saveFolder(`${what} (judge-size images)`, folders, imagesKey, io.log));
+    return saved ? imagesKey : undefined;
+  }
+
+  async function write(
+    batches: readonly PendingBatch[],
+    samples: readonly PlannedSample[],
+    resultsDir: string,
+  ): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const imagesCacheKey = batches.length > 0 ? await keepImages(resultsDir) : undefined;
+    const record: PendingRecord = {
+      version: RECORD_VERSION,
+      configurationKey: key,
+      configuration,
+      run: {
+        id: ctx.runId,
+        attempt: ctx.runAttempt,
+        url: ctx.runUrl,
+        sha: ctx.sha,
+        event: ctx.eventName,
+        recordedAt: io.now().toISOString(),
+      },
+      batches,
+      samples: batches.length > 0 ? samples : [],
+      ...(imagesCacheKey ? { imagesCacheKey } : {}),
+    };
+    await writeFile(path.join(dir, PENDING_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    if (onRunner) await saveFolder(what, dir, `${prefix}${runKey}`, io.log);
+    const ids = batches.map((b) => b.id).join(', ');
+    io.log.info(
+      batches.length > 0
+        ? `Recorded ${batches.length} pending batch(es) (${ids}) for the next run of this configuration (${key})`
+        : `Recorded that no batch is pending any more for this configuration (${key})`,
+    );
+  }
+}
+
+/** The judge-size images of `resultsDir` (a run that prepared no image of a kind has no folder). */
+function imageFolders(resultsDir: string): string[] {
+  return [ArtifactFiles.Images, ArtifactFiles.References]
+    .map((f) => path.join(resultsDir, f))
+    .filter((f) => existsSync(f));
 }
 
 async function readRecord(

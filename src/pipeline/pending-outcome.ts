@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts';
 import { pendingLine, renderPendingSummary, type PendingView } from '../report/pending-summary.ts';
 import type { ScoreResult } from '../score/score-samples.ts';
+import { TERMINAL_STATES } from '../score/transport/batch/batch-api.ts';
 import type { RunContext } from './context.ts';
 import type { RunIO } from './io.ts';
 import { SKIPPED, type Outcome } from './outputs.ts';
@@ -24,7 +25,10 @@ export async function reportPending(
   const view: PendingView = {
     pendingSamples: scored.failures.filter((f) => f.kind === 'pending').length,
     planned,
-    batches: scored.pending.map((b) => ({ id: b.id, status: b.status, requests: b.lines.length })),
+    // Those still running (the record also holds the batches this run read, for their answers).
+    batches: scored.pending
+      .filter((b) => !(TERMINAL_STATES as readonly string[]).includes(b.status))
+      .map((b) => ({ id: b.id, status: b.status, requests: b.lines.length })),
     waitMinutes: config.judge.batchWaitMinutes,
     mode,
     runUrl: ctx.runUrl,

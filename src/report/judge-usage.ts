@@ -37,8 +37,13 @@ function pacingLines(j: JudgeView): string[] {
     );
   }
   if ((j.timeBudgetStops ?? 0) > 0) {
+    // A batch run's realtime calls are bounded by the batch wait, not by the time budget.
+    const bound =
+      j.judgingMode === 'batch'
+        ? 'The time for realtime calls (judge-batch-wait-minutes and 15 minutes after it)'
+        : 'The judge time budget (judge-time-budget-minutes)';
     lines.push(
-      `⚠️ The judge time budget (judge-time-budget-minutes) ran out: ${f.plural(j.timeBudgetStops!, 'judgment')} not made; those samples are listed as failures.`,
+      `⚠️ ${bound} ran out: ${f.plural(j.timeBudgetStops!, 'judgment')} not made; those samples are listed as failures.`,
     );
   }
   if ((j.lengthRetries ?? 0) > 0) {

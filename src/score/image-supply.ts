@@ -1,12 +1,15 @@
 // The judge-size images of one scoring run: prepared once each, a little ahead of the calls that
 // need them, announced once (for the artifact), and freed when no sample needs them any more (a
 // generated image with its sample, a reference with the last sample of its concept), so that
-// memory follows what is in flight, not the size of the run.
+// memory follows what is in flight, not the size of the run. In batch mode every judgment is in
+// flight until its batch answers, so each image is kept in a file instead (`spillDir`).
+import { rm } from 'node:fs/promises';
 import {
   DEFAULT_PREPARE_CONCURRENCY,
   limitConcurrency,
   PreparedImageMemo,
   prepareImage,
+  spillTo,
   type PreparedImage,
 } from './prepare-image.ts';
 import type { PreparedEvent, ScoreItem } from './items.ts';
@@ -17,6 +20,8 @@ export interface ImageSupplyOptions {
   readonly concurrency: number;
   readonly prepareConcurrency?: number;
   readonly onPrepared?: (event: PreparedEvent) => void | Promise<void>;
+  /** Keep each image in a file of this folder, not in memory (removed by `close`). */
+  readonly spillDir?: string;
 }
 
 export class ImageSupply {
@@ -34,6 +39,7 @@ export class ImageSupply {
     this.#options = options;
     this.#memo = new PreparedImageMemo(
       limitConcurrency(prepareImage, options.prepareConcurrency ?? DEFAULT_PREPARE_CONCURRENCY),
+      options.spillDir === undefined ? undefined : spillTo(options.spillDir),
     );
     this.#lookahead = Math.ceil(options.concurrency / 2) + 1;
     for (const item of items) {
@@ -73,6 +79,11 @@ export class ImageSupply {
     this.#referenceUsers.set(item.referencePath, users);
     if (users === 0)
       this.#memo.release(item.referencePath, this.#options.size, asIs(item, 'reference'));
+  }
+
+  /** The stage is done: the spilled images go. */
+  async close(): Promise<void> {
+    if (this.#options.spillDir) await rm(this.#options.spillDir, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,9 @@
 // Converts an image file into what the judge sees: a size x size sRGB JPEG, as a data URL.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { ImagePrepareError } from './errors.ts';
 import { DataUrl } from './transport/data-url.ts';
@@ -71,11 +73,43 @@ export async function readPrepared(file: string, size: number): Promise<Prepared
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
+/**
+ * A prepared image kept in a file instead of in memory (batch judging, where every judgment waits
+ * on a batch at once): `bytes` reads the file, and its data URL reads and encodes it each time a
+ * request body is written (once per batch line, again only for a judgment asked again).
+ */
+class SpilledImage implements PreparedImage {
+  readonly sha256: string;
+  readonly url: DataUrl;
+  readonly #file: string;
+  constructor(file: string, image: PreparedImage) {
+    this.#file = file;
+    this.sha256 = image.sha256;
+    this.url = DataUrl.jpegFrom(() => this.bytes, image.bytes);
+  }
+  get bytes(): Buffer {
+    return readFileSync(this.#file);
+  }
+}
+
+/** Writes each image it is given into `dir` (a file of its own) and gives it back spilled. */
+export function spillTo(dir: string): (image: PreparedImage) => Promise<PreparedImage> {
+  let made: Promise<unknown> | undefined;
+  let n = 0;
+  return async (image) => {
+    await (made ??= mkdir(dir, { recursive: true }));
+    const file = path.join(dir, `${++n}.jpg`);
+    await writeFile(file, image.bytes);
+    return new SpilledImage(file, image);
+  };
+}
+
 // A reference goes into 9 CP requests and a generated image into its CP and PF requests: encode
 // each once. Weak keys: the URL lives exactly as long as the memo keeps the image.
 const dataUrls = new WeakMap<PreparedImage, DataUrl>();
 
 export function toDataUrl(image: PreparedImage): DataUrl {
+  if (image instanceof SpilledImage) return image.url;
   let url = dataUrls.get(image);
   if (url === undefined) {
     url = DataUrl.jpeg(image.bytes);
@@ -120,9 +154,15 @@ export function limitConcurrency(prepare: ImagePreparer, max: number): ImagePrep
  */
 export class PreparedImageMemo {
   readonly #prepare: ImagePreparer;
+  readonly #keep: ((image: PreparedImage) => Promise<PreparedImage>) | undefined;
   readonly #entries = new Map<string, Promise<PreparedImage>>();
-  constructor(prepare: ImagePreparer = prepareImage) {
+  /** `keep`: how an image is held once made (`spillTo`: on disk); default as it is. */
+  constructor(
+    prepare: ImagePreparer = prepareImage,
+    keep?: (image: PreparedImage) => Promise<PreparedImage>,
+  ) {
     this.#prepare = prepare;
+    this.#keep = keep;
   }
   /** `asIs`: the file is already a judge image of this size (readPrepared), not to be redone. */
   get(file: string, size: number, asIs = false): Promise<PreparedImage> {
@@ -130,6 +170,7 @@ export class PreparedImageMemo {
     let entry = this.#entries.get(key);
     if (!entry) {
       entry = asIs ? readPrepared(file, size) : this.#prepare(file, size);
+      if (this.#keep) entry = entry.then(this.#keep);
       this.#entries.set(key, entry);
     }
     return entry;

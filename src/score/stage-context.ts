@@ -75,7 +75,10 @@ export function stageContext(
     maxTransportAttempts: options.maxTransportAttempts ?? 6,
     concurrency: options.concurrency,
     deadline,
-    budgetName: `${Inputs.JudgeTimeBudgetMinutes}: ${budgetMs === undefined ? 'none' : budgetMs / 60_000}`,
+    // What bounds the realtime calls, for the reason of those it stopped.
+    budgetName: options.batch
+      ? `${batchWaitName(options.batch.waitMs)}, and ${REALTIME_GRACE_MS / 60_000} minutes after it for realtime calls`
+      : `${Inputs.JudgeTimeBudgetMinutes}: ${budgetMs === undefined ? 'none' : budgetMs / 60_000}`,
     onTick: () => progress.tick(),
     ...batchSetup(deps, options, idle, waitUntil),
   });
@@ -117,7 +120,7 @@ function batchSetup(
       api: deps.batchApi,
       gate,
       waitUntil: waitUntil ?? (deps.clock ?? systemClock).now(),
-      waitName: `${Inputs.JudgeBatchWaitMinutes}: ${+(wait / 60_000).toFixed(2)}`,
+      waitName: batchWaitName(wait),
       ...(deps.signal ? { signal: deps.signal } : {}),
       spoolDir: options.batch?.spoolDir ?? '',
       metadata: options.batch?.metadata ?? {},
@@ -128,4 +131,9 @@ function batchSetup(
       adopted,
     },
   };
+}
+
+/** `judge-batch-wait-minutes: 240`, as the reasons say it. */
+function batchWaitName(waitMs: number): string {
+  return `${Inputs.JudgeBatchWaitMinutes}: ${+(waitMs / 60_000).toFixed(2)}`;
 }

@@ -103,6 +103,21 @@ describe('the pending-batches record', () => {
     expect(configurationKey(configurationOf(configWith(), ctx, 'other-templates'))).not.toBe(base);
   });
 
+  it('never fails the run that paid the judge: a record it cannot write is a warning naming the batches', async () => {
+    const blocked = path.join(tempDir('dreambench-judge-cache-'), 'a-file');
+    writeFileSync(blocked, 'not a folder');
+    const log = io();
+    const store = pendingStore(configWith(), ctx, log, 'tpl', blocked);
+    await expect(store.save([batch], [], tempDir('dreambench-results-'))).resolves.toBeUndefined();
+    await expect(store.save([], [], tempDir('dreambench-results-'))).resolves.toBeUndefined();
+    expect(log.warnings).toEqual([
+      expect.stringMatching(
+        /The pending-batches record was not written \(.*ENOTDIR.*\): the next run of this configuration will not collect batch_1 \(they stay in the OpenAI dashboard, Batches\)/,
+      ),
+      expect.stringMatching(/The pending-batches record was not written \(.*\)$/),
+    ]);
+  });
+
   it('ignores a damaged record, saying why', async () => {
     const local = tempDir('dreambench-judge-cache-');
     const log = io();

@@ -388,3 +388,19 @@ describe('the judge section', () => {
     );
   });
 });
+
+describe('renderComment: the time that bounded the judge', () => {
+  it('names the input that ran out: the time budget in realtime, the batch wait in batch mode', () => {
+    const input = reportInput();
+    const stopped = (judgingMode: 'realtime' | 'batch') =>
+      renderComment({ ...input, judge: { ...input.judge, timeBudgetStops: 2, judgingMode } });
+    expect(stopped('realtime')).toContain(
+      'The judge time budget (judge-time-budget-minutes) ran out: 2 judgments not made',
+    );
+    const batch = stopped('batch');
+    expect(batch).toContain(
+      'The time for realtime calls (judge-batch-wait-minutes and 15 minutes after it) ran out: 2 judgments not made',
+    );
+    expect(batch).not.toContain('judge-time-budget-minutes');
+  });
+});

@@ -2,11 +2,18 @@
 // time: the same requests as realtime at half the price, files split within the limits, asks
 // again in a follow-up batch or in realtime, learned parameters, the cost cap, repeats and the
 // cache as in realtime, pending batches recorded and collected by the next run, and cancelling.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
 import type { ScoreDeps } from '../../src/score/options.ts';
-import { BATCH_PRICE_FACTOR } from '../../src/score/pricing.ts';
+import {
+  BATCH_PRICE_FACTOR,
+  costUsd,
+  DEFAULT_PRICES,
+  priceFor,
+  priceVia,
+} from '../../src/score/pricing.ts';
 import { createOpenAIBatchApi } from '../../src/score/transport/batch/batch-api.ts';
 import type { PendingBatch } from '../../src/score/transport/batch/pending.ts';
 import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
@@ -56,6 +63,7 @@ async function run(r: Run = {}) {
   });
   const { lines, log } = logger();
   const endpoint = { apiKey: API_KEY, baseURL: fx.server.baseURL, timeoutMs: 5000 };
+  const spoolDir = path.join(await tempDir(), 'spool');
   const result = await scoreSamples(
     r.items ?? fx.items,
     {
@@ -74,7 +82,7 @@ async function run(r: Run = {}) {
         : {
             batch: {
               waitMs: 60 * 60_000,
-              spoolDir: path.join(await tempDir(), 'spool'),
+              spoolDir,
               metadata: { run: 'https://github.com/o/r/actions/runs/7', configuration: 'abc123' },
               ...r.batch,
             },
@@ -82,7 +90,7 @@ async function run(r: Run = {}) {
       ...r.options,
     },
   );
-  return { ...result, lines, clock };
+  return { ...result, lines, clock, spoolDir };
 }
 let batchServer: Parameters<typeof fx.server.batch.set>[0] = {};
 afterEach(() => (batchServer = {}));
@@ -119,6 +127,8 @@ describe('batch judging', () => {
       fx.server.batch.files.get(fx.server.batch.batches[0]!.inputFileId)!.bytes.length,
     );
     expect(batch.pending).toEqual([]);
+    // The input files and the judge-size images kept on disk meanwhile are gone with the stage.
+    expect(existsSync(batch.spoolDir)).toBe(false);
   });
 
   it('names the run and configuration in metadata, and logs each poll with status and counts', async () => {
@@ -174,7 +184,7 @@ describe('batch judging', () => {
         return undefined;
       },
     });
-    const { failures, stats, lines } = await run();
+    const { failures, stats, lines, records } = await run();
     expect(failures).toEqual([]);
     expect(bad.size).toBe(1);
     expect(fx.server.batch.batches).toHaveLength(1);
@@ -185,8 +195,16 @@ describe('batch judging', () => {
         /asking 1 judgment\(s\) again in realtime \(at most 20 go realtime/.test(l),
       ),
     ).toBe(true);
-    // Billed as it was carried: 15 lines at batch prices, the realtime ask at full price.
-    expect(stats.costUsd).toBeGreaterThan(0);
+    // Billed as it was carried: its batch reply at batch prices, the realtime ask at full price,
+    // so the judgment costs more than all of its tokens at batch prices and less than at full.
+    const twice = records
+      .flatMap((r) => [...r.cp.judgments, ...r.pf.judgments])
+      .filter((j) => j.attempts === 2);
+    expect(twice).toHaveLength(1);
+    const full = priceFor('gpt-4o-2024-08-06', DEFAULT_PRICES)!;
+    const { usage, costUsd: cost } = twice[0]!;
+    expect(cost).toBeGreaterThan(costUsd(usage, priceVia(full, 'batch')) * 1.05);
+    expect(cost).toBeLessThan(costUsd(usage, full) * 0.95);
   });
 
   it('asks many again in a follow-up batch: failed lines and unparseable replies alike', async () => {
@@ -217,6 +235,27 @@ describe('batch judging', () => {
     expect(fx.server.batch.status(fx.server.batch.batches[0]!.id)).toBe('expired');
     expect(stats.batch!.realtimeFollowUps).toBe(8); // half the lines ran before the window closed
     expect(fx.server.requests).toHaveLength(8);
+  });
+
+  it('names the batch wait, not judge-time-budget-minutes, when its realtime calls run out of time', async () => {
+    // Every realtime call is answered 429: the probe of a model not known waits until no call may start.
+    fx.server.set({
+      respond: (q) =>
+        q.batchLine
+          ? undefined
+          : { kind: 'status', status: 429, headers: { 'retry-after-ms': '60000' } },
+    });
+    const { failures, clock } = await run({
+      batch: { waitMs: 60_000 },
+      options: { model: 'gpt-5-judge-preview', timeBudgetMs: 120 * 60_000 },
+    });
+    const stopped = failures.filter((f) => /time budget exhausted/.test(f.reason));
+    expect(stopped).toHaveLength(1); // the probe; the rest went in a batch, left pending
+    expect(stopped[0]!.reason).toMatch(
+      /time budget exhausted \(judge-batch-wait-minutes: 1, and 15 minutes after it for realtime calls\)/,
+    );
+    expect(stopped[0]!.reason).not.toMatch(/judge-time-budget-minutes/);
+    expect(clock.now()).toBeLessThan(120 * 60_000);
   });
 
   it('learns a refused parameter from the batch lines and asks those again with what the model takes', async () => {
@@ -309,8 +348,28 @@ describe('a batch that outlasts the wait', () => {
     expect(fx.server.batch.batches).toHaveLength(1); // the same batch, collected
     expect(fx.server.requests).toHaveLength(0);
     expect(next.stats.batch).toMatchObject({ collected: 16, batches: 0 });
-    expect(next.stats.costUsd).toBeGreaterThan(0); // the collecting run books what the batch cost
+    // The collecting run books what the batch cost, at batch prices.
+    const batchPrice = priceVia(priceFor('gpt-4o-2024-08-06', DEFAULT_PRICES)!, 'batch');
+    expect(next.stats.costUsd).toBeGreaterThan(0);
+    expect(next.stats.costUsd).toBeCloseTo(costUsd(next.stats.tokens, batchPrice), 10);
     expect(next.pending).toEqual([]);
+  });
+
+  it("keeps the endpoint's words out of the record: a key echoed in a batch's status is redacted", async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 } });
+    const id = first.pending[0]!.id;
+    const echoed = { id, object: 'batch', status: `in_progress ${API_KEY}`, request_counts: null };
+    batchServer = {
+      hold: true,
+      fail: (method, route) =>
+        method === 'GET' && route === '/batches/{id}' ? { status: 200, body: echoed } : undefined,
+    };
+    const next = await run({ batch: { waitMs: 0 }, deps: { pendingBatches: first.pending } });
+    expect(next.pending.map((b) => b.id)).toEqual([id]);
+    expect(JSON.stringify(next.pending)).not.toContain(API_KEY);
+    expect(next.lines.join('\n')).not.toContain(API_KEY);
+    expect(JSON.stringify(next.failures)).not.toContain(API_KEY);
   });
 
   it('stays pending, carried on and never batched twice, while it outlasts the next wait too', async () => {
@@ -338,6 +397,53 @@ describe('a batch that outlasts the wait', () => {
     expect(lines.some((l) => /batch batch_of_another_org cannot be read \(.*404/.test(l))).toBe(
       true,
     );
+  });
+
+  it('records with a batch still running the batches it did read, so that no answer is paid twice without the cache', async () => {
+    batchServer = { hold: true };
+    // Two batches: the first finishes within the wait, the second outlasts it.
+    const log = {
+      info: (m: string) => {
+        const first = /^judge: submitted batch (batch_\w+) \(round 1, file 1 of 2\)/.exec(m);
+        if (first) fx.server.batch.release(first[1]);
+      },
+      warn() {},
+    };
+    const limits = { requests: 8, bytes: 200_000_000 };
+    const first = await run({ batch: { waitMs: 60_000, limits }, deps: { log } });
+    // Samples with both lines in the first are scored; the others wait on the second.
+    expect(first.failures.length).toBeGreaterThan(0);
+    expect(first.failures.every((f) => f.kind === 'pending')).toBe(true);
+    expect(first.stats.scored + first.failures.length).toBe(8);
+    const [read, running] = fx.server.batch.batches;
+    expect(fx.server.batch.status(read!.id)).toBe('completed');
+    expect(first.pending.map((b) => [b.id, b.status])).toEqual([
+      [read!.id, 'completed'],
+      [running!.id, 'in_progress'],
+    ]);
+
+    fx.server.batch.release();
+    const next = await run({ deps: { pendingBatches: first.pending }, clock: first.clock });
+    expect(next.failures).toEqual([]);
+    expect(fx.server.batch.batches).toHaveLength(2); // nothing asked again
+    expect(next.stats.batch).toMatchObject({ collected: 16, batches: 0 });
+    expect(next.pending).toEqual([]);
+  });
+
+  it('asks afresh what a recorded batch cancelled meanwhile (in the dashboard) did not run', async () => {
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 } });
+    const id = first.pending[0]!.id;
+    const endpoint = { apiKey: API_KEY, baseURL: fx.server.baseURL, timeoutMs: 5000 };
+    await createOpenAIBatchApi(endpoint).cancel(id);
+    await first.clock.sleep(10_000);
+    expect(fx.server.batch.status(id)).toBe('cancelled');
+
+    batchServer = {};
+    const next = await run({ deps: { pendingBatches: first.pending }, clock: first.clock });
+    expect(next.failures).toEqual([]);
+    expect(next.stats.batch).toMatchObject({ collected: 0, batches: 1, requests: 16 });
+    expect(next.pending).toEqual([]);
   });
 
   it('is collected by a realtime run once finished, and kept while still running', async () => {

@@ -3,12 +3,14 @@
 // pending record read back, batch prices, and the idle gate.
 import { describe, expect, it } from 'vitest';
 import { BATCH_PRICE_FACTOR, costUsd, DEFAULT_PRICES, priceVia } from '../../src/score/pricing.ts';
+import { AdoptedBatches } from '../../src/score/transport/batch/adopted.ts';
 import { inputLineParts, readResultLines } from '../../src/score/transport/batch/batch-lines.ts';
 import { BATCH_FILE_LIMITS, FilePacker } from '../../src/score/transport/batch/file-packer.ts';
 import { IdleGate } from '../../src/score/transport/batch/idle-gate.ts';
 import { batchMetadata } from '../../src/score/transport/batch/metadata.ts';
 import { parsePendingBatches } from '../../src/score/transport/batch/pending.ts';
 import { chatBody } from '../../src/score/transport/chat-body.ts';
+import { JudgeTransportError } from '../../src/score/transport/errors.ts';
 import { DataUrl } from '../../src/score/transport/data-url.ts';
 import type { JudgeRequest } from '../../src/score/transport/judge-transport.ts';
 
@@ -195,6 +197,39 @@ describe('the pending record', () => {
     ).toMatchObject({
       problem: /body sha256/,
     });
+  });
+});
+
+describe('adopted batches', () => {
+  it('give each line to one request of its body (repeats send the same body), answered ones only when asked', () => {
+    const sha = (c: string) => c.repeat(64);
+    const line = (customId: string, body: string) => ({
+      customId,
+      bodySha256: sha(body),
+      label: '',
+    });
+    const pending = {
+      id: 'batch_1',
+      inputFileId: 'file-1',
+      model: 'gpt-4o',
+      submittedAt: '',
+      status: 'in_progress' as const,
+      lines: [line('r1-1', 'a'), line('r1-2', 'a'), line('r1-3', 'b')],
+    };
+    const adopted = new AdoptedBatches([pending]);
+    expect(adopted.lines).toBe(3);
+    const [first, second, other] = adopted.batches[0]!.lines;
+    expect(adopted.claim(sha('b'), true)).toBeUndefined(); // not answered yet
+    const answered = { error: new JudgeTransportError('server', 'a failed line') };
+    other!.outcome.resolve(answered);
+    first!.outcome.resolve(answered);
+    expect(adopted.unused).toBe(2);
+    expect(adopted.claim(sha('a'), false)).toBe(first);
+    expect(adopted.claim(sha('a'), true)).toBeUndefined(); // the other of that body is not in
+    expect(adopted.claim(sha('a'), false)).toBe(second);
+    expect(adopted.claim(sha('a'), false)).toBeUndefined();
+    expect(adopted.claim(sha('c'), false)).toBeUndefined();
+    expect(adopted.unused).toBe(1); // answered, claimed by no request
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   limitConcurrency,
   PreparedImageMemo,
   prepareImage,
+  spillTo,
   toDataUrl,
 } from '../../src/score/prepare-image.ts';
 import { tempDir } from './helpers.ts';
@@ -140,6 +141,23 @@ describe('prepareImage', () => {
     image.bytes[0] = 9; // a second encode would see this change; the memo must not
     expect(toDataUrl(image)).toBe(first);
     expect(first.toString()).toBe('data:image/jpeg;base64,AQID');
+  });
+
+  it('a memo that spills keeps each image in its own file and reads it (and its URL) from there', async () => {
+    const dir = path.join(await tempDir(), 'spill');
+    const memo = new PreparedImageMemo(
+      async (f) => ({ bytes: Buffer.from(f === 'a' ? [1, 2, 3] : [4, 5, 6]), sha256: f }),
+      spillTo(dir),
+    );
+    const [a, b] = await Promise.all([memo.get('a', 64), memo.get('b', 64)]);
+    expect([a.sha256, a.bytes]).toEqual(['a', Buffer.from([1, 2, 3])]);
+    expect(toDataUrl(a).toString()).toBe('data:image/jpeg;base64,AQID');
+    expect(toDataUrl(b).toString()).toBe('data:image/jpeg;base64,BAUG');
+    expect(readdirSync(dir)).toHaveLength(2);
+    // Nothing is held in memory: without its file, the image is gone.
+    rmSync(dir, { recursive: true });
+    expect(() => a.bytes).toThrow(/ENOENT/);
+    expect(() => toDataUrl(b).ascii).toThrow(/ENOENT/);
   });
 });
 

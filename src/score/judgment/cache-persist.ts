@@ -68,17 +68,17 @@ export async function restoreFolder(
   }
 }
 
-/** Saves `dir` under `key`; `false` when it was not saved (the service's problems only warn). */
+/** Saves `dir` (or several) under `key`; `false` when not saved (the service's problems only warn). */
 export async function saveFolder(
   what: string,
-  dir: string,
+  dir: string | readonly string[],
   key: string,
   log: PersistLogger,
 ): Promise<boolean> {
   if (!cache.isFeatureAvailable()) return false;
   try {
     // saveCache reports a refused reservation (the key exists: a re-run) by returning -1.
-    const id = await cache.saveCache([dir], key);
+    const id = await cache.saveCache(typeof dir === 'string' ? [dir] : [...dir], key);
     if (id === -1) {
       log.info(`${what}: not saved, ${key} already exists or the service refused it`);
       return false;

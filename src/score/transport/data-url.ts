@@ -2,23 +2,41 @@
 // into request bodies as they are, so that no request builds a JS string of a few hundred KB
 // (JSON.stringify of a CP call's two images) and encodes it again; 2,700 calls of that were
 // most of the judge stage's memory churn. `toJSON` gives the string where a body is built as
-// an object (the SDK's Azure client).
+// an object (the SDK's Azure client). A batch's URLs are read from disk when written (`jpegFrom`).
 
 export class DataUrl {
-  /** `data:<mime>;base64,<base64>` in ASCII. */
-  readonly ascii: Buffer;
   readonly width: number | undefined;
   readonly height: number | undefined;
+  readonly #ascii: Buffer | undefined;
+  readonly #read: (() => Buffer) | undefined;
 
-  private constructor(ascii: Buffer, size: { width: number; height: number } | undefined) {
-    this.ascii = ascii;
+  private constructor(
+    ascii: Buffer | undefined,
+    read: (() => Buffer) | undefined,
+    size: { width: number; height: number } | undefined,
+  ) {
+    this.#ascii = ascii;
+    this.#read = read;
     this.width = size?.width;
     this.height = size?.height;
   }
 
   static jpeg(bytes: Buffer): DataUrl {
-    const ascii = Buffer.from(`data:image/jpeg;base64,${bytes.toString('base64')}`, 'latin1');
-    return new DataUrl(ascii, jpegSize(bytes));
+    return new DataUrl(asciiOf(bytes), undefined, jpegSize(bytes));
+  }
+
+  /**
+   * A JPEG that `read` gives (from disk), held as that and its size only: read and encoded each
+   * time the URL is written. Batch judging keeps thousands of requests waiting on a batch at
+   * once; this way they hold no image.
+   */
+  static jpegFrom(read: () => Buffer, bytes: Buffer): DataUrl {
+    return new DataUrl(undefined, read, jpegSize(bytes));
+  }
+
+  /** `data:<mime>;base64,<base64>` in ASCII. */
+  get ascii(): Buffer {
+    return this.#ascii ?? asciiOf(this.#read!());
   }
 
   toString(): string {
@@ -28,6 +46,10 @@ export class DataUrl {
   toJSON(): string {
     return this.toString();
   }
+}
+
+function asciiOf(jpeg: Buffer): Buffer {
+  return Buffer.from(`data:image/jpeg;base64,${jpeg.toString('base64')}`, 'latin1');
 }
 
 /** Width and height from a JPEG's start-of-frame marker; `undefined` for anything else. */

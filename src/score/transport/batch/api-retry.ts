@@ -16,7 +16,13 @@ export interface RetryContext {
   readonly tries?: number;
 }
 
-const RETRIED = new Set(['server', 'timeout', 'network', 'rate-limit']);
+/** Failures of the service, not of the request: worth another try (a call's, or a batch line's). */
+export const TRANSIENT_KINDS: ReadonlySet<string> = new Set([
+  'server',
+  'timeout',
+  'network',
+  'rate-limit',
+]);
 
 /** `run`'s result, or the JudgeTransportError it last failed with. */
 export async function withRetries<T>(
@@ -32,7 +38,7 @@ export async function withRetries<T>(
     } catch (caught) {
       error = asTransportError(caught);
     }
-    if (!RETRIED.has(error.kind) || attempt >= tries) throw error;
+    if (!TRANSIENT_KINDS.has(error.kind) || attempt >= tries) throw error;
     const delay = backoffDelayMs(attempt, ctx.rng, ctx.backoff, error.retryAfterMs);
     ctx.log.warn(
       `judge: ${what}: ${ctx.redact(error.message)}; trying again in ${Math.round(delay)} ms`,

@@ -1,6 +1,6 @@
 // The Batch API edge: the `openai` SDK's `files` and `batches` resources on the judge's client
 // (same key, base URL and timeouts), errors classified as a chat call's are. Input files stream
-// from disk (`toStreamingFile`), so a 200 MB file is never held in memory.
+// from disk (`toStreamingFile`), so a 200 MB file is never held in memory (see `upload`).
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type OpenAI from 'openai';
@@ -75,8 +75,14 @@ export function createOpenAIBatchApi(options: OpenAIJudgeOptions): BatchApi {
         const stream = toStreamingFile(createReadStream(file), path.basename(file), {
           type: 'application/jsonl',
         });
-        // Up to 200 MB: far longer than a chat call may take.
-        const options = { timeout: UPLOAD_TIMEOUT_MS };
+        // Up to 200 MB: far longer than a chat call may take. `redirect: 'error'`: fetch (undici)
+        // otherwise clones a request to follow a redirect, and the clone tees the streamed body,
+        // holding every chunk of the file until the upload ends (nodejs/undici#4058): 200 MB of
+        // memory. A streamed body cannot be sent again on a redirect anyway.
+        const options = {
+          timeout: UPLOAD_TIMEOUT_MS,
+          fetchOptions: { redirect: 'error' as const },
+        };
         return (await client.files.create({ file: stream, purpose: 'batch' }, options)).id;
       }),
     create: (inputFileId, metadata) =>

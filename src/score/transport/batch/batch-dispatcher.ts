@@ -22,16 +22,11 @@ import { JudgeTransportError } from '../errors.ts';
 import type { JudgeRequest } from '../judge-transport.ts';
 import type { RealtimeDispatcher } from '../realtime/realtime-dispatcher.ts';
 import type { BackoffOptions } from '../retry-policy.ts';
-import { withRetries, type RetryContext } from './api-retry.ts';
+import { AdoptedBatches } from './adopted.ts';
+import { TRANSIENT_KINDS, withRetries, type RetryContext } from './api-retry.ts';
 import type { BatchApi } from './batch-api.ts';
 import { inputLineParts } from './batch-lines.ts';
-import {
-  BatchTracker,
-  Deferred,
-  type LineOutcome,
-  type TrackedBatch,
-  type TrackedLine,
-} from './batch-tracker.ts';
+import { BatchTracker, Deferred, type LineOutcome } from './batch-tracker.ts';
 import { BATCH_FILE_LIMITS, type FileLimits } from './file-packer.ts';
 import type { IdleGate } from './idle-gate.ts';
 import type { PendingBatch } from './pending.ts';
@@ -83,18 +78,12 @@ export interface BatchCounters {
 }
 
 export const DEFAULT_REALTIME_FOLLOW_UPS = 20;
-const RETRIED_LINES = new Set(['server', 'timeout', 'network']);
-/** What an adopted line's failure stays: still running, or cancelled with the job. */
-const KEPT = new Set(['pending', 'cancelled']);
 
 export class BatchDispatcher extends Dispatcher {
   readonly #o: BatchDispatcherOptions;
   readonly #tracker: BatchTracker;
   readonly #retry: RetryContext;
-  /** Lines of adopted batches by the sha256 of their body, for the asks that are the same. */
-  readonly #slots = new Map<string, TrackedLine[]>();
-  readonly #claimed = new Set<TrackedLine>();
-  readonly #adopted: TrackedBatch[];
+  readonly #adopted: AdoptedBatches;
   readonly #looked: Promise<void>;
   #round: Round | undefined;
   #rounds = 0;
@@ -114,27 +103,16 @@ export class BatchDispatcher extends Dispatcher {
     this.#retry = { ...options, log: options.log, redact: (t) => this.redact(t) };
     this.#tracker = new BatchTracker({ ...this.#retry, ...options });
     options.gate.onIdle = () => this.#flush();
-    this.#adopted = options.adopted.map((p) => ({
-      ...p,
-      adopted: true,
-      lines: p.lines.map((l) => ({ ...l, outcome: new Deferred<LineOutcome>() })),
-    }));
-    for (const b of this.#adopted) {
-      for (const line of b.lines) {
-        const same = this.#slots.get(line.bodySha256) ?? [];
-        same.push(line);
-        this.#slots.set(line.bodySha256, same);
-      }
-    }
-    if (this.#adopted.length > 0) {
-      const ids = this.#adopted.map((b) => this.redact(b.id)).join(', ');
-      const lines = this.#adopted.reduce((n, b) => n + b.lines.length, 0);
+    this.#adopted = new AdoptedBatches(options.adopted);
+    const adopted = this.#adopted.batches;
+    if (adopted.length > 0) {
+      const ids = adopted.map((b) => this.redact(b.id)).join(', ');
       this.log.info(
-        `judge: collecting ${this.#adopted.length} batch(es) an earlier run left pending (${ids}; ${lines} requests): judgments they answer are not asked again`,
+        `judge: collecting ${adopted.length} batch(es) an earlier run left pending (${ids}; ${this.#adopted.lines} requests): judgments they answer are not asked again`,
       );
     }
-    if (options.submit) for (const b of this.#adopted) this.#tracker.track(b, true);
-    this.#looked = options.submit ? Promise.resolve() : this.#tracker.lookOnce(this.#adopted);
+    if (options.submit) for (const b of adopted) this.#tracker.track(b, true);
+    this.#looked = options.submit ? Promise.resolve() : this.#tracker.lookOnce(adopted);
   }
 
   get counters(): DispatchCounters {
@@ -146,23 +124,22 @@ export class BatchDispatcher extends Dispatcher {
     return { ...this.#counts, ...this.#tracker.counters };
   }
 
-  /** Batches still running: to record for the next run (their ids are the endpoint's words). */
+  /** Batches still running: to record for the next run (ids and status are the endpoint's words). */
   override get pending(): PendingBatch[] {
     return this.#tracker.pending.map((b) => ({
       ...b,
       id: this.redact(b.id),
       inputFileId: this.redact(b.inputFileId),
+      status: this.redact(b.status) as PendingBatch['status'],
     }));
   }
 
   override async close(): Promise<void> {
     this.#tracker.stop();
-    const unused = this.#adopted.flatMap((b) =>
-      b.lines.filter((l) => l.outcome.settled && !this.#claimed.has(l)),
-    ).length;
+    const unused = this.#adopted.unused;
     if (unused > 0) {
       this.log.info(
-        `judge: ${unused} answers of the collected batches matched no request of this run (its images or settings differ)`,
+        `judge: ${unused} answers of the collected batches matched no request of this run (the judge cache held those judgments, or this run's images or settings differ)`,
       );
     }
     // Only a folder this dispatcher made (a run that only collects writes no input file).
@@ -176,13 +153,22 @@ export class BatchDispatcher extends Dispatcher {
   ): Promise<Delivered> {
     await this.#looked;
     const request = build();
-    const slot = this.#slots.size > 0 ? this.#claim(bodySha256(request)) : undefined;
+    // A run that only collects takes answers that are in; it does not wait for a batch.
+    const slot =
+      this.#adopted.lines > 0
+        ? this.#adopted.claim(bodySha256(request), !this.#o.submit)
+        : undefined;
     if (slot) {
       // An earlier run's batch gives its answer, or stays pending (carried on, never batched
-      // twice); a line it failed is asked afresh.
+      // twice), or was cancelled with this job; a line it failed or did not run (a batch
+      // cancelled meanwhile, in the dashboard say) is asked afresh.
       const outcome = await this.#o.gate.park(slot.outcome.promise);
-      const kept = !('error' in outcome) || KEPT.has(outcome.error.kind);
-      if (kept) this.#counts.collected += 'error' in outcome ? 0 : 1;
+      const kind = 'error' in outcome ? outcome.error.kind : 'reply';
+      const kept =
+        kind === 'reply' ||
+        kind === 'pending' ||
+        (kind === 'cancelled' && this.#o.signal?.aborted === true);
+      if (kind === 'reply') this.#counts.collected += 1;
       if (kept) return delivered(outcome, request);
     }
     if (!this.#o.submit || this.probing) return this.#o.realtime.deliverNow(build, label);
@@ -197,18 +183,9 @@ export class BatchDispatcher extends Dispatcher {
     }
   }
 
+  /** A line the service, not the request, failed (5xx, timeout, expiry, 429): asked again. */
   #retriable(outcome: LineOutcome): boolean {
-    if (!('error' in outcome)) return false;
-    return RETRIED_LINES.has(outcome.error.kind) || outcome.error.status === 429;
-  }
-
-  /** An unclaimed line of an adopted batch with this body (in a run that only collects: answered). */
-  #claim(sha: string): TrackedLine | undefined {
-    const line = this.#slots
-      .get(sha)
-      ?.find((l) => !this.#claimed.has(l) && (this.#o.submit || l.outcome.settled));
-    if (line) this.#claimed.add(line);
-    return line;
+    return 'error' in outcome && TRANSIENT_KINDS.has(outcome.error.kind);
   }
 
   /**
@@ -351,7 +328,8 @@ export class BatchDispatcher extends Dispatcher {
       this.log.warn(`judge: could not submit a batch (${part}): ${this.redact(error.message)}`);
       for (const line of file.lines) line.outcome.resolve({ error });
     } finally {
-      await rm(file.path, { force: true });
+      // Never throws: a line of a batch already created must not be failed (and asked again).
+      await rm(file.path, { force: true }).catch(() => undefined);
     }
   }
 }

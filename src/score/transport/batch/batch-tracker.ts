@@ -60,6 +60,8 @@ export class BatchTracker {
   readonly #o: TrackerOptions;
   readonly #open = new Set<TrackedBatch>();
   readonly #left: TrackedBatch[] = [];
+  /** Batches whose output was read. */
+  readonly #read: TrackedBatch[] = [];
   #loop: Promise<void> | undefined;
   #delay = FIRST_POLL_MS;
   #stopped = false;
@@ -72,9 +74,15 @@ export class BatchTracker {
     options.signal?.addEventListener('abort', () => this.#wake?.(), { once: true });
   }
 
-  /** Batches still running when the stage stopped waiting (or was done): the next run's to collect. */
+  /**
+   * Batches still running when the stage stopped waiting (or was done): the next run's to collect.
+   * With them go the batches already read: a run left pending publishes nothing, so the next one
+   * takes their answers again rather than paying for them twice (the judge cache may be off).
+   */
   get pending(): PendingBatch[] {
-    return [...this.#left, ...this.#open].map((b) => ({
+    const running = [...this.#left, ...this.#open];
+    if (running.length === 0) return [];
+    return [...this.#read, ...running].map((b) => ({
       id: b.id,
       inputFileId: b.inputFileId,
       model: b.model,
@@ -172,6 +180,7 @@ export class BatchTracker {
       for (const line of b.lines) line.outcome.resolve({ error });
       return;
     }
+    this.#read.push(b);
     const results = new Map<string, LineResult>();
     let lost: string | undefined;
     for (const fileId of [s.outputFileId, s.errorFileId]) {
