@@ -12,6 +12,12 @@ import type { Entry, ZipFile } from 'yauzl';
 import { ArchiveContentError, ArchiveTooLargeError, UnsafeArchiveEntryError } from './errors.ts';
 import { collisionKey, entryNames, unsafeReason } from './zip-guard.ts';
 
+/**
+ * The most entries an archive may hold: DreamBench++'s has a few hundred, and the byte bound alone
+ * lets a small archive of empty files exhaust the disk's inodes.
+ */
+export const MAX_ARCHIVE_ENTRIES = 100_000;
+
 export interface ZipSummary {
   readonly entries: number;
   /** Bytes written (files only). */
@@ -27,11 +33,20 @@ export async function extractZip(
   dest: string,
   maxBytes: number,
   label: string = archive,
+  maxEntries: number = MAX_ARCHIVE_ENTRIES,
 ): Promise<ZipSummary> {
   const zip = await openZip(archive, label);
   // yauzl reports errors on the ZipFile only in answer to readEntry, where nextEntry rejects with
   // them; this listener keeps an unexpected later one from crashing the process instead.
   zip.on('error', () => undefined);
+  // yauzl reads exactly the central directory's count of entries, so this bounds what is written.
+  if (zip.entryCount > maxEntries) {
+    zip.close();
+    throw new ArchiveContentError(
+      label,
+      `holds ${zip.entryCount} entries, more than the ${maxEntries} allowed`,
+    );
+  }
   const seen = new Map<string, string>();
   let declared = 0;
   let written = 0;

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ArchiveContentError,
   ArchiveTooLargeError,
   DatasetArchiveError,
   DatasetFormatError,
@@ -75,6 +76,25 @@ describe('zip bombs', () => {
     expect(error).toBeInstanceOf(UnsafeArchiveEntryError);
     const written = path.join(dest, 'filler.bin');
     expect(existsSync(written) ? statSync(written).size : 0).toBeLessThanOrEqual(5000);
+  });
+
+  it('refuses an archive of more entries than allowed, before writing any', async () => {
+    const file = path.join(scratch(), 'many.zip');
+    const dest = path.join(scratch(), 'out');
+    await mkdir(dest);
+    const empties = Object.fromEntries(
+      Array.from({ length: 101 }, (_, i) => [`e${i}.txt`, new Uint8Array(0)]),
+    );
+    await writeFile(file, zip(empties));
+    const error = await extractZip(file, dest, 1e9, 'many.zip', 100).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArchiveContentError);
+    expect((error as Error).message).toContain('holds 101 entries, more than the 100 allowed');
+    expect(readdirSync(dest)).toEqual([]);
+    // The bound is inclusive: 100 entries extract.
+    const hundred = path.join(scratch(), 'hundred.zip');
+    delete empties['e100.txt'];
+    await writeFile(hundred, zip(empties));
+    expect((await extractZip(hundred, dest, 1e9, 'hundred.zip', 100)).entries).toBe(100);
   });
 
   it('still refuses an honest archive whose declared total passes the bound, before writing', async () => {
