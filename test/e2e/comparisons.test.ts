@@ -17,6 +17,8 @@ import {
   pullRequestEvent,
   pushEvent,
   resultsOf,
+  runMerge,
+  runShards,
   startStack,
   type Stack,
 } from './stack.ts';
@@ -247,25 +249,15 @@ describe('shards judged by another judge, merged by a third job', () => {
       'judge-model': NEW_JUDGE,
     };
     const event = pullRequestEvent({ number: 39 });
-    const shards = await Promise.all(
-      [1, 2].map((i) =>
-        stack.run({
-          runId: 6601,
-          jobId: `shard-${i}`,
-          event,
-          inputs: { ...inputs, shard: `${i}/2` },
-          env: { TOY_QUALITY: '0.5' },
-        }),
-      ),
-    );
+    const shards = await runShards(stack, {
+      runId: 6601,
+      event,
+      inputs,
+      env: { TOY_QUALITY: '0.5' },
+    });
     for (const s of shards) expectExit(s, 0);
     const before = stack.judge.requests.length;
-    const merged = await stack.run({
-      runId: 6601,
-      jobId: 'merge',
-      event,
-      inputs: { ...inputs, mode: 'merge', 'generate-command': '' },
-    });
+    const merged = await runMerge(stack, { runId: 6601, event, inputs });
     expectExit(merged, 1);
     expect(merged.outputs.verdict).toBe('regression');
     const body = commentOf(39);

@@ -77,6 +77,19 @@ describe('a malformed baseline', () => {
     expect(JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8')).history).toHaveLength(1);
   });
 
+  /** A PR run against the damaged baseline: it ends well, uploads its own results, and comments. */
+  async function prRun(runId: number, number: number) {
+    const r = await stack.run({
+      runId,
+      event: pullRequestEvent({ number }),
+      inputs: { samples: '12' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(stack.actions.store.artifacts.some((a) => a.runId === runId)).toBe(true);
+    const [comment] = stack.actions.github.state.commentsOf(stack.actions.repository, number);
+    return { outputs: r.outputs, comment: comment!.body };
+  }
+
   // Each of these ended the PR run in exit 1 with no comment, no outputs and no artifact.
   const cases: [string, (results: Record<string, any>) => void, RegExp][] = [
     [
@@ -115,51 +128,30 @@ describe('a malformed baseline', () => {
     async (_, damage, line) => {
       damageBaseline(baseline, damage);
       const number = 70 + cases.findIndex((c) => c[1] === damage);
-      const runId = 9210 + number;
-      const r = await stack.run({
-        runId,
-        event: pullRequestEvent({ number }),
-        inputs: { samples: '12' },
-      });
-      expect(r.exitCode).toBe(0);
-      expect(r.outputs.verdict).toBe('pass');
-      expect(r.outputs['samples-scored']).toBe('12');
-      const [comment] = stack.actions.github.state.commentsOf(stack.actions.repository, number);
-      expect(visible(comment!.body)).toMatch(line);
-      expect(stack.actions.store.artifacts.some((a) => a.runId === runId)).toBe(true);
+      const { outputs, comment } = await prRun(9210 + number, number);
+      expect(outputs.verdict).toBe('pass');
+      expect(outputs['samples-scored']).toBe('12');
+      expect(visible(comment)).toMatch(line);
     },
   );
 
   it('whose bytes do not match their recorded digest is refused, and the run reports absolute numbers', async () => {
     damageBaseline(baseline, (r) => (r.summary.cp = 0.99));
     baseline.digest = `sha256:${'0'.repeat(64)}`; // what the baseline run recorded, say
-    const r = await stack.run({
-      runId: 9231,
-      event: pullRequestEvent({ number: 81 }),
-      inputs: { samples: '12' },
-    });
-    expect(r.exitCode).toBe(0);
-    expect(r.outputs.verdict).toBe('no-baseline');
-    const [comment] = stack.actions.github.state.commentsOf(stack.actions.repository, 81);
-    expect(comment!.body).toMatch(
+    const { outputs, comment } = await prRun(9231, 81);
+    expect(outputs.verdict).toBe('no-baseline');
+    expect(comment).toMatch(
       /No baseline to compare with: Baseline artifact \d+ does not match its recorded digest/,
     );
   });
 
   it('with fingerprint: null is refused with the reason, and the run reports absolute numbers', async () => {
     damageBaseline(baseline, (r) => (r.fingerprint = null));
-    const r = await stack.run({
-      runId: 9230,
-      event: pullRequestEvent({ number: 80 }),
-      inputs: { samples: '12' },
-    });
-    expect(r.exitCode).toBe(0);
-    expect(r.outputs.verdict).toBe('no-baseline');
-    const [comment] = stack.actions.github.state.commentsOf(stack.actions.repository, 80);
-    expect(comment!.body).toContain(
+    const { outputs, comment } = await prRun(9230, 80);
+    expect(outputs.verdict).toBe('no-baseline');
+    expect(comment).toContain(
       'No baseline to compare with: the baseline&#39;s results.json (run 9201) is not usable: its fingerprint is null, not an object.',
     );
-    expect(stack.actions.store.artifacts.some((a) => a.runId === 9230)).toBe(true);
   });
 });
 

@@ -17,6 +17,8 @@ import {
   pullRequestEvent,
   pushEvent,
   resultsOf,
+  runMerge,
+  runShards,
   startStack,
   type Stack,
 } from './stack.ts';
@@ -285,16 +287,7 @@ describe('shards of one run, merged by a third job', () => {
     stack.finishRun(6001, push);
 
     const event = pullRequestEvent({ number: 41 });
-    const shards = await Promise.all(
-      [1, 2].map((i) =>
-        stack.run({
-          runId: 6100,
-          jobId: `shard-${i}`,
-          event,
-          inputs: { ...inputs, shard: `${i}/2` },
-        }),
-      ),
-    );
+    const shards = await runShards(stack, { runId: 6100, event, inputs });
     for (const s of shards) {
       expectExit(s, 0);
       expect(s.outputs.verdict).toBe('skipped');
@@ -307,12 +300,7 @@ describe('shards of one run, merged by a third job', () => {
     expect(stack.actions.github.state.commentsOf(stack.actions.repository, 41)).toHaveLength(0);
 
     const requestsBefore = stack.judge.requests.length;
-    const merged = await stack.run({
-      runId: 6100,
-      jobId: 'merge',
-      event,
-      inputs: { ...inputs, mode: 'merge', 'generate-command': '' },
-    });
+    const merged = await runMerge(stack, { runId: 6100, event, inputs });
     expectExit(merged, 0);
     expect(merged.outputs['samples-scored']).toBe(base.outputs['samples-scored']);
     expect(merged.outputs.verdict).toBe('pass');
@@ -356,12 +344,7 @@ describe('shards of one run, merged by a third job', () => {
       inputs: { ...inputs, shard: '1/2' },
     });
     expectExit(only, 0);
-    const merged = await stack.run({
-      runId: 6200,
-      jobId: 'merge',
-      event,
-      inputs: { ...inputs, mode: 'merge', 'generate-command': '' },
-    });
+    const merged = await runMerge(stack, { runId: 6200, event, inputs });
     expectExit(merged, 1);
     const errors = errorsOf(merged);
     expect(errors).toHaveLength(1);
@@ -373,17 +356,10 @@ describe('shards of one run, merged by a third job', () => {
   it('a baseline shard cut short uploads what it paid for; the merge reports it and publishes nothing', async () => {
     const push = pushEvent();
     const capped = { 'artifact-name': 'sharded-capped', 'judge-concurrency': '2' };
-    const shards = await Promise.all(
-      [1, 2].map((i) =>
-        stack.run({
-          runId: 6250,
-          jobId: `shard-${i}`,
-          event: push,
-          // Shard 1 can pay for a sample or two: the rest are budget failures, beyond the 10%.
-          inputs: { ...capped, shard: `${i}/2`, ...(i === 1 ? { 'max-cost-usd': '0.02' } : {}) },
-        }),
-      ),
-    );
+    // Shard 1 can pay for a sample or two: the rest are budget failures, beyond the 10%.
+    const shards = await runShards(stack, { runId: 6250, event: push, inputs: capped }, [
+      { 'max-cost-usd': '0.02' },
+    ]);
     expectExit(shards[0]!, 1);
     expect(errorsOf(shards[0]!)[0]!.message).toContain('more than max-service-failures allows');
     expect(Number(shards[0]!.outputs['cost-usd'])).toBeGreaterThan(0);
@@ -396,12 +372,7 @@ describe('shards of one run, merged by a third job', () => {
         .sort();
     expect(names()).toEqual(['sharded-capped-shard-1', 'sharded-capped-shard-2']);
 
-    const merged = await stack.run({
-      runId: 6250,
-      jobId: 'merge',
-      event: push,
-      inputs: { ...capped, mode: 'merge', 'generate-command': '' },
-    });
+    const merged = await runMerge(stack, { runId: 6250, event: push, inputs: capped });
     expectExit(merged, 1);
     const errors = errorsOf(merged);
     expect(errors).toHaveLength(1);

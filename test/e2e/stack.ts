@@ -158,6 +158,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 export { pushEvent, pullRequestEvent };
 
+type JobOptions = Omit<Parameters<Stack['run']>[0], 'jobId'>;
+
+/** The two shard jobs of a run, at once as a matrix starts them; `own[i - 1]`: shard i's own inputs. */
+export const runShards = (stack: Stack, job: JobOptions, own: Record<string, string>[] = []) =>
+  Promise.all(
+    [1, 2].map((i) =>
+      stack.run({
+        ...job,
+        jobId: `shard-${i}`,
+        inputs: { ...job.inputs, shard: `${i}/2`, ...own[i - 1] },
+      }),
+    ),
+  );
+
+/** The job after the shards: it merges their results and generates nothing. */
+export const runMerge = (stack: Stack, job: JobOptions) =>
+  stack.run({
+    ...job,
+    jobId: 'merge',
+    inputs: { ...job.inputs, mode: 'merge', 'generate-command': '' },
+  });
+
 /** Dump the log when a run did not end as the test expects (E2E_LOG=1 always dumps). */
 export function expectExit(r: RunResult, code: number): void {
   if (r.exitCode !== code || process.env.E2E_LOG) console.log(r.stdout, r.stderr);

@@ -5,7 +5,7 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_LIMITS } from './servers/openai-batch.ts';
-import { startOpenAIServer, type OpenAIServer } from './servers/openai.ts';
+import { refusalBody, startOpenAIServer, type OpenAIServer } from './servers/openai.ts';
 
 let server: OpenAIServer;
 let now = 0;
@@ -134,18 +134,7 @@ describe('loopback Batch API: a batch from upload to its output file', () => {
     server.set({
       respond: (r) =>
         r.batchLine?.customId === 'bad'
-          ? {
-              kind: 'status',
-              status: 400,
-              body: {
-                error: {
-                  message: "Unsupported parameter: 'max_tokens'",
-                  type: 'invalid_request_error',
-                  param: 'max_tokens',
-                  code: 'unsupported_parameter',
-                },
-              },
-            }
+          ? { kind: 'status', status: 400, body: refusalBody('max_tokens') }
           : undefined,
     });
     const created = await submit([line('good'), line('bad')]);

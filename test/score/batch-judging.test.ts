@@ -18,7 +18,15 @@ import { createOpenAIBatchApi } from '../../src/score/transport/batch/batch-api.
 import type { PendingBatch } from '../../src/score/transport/batch/pending.ts';
 import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import type { ChatRequestBody } from '../harness/servers/openai.ts';
-import { fakeClock, judgeFixture, MemoryJudgeCache, seededRng, tempDir } from './helpers.ts';
+import {
+  baseOptions,
+  fakeClock,
+  judgeFixture,
+  logger,
+  MemoryJudgeCache,
+  seededRng,
+  tempDir,
+} from './helpers.ts';
 
 const API_KEY = 'sk-test-BATCH-0123456789abcdef';
 const fx = judgeFixture(8, ['animal', 'human', 'object', 'style']);
@@ -30,20 +38,7 @@ afterEach(() => {
   fx.server.batch.calls.length = 0;
 });
 
-const base: Omit<ScoreOptions, 'templates'> = {
-  model: 'gpt-4o-2024-08-06',
-  scoring: 'expected',
-  repeats: 1,
-  concurrency: 4,
-  imageSize: 64,
-  backoff: { baseMs: 100, capMs: 1000, maxRetryAfterMs: 60_000 },
-  secrets: [API_KEY],
-};
-
-function logger() {
-  const lines: string[] = [];
-  return { lines, log: { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) } };
-}
+const base = baseOptions(API_KEY, { scoring: 'expected' });
 
 interface Run {
   items?: readonly ScoreItem[];

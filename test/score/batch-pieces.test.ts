@@ -13,6 +13,7 @@ import { chatBody } from '../../src/score/transport/chat-body.ts';
 import { JudgeTransportError } from '../../src/score/transport/errors.ts';
 import { DataUrl } from '../../src/score/transport/data-url.ts';
 import type { JudgeRequest } from '../../src/score/transport/judge-transport.ts';
+import { refusalBody } from '../harness/servers/openai.ts';
 
 const request: JudgeRequest = {
   model: 'gpt-4o-2024-08-06',
@@ -76,18 +77,7 @@ describe('batch output and error lines', () => {
   it('are matched by custom_id: a completion, an HTTP error, a request never run', () => {
     const text = [
       line('a', { status_code: 200, request_id: 'req_1', body: completion('Score: 3') }),
-      line('b', {
-        status_code: 400,
-        request_id: 'req_2',
-        body: {
-          error: {
-            message: "Unsupported parameter: 'max_tokens'",
-            type: 'invalid_request_error',
-            param: 'max_tokens',
-            code: 'unsupported_parameter',
-          },
-        },
-      }),
+      line('b', { status_code: 400, request_id: 'req_2', body: refusalBody('max_tokens') }),
       line('c', null, {
         code: 'batch_expired',
         message: 'This request could not be executed before the completion window expired.',

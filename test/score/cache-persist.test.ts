@@ -22,7 +22,7 @@ import {
 } from '../harness/servers/cache-service.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
 import { watchToolkitLog } from '../harness/toolkit-log.ts';
-import { fakeClock, makeItems, seededRng, tempDir } from './helpers.ts';
+import { baseOptions, fakeClock, makeItems, seededRng, tempDir } from './helpers.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const MODEL = 'gpt-4o-2024-08-06';
@@ -79,16 +79,7 @@ describe('judge cache persistence across runs (@actions/cache v2, loopback)', ()
         rng: seededRng(),
         cache,
       },
-      {
-        model: MODEL,
-        scoring: 'sampled',
-        repeats: 1,
-        concurrency: 2,
-        imageSize: 64,
-        backoff: { baseMs: 100, capMs: 1000, maxRetryAfterMs: 60_000 },
-        secrets: [API_KEY],
-        templates,
-      },
+      { ...baseOptions(API_KEY, { model: MODEL, concurrency: 2 }), templates },
     );
   }
 

@@ -6,7 +6,7 @@ import { tempDir as makeTempDir } from '../harness/temp.ts';
 import sharp from 'sharp';
 import type { Category, Sample } from '../../src/types.ts';
 import type { Clock } from '../../src/score/transport/clock.ts';
-import type { ScoreItem } from '../../src/score/score-samples.ts';
+import type { ScoreItem, ScoreOptions } from '../../src/score/score-samples.ts';
 import type { CachedJudgment, JudgeCache } from '../../src/score/judgment/judge-cache.ts';
 import { loadTemplates, type Templates } from '../../src/score/judgment/templates.ts';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -33,6 +33,32 @@ export const seededRng = (seed = 1): (() => number) => mulberry32(seed);
 
 export async function tempDir(): Promise<string> {
   return makeTempDir('dreambench-score-');
+}
+
+/**
+ * The stage's options these tests start from (all but the templates): one call per metric, a
+ * fast backoff, and `apiKey` as the secret kept out of every message.
+ */
+export function baseOptions(
+  apiKey: string,
+  overrides: Partial<ScoreOptions> = {},
+): Omit<ScoreOptions, 'templates'> {
+  return {
+    model: 'gpt-4o-2024-08-06',
+    scoring: 'sampled',
+    repeats: 1,
+    concurrency: 4,
+    imageSize: 64,
+    backoff: { baseMs: 100, capMs: 1000, maxRetryAfterMs: 60_000 },
+    secrets: [apiKey],
+    ...overrides,
+  };
+}
+
+/** A stage log that keeps its lines (info and warnings alike), in order. */
+export function logger() {
+  const lines: string[] = [];
+  return { lines, log: { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) } };
 }
 
 /** A small solid-colour PNG whose colour depends on `i` (so every image hashes differently). */

@@ -8,21 +8,13 @@ import { endpointOptions } from '../../src/score/transport/endpoint.ts';
 import type { JudgeTransport } from '../../src/score/transport/judge-transport.ts';
 import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { imagesInRequest } from '../harness/servers/openai.ts';
-import { fakeClock, judgeFixture, seededRng } from './helpers.ts';
+import { baseOptions, fakeClock, judgeFixture, logger, seededRng } from './helpers.ts';
 
 const API_KEY = 'sk-test-FAMILY-0123456789abcdef';
 
 const fx = judgeFixture(8, ['animal', 'human', 'object', 'style']);
 
-const base: Omit<ScoreOptions, 'templates'> = {
-  model: 'gpt-4o-2024-08-06',
-  scoring: 'expected',
-  repeats: 1,
-  concurrency: 4,
-  imageSize: 64,
-  backoff: { baseMs: 100, capMs: 1000, maxRetryAfterMs: 60_000 },
-  secrets: [API_KEY],
-};
+const base = baseOptions(API_KEY, { scoring: 'expected' });
 
 function transport(): JudgeTransport {
   return createOpenAIJudge({ apiKey: API_KEY, baseURL: fx.server.baseURL, timeoutMs: 5000 });
@@ -37,10 +29,6 @@ function run(subset: readonly ScoreItem[], options: Partial<ScoreOptions> = {}, 
 }
 
 type Logs = { info(m: string): void; warn(m: string): void };
-function logger() {
-  const lines: string[] = [];
-  return { lines, log: { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) } };
-}
 
 const isCp = (body: { messages?: unknown[] }) =>
   imagesInRequest(body as Parameters<typeof imagesInRequest>[0]).length === 2;

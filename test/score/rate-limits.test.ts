@@ -3,25 +3,17 @@
 // try, waits follow the x-ratelimit-* headers, workers do not stampede after a pause, concurrency
 // adapts, the stage's time budget bounds the waiting, and progress is reported.
 import { describe, expect, it } from 'vitest';
-import { scoreSamples, type ScoreOptions } from '../../src/score/score-samples.ts';
+import { scoreSamples } from '../../src/score/score-samples.ts';
 import type { JudgeTransport } from '../../src/score/transport/judge-transport.ts';
 import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { estimateCharge, type RateLimitOptions } from '../harness/servers/openai-limits.ts';
-import { fakeClock, judgeFixture, seededRng } from './helpers.ts';
+import { baseOptions, fakeClock, judgeFixture, seededRng } from './helpers.ts';
 
 const API_KEY = 'sk-test-LIMITS-0123456789abcdef';
 
 const fx = judgeFixture(30, ['animal', 'human', 'object', 'style']);
 
-const base: Omit<ScoreOptions, 'templates'> = {
-  model: 'gpt-4o-2024-08-06',
-  scoring: 'sampled',
-  repeats: 1,
-  concurrency: 8,
-  imageSize: 64,
-  backoff: { baseMs: 100, capMs: 1000, maxRetryAfterMs: 60_000 },
-  secrets: [API_KEY],
-};
+const base = baseOptions(API_KEY, { concurrency: 8 });
 
 /** A CP request of these tests is charged about this much at today's right-sized limits. */
 const CALL = 1200;

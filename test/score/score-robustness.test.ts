@@ -18,7 +18,14 @@ import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
 import { loadTemplates, type Templates } from '../../src/score/judgment/templates.ts';
 import { startOpenAIServer, type OpenAIServer } from '../harness/servers/openai.ts';
-import { fakeClock, makeItems, MemoryJudgeCache, seededRng, tempDir } from './helpers.ts';
+import {
+  baseOptions,
+  fakeClock,
+  makeItems,
+  MemoryJudgeCache,
+  seededRng,
+  tempDir,
+} from './helpers.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const API_KEY = 'sk-test-ROBUST-0123456789abcdef';
@@ -45,15 +52,7 @@ afterEach(() => {
 const CALL_USAGE: TokenUsage = { promptTokens: 640, completionTokens: 100, cachedTokens: 0 };
 const CALL_USD = 0.0026;
 
-const base: Omit<ScoreOptions, 'templates'> = {
-  model: 'gpt-4o',
-  scoring: 'sampled',
-  repeats: 1,
-  concurrency: 4,
-  imageSize: 64,
-  backoff: { baseMs: 100, capMs: 1000, maxRetryAfterMs: 60_000 },
-  secrets: [API_KEY],
-};
+const base = baseOptions(API_KEY, { model: 'gpt-4o' });
 
 function logger() {
   const warnings: string[] = [];

@@ -16,7 +16,14 @@ import {
   startOpenAIServer,
   type OpenAIServer,
 } from '../harness/servers/openai.ts';
-import { fakeClock, makeItems, seededRng, tempDir, MemoryJudgeCache } from './helpers.ts';
+import {
+  baseOptions,
+  fakeClock,
+  makeItems,
+  seededRng,
+  tempDir,
+  MemoryJudgeCache,
+} from './helpers.ts';
 
 const API_KEY = 'sk-test-SECRET-0123456789abcdef';
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -38,15 +45,7 @@ afterEach(() => {
   server.requests.length = 0;
 });
 
-const base: Omit<ScoreOptions, 'templates'> = {
-  model: 'gpt-4o-2024-08-06',
-  scoring: 'sampled',
-  repeats: 1,
-  concurrency: 4,
-  imageSize: 64,
-  backoff: { baseMs: 100, capMs: 1000, maxRetryAfterMs: 60_000 },
-  secrets: [API_KEY],
-};
+const base = baseOptions(API_KEY);
 
 function transport(timeoutMs = 5000): JudgeTransport {
   return createOpenAIJudge({ apiKey: API_KEY, baseURL: server.baseURL, timeoutMs });

@@ -179,11 +179,20 @@ function logprobsFor(text: string, distribution: Record<number, number>, top: nu
   });
 }
 
+/** The body of the API's 400 refusing a request parameter, in its words. */
+export function refusalBody(
+  param: string,
+  code = 'unsupported_parameter',
+  message = `Unsupported parameter: '${param}' is not supported with this model.`,
+) {
+  return { error: { message, type: 'invalid_request_error', param, code } };
+}
+
 /** Reasoning models' refusals, in the API's words; `undefined` when the request is acceptable. */
 function reasoningRefusal(body: ChatRequestBody): { status: number; body: unknown } | undefined {
-  const refuse = (param: string, code: string, message: string) => ({
+  const refuse = (param: string, code?: string, message?: string) => ({
     status: 400,
-    body: { error: { message, type: 'invalid_request_error', param, code } },
+    body: refusalBody(param, code, message),
   });
   if (body.max_tokens !== undefined) {
     return refuse(
@@ -201,11 +210,7 @@ function reasoningRefusal(body: ChatRequestBody): { status: number; body: unknow
   }
   for (const param of ['logprobs', 'top_logprobs'] as const) {
     if (body[param] !== undefined && body[param] !== false) {
-      return refuse(
-        param,
-        'unsupported_parameter',
-        `Unsupported parameter: '${param}' is not supported with this model.`,
-      );
+      return refuse(param);
     }
   }
   return undefined;
