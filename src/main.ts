@@ -12,6 +12,7 @@ import type { RunIO } from './pipeline/io.ts';
 import { outputsOf, SKIPPED, type Outcome } from './pipeline/outputs.ts';
 import type { ActionInfo } from './pipeline/run.ts';
 import { secretValues } from './pipeline/secrets.ts';
+import { parsePriceOverrides } from './score/pricing.ts';
 import { endpointOptions } from './score/transport/endpoint.ts';
 
 /**
@@ -93,6 +94,8 @@ function preflight(config: Config, mode: RunMode, ctx: RunContext): string | und
         'artifacts, and @actions/artifact v2 runs on github.com and GHE.com only',
     );
   }
+  // Read again where the judge is priced; here so that a typo fails before the generator runs.
+  parsePriceOverrides(process.env.DREAMBENCH_PRICES);
   if (mode === 'merge') return undefined;
   if (!judgeApiKey(config, process.env)) {
     if (withoutSecrets(ctx)) return FORK_NOTICE;

@@ -1,10 +1,12 @@
 // Named errors of the score stage. Each carries the data a caller needs to report it.
 
-/** `DREAMBENCH_PRICES` (or another price override) is not valid. */
+/** `DREAMBENCH_PRICES` is not valid. */
 export class PriceTableError extends Error {
   readonly value: string;
   constructor(value: string, problem: string) {
-    super(`price override ${JSON.stringify(value.slice(0, 200))} is invalid: ${problem}`);
+    super(
+      `Environment variable DREAMBENCH_PRICES ${JSON.stringify(value.slice(0, 200))} is invalid: ${problem}`,
+    );
     this.name = 'PriceTableError';
     this.value = value;
   }

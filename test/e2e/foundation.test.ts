@@ -54,6 +54,22 @@ describe('the shipped action', () => {
     });
   });
 
+  it('fails on a bad DREAMBENCH_PRICES before the generator runs, naming the variable', async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'dreambench-prices-'));
+    const r = await runAction({
+      workspace,
+      event: pushEvent(),
+      inputs: { 'generate-command': 'touch generated', 'openai-api-key': 'sk-test' },
+      env: { DREAMBENCH_PRICES: '{"gpt-4o":{"input":"2.5","output":10}}' },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /^Environment variable DREAMBENCH_PRICES .* is invalid: gpt-4o\.input is "2\.5"; expected a number >= 0/,
+    );
+    expect(existsSync(path.join(workspace, 'generated'))).toBe(false);
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
   it('fails on a cross-field conflict', async () => {
     const r = await runAction({
       inputs: { 'generate-command': 'python gen.py', 'images-dir': 'out' },

@@ -61,6 +61,9 @@ describe('pricing', () => {
     });
     expect(() => parsePriceOverrides('{"m":{"input":-1,"output":2}}')).toThrow(/m\.input is -1/);
     expect(() => parsePriceOverrides('nope')).toThrow(PriceTableError);
+    expect(() => parsePriceOverrides('nope')).toThrow(
+      /^Environment variable DREAMBENCH_PRICES "nope"/,
+    );
     expect(parsePriceOverrides(undefined)).toEqual({});
   });
   it('estimates detail-high image tokens as OpenAI counts them', () => {
