@@ -228,6 +228,17 @@ describe('batch judging', () => {
     ).toBe(true);
   });
 
+  it("fails at once, with the hint, the lines of a batch over the account's enqueued-token limit (a follow-up would fail alike)", async () => {
+    batchServer = { enqueuedTokenLimit: 1 };
+    const { failures, lines, stats } = await run({ batch: { realtimeFollowUps: 0 } });
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(stats.batch).toMatchObject({ batches: 1, followUpBatches: 0, realtimeFollowUps: 0 });
+    expect(lines.some((l) => /again in a follow-up batch/.test(l))).toBe(false);
+    expect(failures).toHaveLength(fx.items.length);
+    for (const f of failures)
+      expect(f.reason).toMatch(/token_limit_exceeded: .*enqueued-token limit for this model/);
+  });
+
   it('asks again, in realtime here, the requests a batch did not run before its window expired', async () => {
     batchServer = { completionWindowMs: 60_000, durations: { inProgress: 120_000 } };
     const { failures, stats } = await run();

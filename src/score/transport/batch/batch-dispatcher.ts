@@ -26,7 +26,12 @@ import { AdoptedBatches } from './adopted.ts';
 import { TRANSIENT_KINDS, withRetries, type RetryContext } from './api-retry.ts';
 import type { BatchApi } from './batch-api.ts';
 import { inputLineParts } from './batch-lines.ts';
-import { BatchTracker, Deferred, type LineOutcome } from './batch-tracker.ts';
+import {
+  BatchTracker,
+  Deferred,
+  TOKEN_LIMIT_EXCEEDED,
+  type LineOutcome,
+} from './batch-tracker.ts';
 import { BATCH_FILE_LIMITS, type FileLimits } from './file-packer.ts';
 import type { IdleGate } from './idle-gate.ts';
 import type { PendingBatch } from './pending.ts';
@@ -183,9 +188,14 @@ export class BatchDispatcher extends Dispatcher {
     }
   }
 
-  /** A line the service, not the request, failed (5xx, timeout, expiry, 429): asked again. */
+  /**
+   * A line the service, not the request, failed (5xx, timeout, expiry, 429): asked again; not one
+   * of a batch over the enqueued-token limit, which a follow-up batch would meet alike.
+   */
   #retriable(outcome: LineOutcome): boolean {
-    return 'error' in outcome && TRANSIENT_KINDS.has(outcome.error.kind);
+    if (!('error' in outcome)) return false;
+    const { kind, code } = outcome.error;
+    return TRANSIENT_KINDS.has(kind) && code !== TOKEN_LIMIT_EXCEEDED;
   }
 
   /**

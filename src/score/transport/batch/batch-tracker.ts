@@ -257,18 +257,25 @@ export class BatchTracker {
   }
 }
 
+/**
+ * A batch over the account's enqueued-token limit: a rate limit (the service's, no outcome), but
+ * its lines are not asked again in a follow-up batch, which the same limit would refuse alike.
+ */
+export const TOKEN_LIMIT_EXCEEDED = 'token_limit_exceeded';
+
 /** Why a batch failed validation, in the API's words (the first three errors). */
 function validationError(id: string, s: BatchStatus): JudgeTransportError {
   const said = s.errors
     .slice(0, 3)
     .map((e) => `${e.code}: ${e.message}${e.line === null ? '' : ` (line ${e.line})`}`)
     .join('; ');
-  const limit = s.errors.some((e) => e.code === 'token_limit_exceeded');
+  const limit = s.errors.some((e) => e.code === TOKEN_LIMIT_EXCEEDED);
   const hint = limit
     ? "; the account's enqueued-token limit for this model must hold a whole batch (see the README, judge-batch)"
     : '';
   return new JudgeTransportError(
     limit ? 'rate-limit' : 'client',
     `batch ${id} failed validation: ${said || 'no reason given'}${hint}`,
+    limit ? { code: TOKEN_LIMIT_EXCEEDED } : {},
   );
 }
