@@ -383,6 +383,29 @@ describe('a batch that outlasts the wait', () => {
     expect(JSON.stringify(next.failures)).not.toContain(API_KEY);
   });
 
+  it("keeps the endpoint's words out of the log while it tries a status read again: a key echoed in a batch's id is redacted", async () => {
+    const secret = 'sk0proxy0key0without0dashes';
+    const secrets = { options: { secrets: [API_KEY, secret] } };
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 }, ...secrets });
+    const echoed: PendingBatch = { ...first.pending[0]!, id: `batch_${secret}` };
+    batchServer = {
+      hold: true,
+      fail: (method, route) =>
+        method === 'GET' && route === '/batches/{id}' ? { status: 503 } : undefined,
+    };
+    const next = await run({
+      batch: { waitMs: 0 },
+      deps: { pendingBatches: [echoed] },
+      ...secrets,
+    });
+    expect(next.lines.some((l) => /batch batch_\*\*\*: status: .*503.*; trying again/.test(l))).toBe(
+      true,
+    );
+    expect(next.lines.join('\n')).not.toContain(secret);
+    expect(JSON.stringify(next.pending)).not.toContain(secret);
+  });
+
   it('stays pending, carried on and never batched twice, while it outlasts the next wait too', async () => {
     batchServer = { hold: true };
     const first = await run({ batch: { waitMs: 30_000 } });
