@@ -5,7 +5,7 @@
 // the next run; when the job is cancelled they are cancelled (OpenAI bills only what completed).
 import { asTransportError, type Delivered } from '../dispatcher.ts';
 import { JudgeTransportError } from '../errors.ts';
-import { withRetries, type RetryContext } from './api-retry.ts';
+import { TRANSIENT_KINDS, withRetries, type RetryContext } from './api-retry.ts';
 import { TERMINAL_STATES, type BatchApi, type BatchState, type BatchStatus } from './batch-api.ts';
 import { readResultLines, type LineResult } from './batch-lines.ts';
 import type { PendingBatch, PendingLine } from './pending.ts';
@@ -51,8 +51,6 @@ export interface TrackerOptions extends RetryContext {
   readonly signal?: AbortSignal;
 }
 
-/** Failures of a status read that pass: the next poll asks again. */
-const PASSING = new Set(['server', 'timeout', 'network', 'rate-limit']);
 const FIRST_POLL_MS = 1000;
 const MAX_POLL_MS = 30_000;
 
@@ -151,7 +149,8 @@ export class BatchTracker {
     } catch (caught) {
       const error = asTransportError(caught);
       const why = this.#say(error.message);
-      if (PASSING.has(error.kind)) {
+      // The service's failure, tried again meanwhile: the next poll asks again.
+      if (TRANSIENT_KINDS.has(error.kind)) {
         this.#o.log.warn(
           `judge: batch ${this.#say(b.id)}: cannot read its status (${why}); the next poll asks again`,
         );
