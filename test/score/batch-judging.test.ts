@@ -2,7 +2,8 @@
 // time: the same requests as realtime at half the price, files split within the limits, asks
 // again in a follow-up batch or in realtime, learned parameters, the cost cap, repeats and the
 // cache as in realtime, pending batches recorded and collected by the next run, and cancelling.
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
@@ -129,6 +130,32 @@ describe('batch judging', () => {
     expect(batch.pending).toEqual([]);
     // The input files and the judge-size images kept on disk meanwhile are gone with the stage.
     expect(existsSync(batch.spoolDir)).toBe(false);
+  });
+
+  it('keeps each judge-size image in a file of its own while the batch runs, and judges those bytes', async () => {
+    const spoolDir = path.join(await tempDir(), 'spool');
+    let spooled: Buffer[] = [];
+    batchServer = {
+      fail: (method, route) => {
+        if (method === 'POST' && route === '/batches') {
+          const dir = path.join(spoolDir, 'images');
+          spooled = readdirSync(dir).map((f) => readFileSync(path.join(dir, f)));
+        }
+        return undefined;
+      },
+    };
+    const { records, failures } = await run({ batch: { spoolDir } });
+    expect(failures).toEqual([]);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const judged = new Set(records.flatMap((r) => [r.imageSha256, r.referenceSha256]));
+    expect(judged.size).toBe(8 + new Set(fx.items.map((i) => i.referencePath)).size);
+    expect(new Set(spooled.map(sha))).toEqual(judged);
+    // The lines carry those very bytes.
+    const urls = fx.server.batch.lines.flatMap((q) =>
+      JSON.stringify(q.body).match(/base64,[^"]+/g),
+    );
+    for (const b of spooled) expect(urls).toContain(`base64,${b.toString('base64')}`);
+    expect(existsSync(spoolDir)).toBe(false);
   });
 
   it('names the run and configuration in metadata, and logs each poll with status and counts', async () => {
@@ -364,6 +391,8 @@ describe('a batch that outlasts the wait', () => {
     expect(next.stats.costUsd).toBeGreaterThan(0);
     expect(next.stats.costUsd).toBeCloseTo(costUsd(next.stats.tokens, batchPrice), 10);
     expect(next.pending).toEqual([]);
+    // No input file was written, but its judge-size images were kept on disk: gone all the same.
+    expect(existsSync(next.spoolDir)).toBe(false);
   });
 
   it("keeps the endpoint's words out of the record: a key echoed in a batch's status is redacted", async () => {
@@ -399,9 +428,9 @@ describe('a batch that outlasts the wait', () => {
       deps: { pendingBatches: [echoed] },
       ...secrets,
     });
-    expect(next.lines.some((l) => /batch batch_\*\*\*: status: .*503.*; trying again/.test(l))).toBe(
-      true,
-    );
+    expect(
+      next.lines.some((l) => /batch batch_\*\*\*: status: .*503.*; trying again/.test(l)),
+    ).toBe(true);
     expect(next.lines.join('\n')).not.toContain(secret);
     expect(JSON.stringify(next.pending)).not.toContain(secret);
   });
