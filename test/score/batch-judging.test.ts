@@ -266,6 +266,29 @@ describe('batch judging', () => {
       expect(f.reason).toMatch(/token_limit_exceeded: .*enqueued-token limit for this model/);
   });
 
+  it('does not ask again a line the account has no credit for (429 insufficient_quota): its judgments fail, said so', async () => {
+    const quota = {
+      error: {
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      },
+    };
+    fx.server.set({
+      respond: (q) => (q.batchLine ? { kind: 'status', status: 429, body: quota } : undefined),
+    });
+    const { failures, stats } = await run({ batch: { realtimeFollowUps: 0 } });
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(0);
+    expect(stats.batch).toMatchObject({ batches: 1, followUpBatches: 0, realtimeFollowUps: 0 });
+    expect(failures).toHaveLength(fx.items.length);
+    for (const f of failures) {
+      expect(f.kind).toBe('quota');
+      expect(f.reason).toMatch(/insufficient_quota\): add credit or billing/);
+    }
+  });
+
   it('asks again, in realtime here, the requests a batch did not run before its window expired', async () => {
     batchServer = { completionWindowMs: 60_000, durations: { inProgress: 120_000 } };
     const { failures, stats } = await run();
