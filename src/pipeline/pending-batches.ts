@@ -181,7 +181,9 @@ export function pendingStore(
       ...(imagesCacheKey ? { imagesCacheKey } : {}),
     };
     await writeFile(path.join(dir, PENDING_FILE), `${JSON.stringify(record, null, 2)}\n`);
-    if (onRunner) await saveFolder(what, dir, `${prefix}${runKey}`, io.log);
+    // Not taken (no cache service, a refusal, an error): said as a record not written is.
+    if (onRunner && !(await saveFolder(what, dir, `${prefix}${runKey}`, io.log)))
+      throw new Error(`the Actions cache did not take ${prefix}${runKey}`);
     const ids = batches.map((b) => b.id).join(', ');
     io.log.info(
       batches.length > 0

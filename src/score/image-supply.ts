@@ -3,7 +3,6 @@
 // generated image with its sample, a reference with the last sample of its concept), so that
 // memory follows what is in flight, not the size of the run. In batch mode every judgment is in
 // flight until its batch answers, so each image is kept in a file instead (`spillDir`).
-import { rm } from 'node:fs/promises';
 import {
   DEFAULT_PREPARE_CONCURRENCY,
   limitConcurrency,
@@ -20,7 +19,7 @@ export interface ImageSupplyOptions {
   readonly concurrency: number;
   readonly prepareConcurrency?: number;
   readonly onPrepared?: (event: PreparedEvent) => void | Promise<void>;
-  /** Keep each image in a file of this folder, not in memory (removed by `close`). */
+  /** Keep each image in a file of this folder, not in memory (the stage removes the folder). */
   readonly spillDir?: string;
 }
 
@@ -79,11 +78,6 @@ export class ImageSupply {
     this.#referenceUsers.set(item.referencePath, users);
     if (users === 0)
       this.#memo.release(item.referencePath, this.#options.size, asIs(item, 'reference'));
-  }
-
-  /** The stage is done: the spilled images go. */
-  async close(): Promise<void> {
-    if (this.#options.spillDir) await rm(this.#options.spillDir, { recursive: true, force: true });
   }
 }
 

@@ -56,7 +56,7 @@ export interface ScoreOptions {
 export interface BatchJudging {
   /** `judge-batch-wait-minutes`, ms: how long the stage waits for its batches. */
   readonly waitMs: number;
-  /** Where input files are written before upload. */
+  /** Where input files and the judge-size images wait while batches run; removed with the stage. */
   readonly spoolDir: string;
   /** Names the run and configuration on every batch (metadata.ts keeps it within the limits). */
   readonly metadata: Readonly<Record<string, string>>;

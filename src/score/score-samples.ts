@@ -3,6 +3,7 @@
 // judgment in flight at once, each waiting for its line), reusing cached judgments, and returns
 // one record per item plus a failure for each item that did not get both scores. Edges
 // (transport, Batch API, cache, clock, images) are injected.
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Metric, SampleFailure } from '../types.ts';
 import type { BudgetHold } from './budget.ts';
@@ -152,8 +153,12 @@ export async function scoreSamples(
   try {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    await ctx.dispatcher.close();
-    await images.close();
+    try {
+      await ctx.dispatcher.close();
+    } finally {
+      // The spool, input files and judge-size images alike, goes with the stage.
+      if (options.batch) await rm(options.batch.spoolDir, { recursive: true, force: true });
+    }
   }
   const failures = closeStats(stats, records, ctx);
   return { records, failures, stats, pending: ctx.dispatcher.pending };

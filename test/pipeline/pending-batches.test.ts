@@ -118,6 +118,24 @@ describe('the pending-batches record', () => {
     ]);
   });
 
+  it('says so, naming the batches, when the Actions cache does not take the record on a runner', async () => {
+    const onRunner = { ...ctx, isGitHubActions: true };
+    const saved = process.env['ACTIONS_RESULTS_URL'];
+    delete process.env['ACTIONS_RESULTS_URL']; // no cache service here
+    try {
+      const log = io();
+      const store = pendingStore(configWith(), onRunner, log, 'tpl', tempDir('unused-'));
+      await store.save([batch], [], tempDir('dreambench-results-'));
+      expect(log.warnings).toEqual([
+        expect.stringMatching(
+          /The pending-batches record was not written \(the Actions cache did not take .*\): the next run of this configuration will not collect batch_1/,
+        ),
+      ]);
+    } finally {
+      if (saved !== undefined) process.env['ACTIONS_RESULTS_URL'] = saved;
+    }
+  });
+
   it('ignores a damaged record, saying why', async () => {
     const local = tempDir('dreambench-judge-cache-');
     const log = io();

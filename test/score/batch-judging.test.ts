@@ -2,7 +2,8 @@
 // time: the same requests as realtime at half the price, files split within the limits, asks
 // again in a follow-up batch or in realtime, learned parameters, the cost cap, repeats and the
 // cache as in realtime, pending batches recorded and collected by the next run, and cancelling.
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scoreSamples, type ScoreItem, type ScoreOptions } from '../../src/score/score-samples.ts';
@@ -126,6 +127,32 @@ describe('batch judging', () => {
     expect(existsSync(batch.spoolDir)).toBe(false);
   });
 
+  it('keeps each judge-size image in a file of its own while the batch runs, and judges those bytes', async () => {
+    const spoolDir = path.join(await tempDir(), 'spool');
+    let spooled: Buffer[] = [];
+    batchServer = {
+      fail: (method, route) => {
+        if (method === 'POST' && route === '/batches') {
+          const dir = path.join(spoolDir, 'images');
+          spooled = readdirSync(dir).map((f) => readFileSync(path.join(dir, f)));
+        }
+        return undefined;
+      },
+    };
+    const { records, failures } = await run({ batch: { spoolDir } });
+    expect(failures).toEqual([]);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const judged = new Set(records.flatMap((r) => [r.imageSha256, r.referenceSha256]));
+    expect(judged.size).toBe(8 + new Set(fx.items.map((i) => i.referencePath)).size);
+    expect(new Set(spooled.map(sha))).toEqual(judged);
+    // The lines carry those very bytes.
+    const urls = fx.server.batch.lines.flatMap((q) =>
+      JSON.stringify(q.body).match(/base64,[^"]+/g),
+    );
+    for (const b of spooled) expect(urls).toContain(`base64,${b.toString('base64')}`);
+    expect(existsSync(spoolDir)).toBe(false);
+  });
+
   it('names the run and configuration in metadata, and logs each poll with status and counts', async () => {
     const { lines } = await run();
     const created = fx.server.batch.batches[0]!;
@@ -221,6 +248,40 @@ describe('batch judging', () => {
     expect(
       lines.some((l) => /asking 8 judgments again in a follow-up batch \(more than 2\)/.test(l)),
     ).toBe(true);
+  });
+
+  it("fails at once, with the hint, the lines of a batch over the account's enqueued-token limit (a follow-up would fail alike)", async () => {
+    batchServer = { enqueuedTokenLimit: 1 };
+    const { failures, lines, stats } = await run({ batch: { realtimeFollowUps: 0 } });
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(stats.batch).toMatchObject({ batches: 1, followUpBatches: 0, realtimeFollowUps: 0 });
+    expect(lines.some((l) => /again in a follow-up batch/.test(l))).toBe(false);
+    expect(failures).toHaveLength(fx.items.length);
+    for (const f of failures)
+      expect(f.reason).toMatch(/token_limit_exceeded: .*enqueued-token limit for this model/);
+  });
+
+  it('does not ask again a line the account has no credit for (429 insufficient_quota): its judgments fail, said so', async () => {
+    const quota = {
+      error: {
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      },
+    };
+    fx.server.set({
+      respond: (q) => (q.batchLine ? { kind: 'status', status: 429, body: quota } : undefined),
+    });
+    const { failures, stats } = await run({ batch: { realtimeFollowUps: 0 } });
+    expect(fx.server.batch.batches).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(0);
+    expect(stats.batch).toMatchObject({ batches: 1, followUpBatches: 0, realtimeFollowUps: 0 });
+    expect(failures).toHaveLength(fx.items.length);
+    for (const f of failures) {
+      expect(f.kind).toBe('quota');
+      expect(f.reason).toMatch(/insufficient_quota\): add credit or billing/);
+    }
   });
 
   it('asks again, in realtime here, the requests a batch did not run before its window expired', async () => {
@@ -348,6 +409,8 @@ describe('a batch that outlasts the wait', () => {
     expect(next.stats.costUsd).toBeGreaterThan(0);
     expect(next.stats.costUsd).toBeCloseTo(costUsd(next.stats.tokens, batchPrice), 10);
     expect(next.pending).toEqual([]);
+    // No input file was written, but its judge-size images were kept on disk: gone all the same.
+    expect(existsSync(next.spoolDir)).toBe(false);
   });
 
   it("keeps the endpoint's words out of the record: a key echoed in a batch's status is redacted", async () => {
@@ -365,6 +428,29 @@ describe('a batch that outlasts the wait', () => {
     expect(JSON.stringify(next.pending)).not.toContain(API_KEY);
     expect(next.lines.join('\n')).not.toContain(API_KEY);
     expect(JSON.stringify(next.failures)).not.toContain(API_KEY);
+  });
+
+  it("keeps the endpoint's words out of the log while it tries a status read again: a key echoed in a batch's id is redacted", async () => {
+    const secret = 'sk0proxy0key0without0dashes';
+    const secrets = { options: { secrets: [API_KEY, secret] } };
+    batchServer = { hold: true };
+    const first = await run({ batch: { waitMs: 0 }, ...secrets });
+    const echoed: PendingBatch = { ...first.pending[0]!, id: `batch_${secret}` };
+    batchServer = {
+      hold: true,
+      fail: (method, route) =>
+        method === 'GET' && route === '/batches/{id}' ? { status: 503 } : undefined,
+    };
+    const next = await run({
+      batch: { waitMs: 0 },
+      deps: { pendingBatches: [echoed] },
+      ...secrets,
+    });
+    expect(
+      next.lines.some((l) => /batch batch_\*\*\*: status: .*503.*; trying again/.test(l)),
+    ).toBe(true);
+    expect(next.lines.join('\n')).not.toContain(secret);
+    expect(JSON.stringify(next.pending)).not.toContain(secret);
   });
 
   it('stays pending, carried on and never batched twice, while it outlasts the next wait too', async () => {

@@ -40,8 +40,9 @@ export async function withRetries<T>(
     }
     if (!TRANSIENT_KINDS.has(error.kind) || attempt >= tries) throw error;
     const delay = backoffDelayMs(attempt, ctx.rng, ctx.backoff, error.retryAfterMs);
+    // `what` names batch and file ids: the endpoint's words, redacted as its message is.
     ctx.log.warn(
-      `judge: ${what}: ${ctx.redact(error.message)}; trying again in ${Math.round(delay)} ms`,
+      ctx.redact(`judge: ${what}: ${error.message}; trying again in ${Math.round(delay)} ms`),
     );
     await ctx.clock.sleep(delay);
   }

@@ -26,7 +26,7 @@ import { AdoptedBatches } from './adopted.ts';
 import { TRANSIENT_KINDS, withRetries, type RetryContext } from './api-retry.ts';
 import type { BatchApi } from './batch-api.ts';
 import { inputLineParts } from './batch-lines.ts';
-import { BatchTracker, Deferred, type LineOutcome } from './batch-tracker.ts';
+import { BatchTracker, Deferred, TOKEN_LIMIT_EXCEEDED, type LineOutcome } from './batch-tracker.ts';
 import { BATCH_FILE_LIMITS, type FileLimits } from './file-packer.ts';
 import type { IdleGate } from './idle-gate.ts';
 import type { PendingBatch } from './pending.ts';
@@ -45,7 +45,7 @@ export interface BatchDispatcherOptions extends DispatcherOptions {
   /** `judge-batch-wait-minutes: 240`. */
   readonly waitName: string;
   readonly signal?: AbortSignal;
-  /** Where input files are written before upload. */
+  /** Where input files are written before upload (each removed once uploaded; the stage removes the folder). */
   readonly spoolDir: string;
   /** The run and configuration, for every batch (within the API's limits: metadata.ts). */
   readonly metadata: Readonly<Record<string, string>>;
@@ -142,8 +142,6 @@ export class BatchDispatcher extends Dispatcher {
         `judge: ${unused} answers of the collected batches matched no request of this run (the judge cache held those judgments, or this run's images or settings differ)`,
       );
     }
-    // Only a folder this dispatcher made (a run that only collects writes no input file).
-    if (this.#spool) await rm(this.#o.spoolDir, { recursive: true, force: true });
   }
 
   protected async deliver(
@@ -183,9 +181,14 @@ export class BatchDispatcher extends Dispatcher {
     }
   }
 
-  /** A line the service, not the request, failed (5xx, timeout, expiry, 429): asked again. */
+  /**
+   * A line the service, not the request, failed (5xx, timeout, expiry, 429): asked again; not one
+   * of a batch over the enqueued-token limit, which a follow-up batch would meet alike.
+   */
   #retriable(outcome: LineOutcome): boolean {
-    return 'error' in outcome && TRANSIENT_KINDS.has(outcome.error.kind);
+    if (!('error' in outcome)) return false;
+    const { kind, code } = outcome.error;
+    return TRANSIENT_KINDS.has(kind) && code !== TOKEN_LIMIT_EXCEEDED;
   }
 
   /**

@@ -5,7 +5,7 @@
 // the next run; when the job is cancelled they are cancelled (OpenAI bills only what completed).
 import { asTransportError, type Delivered } from '../dispatcher.ts';
 import { JudgeTransportError } from '../errors.ts';
-import { withRetries, type RetryContext } from './api-retry.ts';
+import { TRANSIENT_KINDS, withRetries, type RetryContext } from './api-retry.ts';
 import { TERMINAL_STATES, type BatchApi, type BatchState, type BatchStatus } from './batch-api.ts';
 import { readResultLines, type LineResult } from './batch-lines.ts';
 import type { PendingBatch, PendingLine } from './pending.ts';
@@ -51,8 +51,6 @@ export interface TrackerOptions extends RetryContext {
   readonly signal?: AbortSignal;
 }
 
-/** Failures of a status read that pass: the next poll asks again. */
-const PASSING = new Set(['server', 'timeout', 'network', 'rate-limit']);
 const FIRST_POLL_MS = 1000;
 const MAX_POLL_MS = 30_000;
 
@@ -151,7 +149,8 @@ export class BatchTracker {
     } catch (caught) {
       const error = asTransportError(caught);
       const why = this.#say(error.message);
-      if (PASSING.has(error.kind)) {
+      // The service's failure, tried again meanwhile: the next poll asks again.
+      if (TRANSIENT_KINDS.has(error.kind)) {
         this.#o.log.warn(
           `judge: batch ${this.#say(b.id)}: cannot read its status (${why}); the next poll asks again`,
         );
@@ -257,18 +256,25 @@ export class BatchTracker {
   }
 }
 
+/**
+ * A batch over the account's enqueued-token limit: a rate limit (the service's, no outcome), but
+ * its lines are not asked again in a follow-up batch, which the same limit would refuse alike.
+ */
+export const TOKEN_LIMIT_EXCEEDED = 'token_limit_exceeded';
+
 /** Why a batch failed validation, in the API's words (the first three errors). */
 function validationError(id: string, s: BatchStatus): JudgeTransportError {
   const said = s.errors
     .slice(0, 3)
     .map((e) => `${e.code}: ${e.message}${e.line === null ? '' : ` (line ${e.line})`}`)
     .join('; ');
-  const limit = s.errors.some((e) => e.code === 'token_limit_exceeded');
+  const limit = s.errors.some((e) => e.code === TOKEN_LIMIT_EXCEEDED);
   const hint = limit
     ? "; the account's enqueued-token limit for this model must hold a whole batch (see the README, judge-batch)"
     : '';
   return new JudgeTransportError(
     limit ? 'rate-limit' : 'client',
     `batch ${id} failed validation: ${said || 'no reason given'}${hint}`,
+    limit ? { code: TOKEN_LIMIT_EXCEEDED } : {},
   );
 }
