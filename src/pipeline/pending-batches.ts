@@ -80,12 +80,15 @@ export interface PendingStore {
   readonly key: string;
   /** The record the last run of this configuration left, if any (a damaged one is ignored, said). */
   restore(): Promise<PendingRecord | undefined>;
-  /** Records `batches` (the judge-size images of `resultsDir` with them); empty: nothing pending any more. */
+  /**
+   * Records `batches` (the judge-size images of `resultsDir` with them); empty: nothing pending any
+   * more. False when the record was not kept (a warning said so): the next run will not collect them.
+   */
   save(
     batches: readonly PendingBatch[],
     samples: readonly PlannedSample[],
     resultsDir: string,
-  ): Promise<void>;
+  ): Promise<boolean>;
 }
 
 /** `localDir`: where records live off a runner (beside the judge cache). */
@@ -121,6 +124,7 @@ export function pendingStore(
       // The judge was paid before this: a record that cannot be written must not fail the run.
       try {
         await write(batches, samples, resultsDir);
+        return true;
       } catch (error) {
         const ids = batches.map((b) => b.id).join(', ');
         io.log.warning(
@@ -129,6 +133,7 @@ export function pendingStore(
               ? `: the next run of this configuration will not collect ${ids} (they stay in the OpenAI dashboard, Batches)`
               : ''),
         );
+        return false;
       }
     },
   };

@@ -21,6 +21,7 @@ export async function reportPending(
   mode: 'check' | 'baseline',
   planned: number,
   scored: ScoreResult,
+  recorded: boolean,
 ): Promise<Outcome> {
   const view: PendingView = {
     pendingSamples: scored.failures.filter((f) => f.kind === 'pending').length,
@@ -30,6 +31,7 @@ export async function reportPending(
       .filter((b) => !(TERMINAL_STATES as readonly string[]).includes(b.status))
       .map((b) => ({ id: b.id, status: b.status, requests: b.lines.length })),
     waitMinutes: config.judge.batchWaitMinutes,
+    recorded,
     mode,
     runUrl: ctx.runUrl,
   };

@@ -67,7 +67,7 @@ export async function score(
   templates: Templates,
   resultsDir: string,
   io: RunIO,
-): Promise<ScoreResult> {
+): Promise<ScoreResult & { readonly pendingRecorded: boolean }> {
   const items: ScoreItem[] = [];
   for (const sample of planned.samples) {
     const imagePath = collected.images.get(sample.id);
@@ -82,9 +82,11 @@ export async function score(
     batches: { adopted, configurationKey: pending.key },
   });
   // What is still running is recorded; a record that was collected is superseded.
-  if (result.pending.length > 0 || adopted.length > 0)
-    await pending.save(result.pending, planned.samples.map(plannedSample), resultsDir);
-  return result;
+  const pendingRecorded =
+    result.pending.length > 0 || adopted.length > 0
+      ? await pending.save(result.pending, planned.samples.map(plannedSample), resultsDir)
+      : true;
+  return { ...result, pendingRecorded };
 }
 
 /** What a second judging of one job (the baseline's images) is given on top of the inputs. */

@@ -15,6 +15,8 @@ export interface PendingView {
   }[];
   /** `judge-batch-wait-minutes`. */
   readonly waitMinutes: number;
+  /** The pending-batches record was kept; false: the next run will not collect these batches. */
+  readonly recorded: boolean;
   readonly mode: 'check' | 'baseline';
   readonly runUrl: string;
 }
@@ -25,11 +27,15 @@ export function pendingLine(v: PendingView): string {
   const nothing = v.mode === 'baseline' ? 'no baseline is published' : 'no comparison or comment';
   return (
     `Judging is not finished: ${f.plural(v.pendingSamples, 'sample')} of ${f.count(v.planned)} wait on ` +
-    `batches still running after judge-batch-wait-minutes (${v.waitMinutes}): ${ids}. They are recorded, ` +
-    `and the next run of this workflow and configuration collects them instead of paying again; ` +
+    `batches still running after judge-batch-wait-minutes (${v.waitMinutes}): ${ids}. ` +
+    (v.recorded
+      ? 'They are recorded, and the next run of this workflow and configuration collects them instead of paying again; '
+      : `They could not be recorded (see the warning above), so the next run will not collect them; ${DASHBOARD}; `) +
     `nothing was published (${nothing}, no results artifact).`
   );
 }
+
+const DASHBOARD = 'they keep running, and their answers stay in the OpenAI dashboard (Batches)';
 
 export function renderPendingSummary(v: PendingView): string {
   // Plain escaped text, not code spans: GitHub shows a backslash escape inside a code span as it
@@ -52,8 +58,12 @@ export function renderPendingSummary(v: PendingView): string {
     '',
     table(['batch', 'status', 'requests'], rows, 'llr'),
     '',
-    `${published} The batches are recorded (Actions cache), and the next run of this workflow ` +
-      'and configuration collects them: the judgments they answer are not asked, or paid for, again. ' +
+    `${published} ` +
+      (v.recorded
+        ? 'The batches are recorded, and the next run of this workflow and configuration collects ' +
+          'them: the judgments they answer are not asked, or paid for, again. '
+        : 'The batches could not be recorded (the warning in the log says why), so the next run ' +
+          `will not collect them and pays for those judgments again; ${DASHBOARD}. `) +
       "A longer judge-batch-wait-minutes (below the job's timeout-minutes) waits for them in this run.",
     '',
     link('Run', v.runUrl),

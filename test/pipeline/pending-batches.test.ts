@@ -59,7 +59,7 @@ describe('the pending-batches record', () => {
     writeFileSync(path.join(results, 'images', 'object_00_x-p0.jpg'), 'jpeg');
     const store = pendingStore(configWith({ 'judge-batch': 'true' }), ctx, io(), 'tpl', local);
     const samples = [{ id: 'object_00_x-p0' }] as unknown as Parameters<typeof store.save>[1];
-    await store.save([batch], samples, results);
+    expect(await store.save([batch], samples, results)).toBe(true);
 
     const dir = path.join(local, 'pending-batches', store.key);
     const record = JSON.parse(readFileSync(path.join(dir, PENDING_FILE), 'utf8'));
@@ -108,8 +108,8 @@ describe('the pending-batches record', () => {
     writeFileSync(blocked, 'not a folder');
     const log = io();
     const store = pendingStore(configWith(), ctx, log, 'tpl', blocked);
-    await expect(store.save([batch], [], tempDir('dreambench-results-'))).resolves.toBeUndefined();
-    await expect(store.save([], [], tempDir('dreambench-results-'))).resolves.toBeUndefined();
+    await expect(store.save([batch], [], tempDir('dreambench-results-'))).resolves.toBe(false);
+    await expect(store.save([], [], tempDir('dreambench-results-'))).resolves.toBe(false);
     expect(log.warnings).toEqual([
       expect.stringMatching(
         /The pending-batches record was not written \(.*ENOTDIR.*\): the next run of this configuration will not collect batch_1 \(they stay in the OpenAI dashboard, Batches\)/,
@@ -125,7 +125,7 @@ describe('the pending-batches record', () => {
     try {
       const log = io();
       const store = pendingStore(configWith(), onRunner, log, 'tpl', tempDir('unused-'));
-      await store.save([batch], [], tempDir('dreambench-results-'));
+      expect(await store.save([batch], [], tempDir('dreambench-results-'))).toBe(false);
       expect(log.warnings).toEqual([
         expect.stringMatching(
           /The pending-batches record was not written \(the Actions cache did not take .*\): the next run of this configuration will not collect batch_1/,

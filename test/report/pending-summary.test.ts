@@ -17,6 +17,7 @@ const view: PendingView = {
     { id: 'batch_<b>x</b>', status: 'finalizing', requests: 8 },
   ],
   waitMinutes: 30,
+  recorded: true,
   mode: 'baseline',
   runUrl: 'https://github.com/o/r/actions/runs/7',
 };
@@ -61,5 +62,16 @@ describe('renderPendingSummary', () => {
     expect(pendingLine(view)).toContain(
       'batch_67f0a1b2c3d4e5f6 (in_progress), batch_<b>x</b> (finalizing)',
     );
+    expect(text).toContain('the next run of this workflow and configuration collects them');
+    expect(pendingLine(view)).toContain('They are recorded');
+  });
+
+  it('says the next run will not collect them when the record was not kept', () => {
+    const lost = { ...view, recorded: false };
+    for (const text of [renderPendingSummary(lost), pendingLine(lost)]) {
+      expect(text).toContain('could not be recorded');
+      expect(text).toContain('OpenAI dashboard (Batches)');
+      expect(text).not.toMatch(/are recorded|collects them/);
+    }
   });
 });
