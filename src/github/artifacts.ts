@@ -4,7 +4,11 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import type { Octokit } from './comment.ts';
-import { ArtifactNameTakenError, BaselineDigestMismatchError } from './errors.ts';
+import {
+  ArtifactNameTakenError,
+  BaselineDigestMismatchError,
+  BaselineDownloadError,
+} from './errors.ts';
 import { baselineArtifactCandidates, baselineRunRejection } from './baseline-selection.ts';
 import { Permission, withPermission } from './permissions.ts';
 
@@ -219,16 +223,27 @@ async function download(
 ): Promise<void> {
   const client = new DefaultArtifactClient();
   const result = await withPermission(permission, () =>
-    client.downloadArtifact(artifactId, {
-      path: options.downloadDir,
-      ...(digest ? { expectedHash: digest } : {}),
-      findBy: {
-        token: options.token,
-        workflowRunId: runId,
-        repositoryOwner: options.owner,
-        repositoryName: options.repo,
-      },
-    }),
+    client
+      .downloadArtifact(artifactId, {
+        path: options.downloadDir,
+        ...(digest ? { expectedHash: digest } : {}),
+        findBy: {
+          token: options.token,
+          workflowRunId: runId,
+          repositoryOwner: options.owner,
+          repositoryName: options.repo,
+        },
+      })
+      .catch((error: unknown) => {
+        // A refused permission stays withPermission's to name; anything else names the artifact.
+        if ((error as { status?: unknown }).status === 403) throw error;
+        throw new BaselineDownloadError(
+          options.artifactName,
+          artifactId,
+          runId,
+          (error as Error).message,
+        );
+      }),
   );
   if (result.digestMismatch && digest) throw new BaselineDigestMismatchError(artifactId, digest);
 }

@@ -58,6 +58,28 @@ export class BaselineDigestMismatchError extends Error {
 }
 
 /**
+ * The baseline artifact could not be downloaded and extracted, after the artifact client's own
+ * retries: the network, or bytes that are no zip. Not told apart (the client says neither), so the
+ * message gives what to do for both; the run fails rather than pass a PR without a comparison.
+ */
+export class BaselineDownloadError extends Error {
+  override readonly name = 'BaselineDownloadError';
+  readonly artifactName: string;
+  readonly artifactId: number;
+  readonly runId: number;
+  constructor(artifactName: string, artifactId: number, runId: number, cause: string) {
+    super(
+      `Could not download the baseline artifact "${artifactName}" (id ${artifactId}) of run ${runId}: ` +
+        `${cause}. A network failure passes when the job is re-run; if it repeats, the artifact is ` +
+        `damaged: delete it (the run's page, Artifacts) so that the newest earlier baseline is used`,
+    );
+    this.artifactName = artifactName;
+    this.artifactId = artifactId;
+    this.runId = runId;
+  }
+}
+
+/**
  * The run already holds an artifact of this name: artifact names are unique per workflow run, so
  * two jobs of one run (a matrix) that share `artifact-name` collide, and GitHub answers 409.
  */

@@ -5,9 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { getOctokit } from '@actions/github';
 import { zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as ArtifactsModule from '../../src/github/artifacts.ts';
-import { BaselineDigestMismatchError, GitHubPermissionError } from '../../src/github/errors.ts';
+import {
+  BaselineDigestMismatchError,
+  BaselineDownloadError,
+  GitHubPermissionError,
+} from '../../src/github/errors.ts';
 import { makeRuntimeToken, startActionsStack } from '../harness/servers/actions-env.ts';
 
 type Stack = Awaited<ReturnType<typeof startActionsStack>>;
@@ -239,6 +243,40 @@ describe('results artifact and baseline lookup', () => {
     stack.store.replaceContent(stored, zipSync({ 'results.json': Buffer.from('forged') }));
     process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(700);
     await expect(find({ branch: 'tampered' })).rejects.toBeInstanceOf(BaselineDigestMismatchError);
+  });
+
+  it('names the artifact, its run and what to do when its bytes are no zip', async () => {
+    const gh = stack.github.state;
+    gh.addRun({ id: 810, headBranch: 'garbled', event: 'push', createdAt: day(9) });
+    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(810);
+    const dir = path.join(tmp, 'garbled');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'results.json'), '{}');
+    const up = await artifacts.uploadResults({ name: 'dreambench-results', dir });
+    const stored = stack.store.artifacts.find((a) => a.id === up.id)!;
+    stack.store.replaceContent(stored, Buffer.from('<html>not a zip</html>'));
+    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(700);
+    // The artifact client tries five times, 5 s apart: its clock is faked, not waited for.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const settled = find({ branch: 'garbled' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      let error: unknown;
+      let done = false;
+      void settled.then((e) => ((error = e), (done = true)));
+      for (let i = 0; i < 100 && !done; i++) await vi.advanceTimersByTimeAsync(1000);
+      expect(error).toBeInstanceOf(BaselineDownloadError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^Could not download the baseline artifact "dreambench-results" \\(id ${up.id}\\) of run 810: .*` +
+            'A network failure passes when the job is re-run; if it repeats, the artifact is damaged',
+        ),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('names actions: read when the listing, the run or the download is forbidden', async () => {
