@@ -231,46 +231,43 @@ describe('results artifact and baseline lookup', () => {
     expect(api.map((r) => r.pathname)).toEqual([`/repos/${owner}/${repo}/actions/artifacts`]);
   });
 
-  it('rejects a downloaded baseline whose bytes do not match the recorded digest', async () => {
-    const gh = stack.github.state;
-    gh.addRun({ id: 800, headBranch: 'tampered', event: 'push', createdAt: day(8) });
-    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(800);
-    const dir = path.join(tmp, 'tamper');
+  /** A baseline run on `branch` whose artifact's stored bytes were then replaced by `bytes`. */
+  async function damagedBaseline(runId: number, branch: string, bytes: Uint8Array) {
+    stack.github.state.addRun({ id: runId, headBranch: branch, event: 'push', createdAt: day(8) });
+    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(runId);
+    const dir = path.join(tmp, branch);
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'results.json'), 'genuine');
     const up = await artifacts.uploadResults({ name: 'dreambench-results', dir });
-    const stored = stack.store.artifacts.find((a) => a.id === up.id)!;
-    stack.store.replaceContent(stored, zipSync({ 'results.json': Buffer.from('forged') }));
-    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(700);
+    stack.store.replaceContent(
+      stack.store.artifacts.find((a) => a.id === up.id)!,
+      bytes,
+    );
+    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(700); // the later run
+    return up.id;
+  }
+
+  it('rejects a downloaded baseline whose bytes do not match the recorded digest', async () => {
+    await damagedBaseline(800, 'tampered', zipSync({ 'results.json': Buffer.from('forged') }));
     await expect(find({ branch: 'tampered' })).rejects.toBeInstanceOf(BaselineDigestMismatchError);
   });
 
   it('names the artifact, its run and what to do when its bytes are no zip', async () => {
-    const gh = stack.github.state;
-    gh.addRun({ id: 810, headBranch: 'garbled', event: 'push', createdAt: day(9) });
-    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(810);
-    const dir = path.join(tmp, 'garbled');
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'results.json'), '{}');
-    const up = await artifacts.uploadResults({ name: 'dreambench-results', dir });
-    const stored = stack.store.artifacts.find((a) => a.id === up.id)!;
-    stack.store.replaceContent(stored, Buffer.from('<html>not a zip</html>'));
-    process.env.ACTIONS_RUNTIME_TOKEN = makeRuntimeToken(700);
+    const id = await damagedBaseline(810, 'garbled', Buffer.from('<html>not a zip</html>'));
     // The artifact client tries five times, 5 s apart: its clock is faked, not waited for.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const settled = find({ branch: 'garbled' }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
       let error: unknown;
-      let done = false;
-      void settled.then((e) => ((error = e), (done = true)));
-      for (let i = 0; i < 100 && !done; i++) await vi.advanceTimersByTimeAsync(1000);
+      let settled = false;
+      void find({ branch: 'garbled' }).then(
+        () => (settled = true),
+        (e: unknown) => ((error = e), (settled = true)),
+      );
+      for (let i = 0; i < 100 && !settled; i++) await vi.advanceTimersByTimeAsync(1000);
       expect(error).toBeInstanceOf(BaselineDownloadError);
       expect((error as Error).message).toMatch(
         new RegExp(
-          `^Could not download the baseline artifact "dreambench-results" \\(id ${up.id}\\) of run 810: .*` +
+          `^Could not download the baseline artifact "dreambench-results" \\(id ${id}\\) of run 810: .*` +
             'A network failure passes when the job is re-run; if it repeats, the artifact is damaged',
         ),
       );
