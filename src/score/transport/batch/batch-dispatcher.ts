@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Clock } from '../clock.ts';
-import { chatBody, chatBodyParts } from '../chat-body.ts';
+import { chatBodyParts } from '../chat-body.ts';
 import {
   asTransportError,
   Dispatcher,
@@ -154,7 +154,7 @@ export class BatchDispatcher extends Dispatcher {
     // A run that only collects takes answers that are in; it does not wait for a batch.
     const slot =
       this.#adopted.lines > 0
-        ? this.#adopted.claim(bodySha256(request), !this.#o.submit)
+        ? this.#adopted.claim(sha256Of(chatBodyParts(request)), !this.#o.submit)
         : undefined;
     if (slot) {
       // An earlier run's batch gives its answer, or stays pending (carried on, never batched
@@ -214,11 +214,9 @@ export class BatchDispatcher extends Dispatcher {
     ));
     return round.exclusive(async () => {
       const body = chatBodyParts(request);
-      const hash = createHash('sha256');
-      for (const part of body) hash.update(part);
       const line: RoundLine = {
         customId: round.nextId,
-        bodySha256: hash.digest('hex'),
+        bodySha256: sha256Of(body),
         label,
         again,
         build,
@@ -337,9 +335,14 @@ export class BatchDispatcher extends Dispatcher {
   }
 }
 
-/** sha256 of the body a request goes out with: how an identical request is recognised. */
-function bodySha256(request: JudgeRequest): string {
-  return createHash('sha256').update(chatBody(request)).digest('hex');
+/**
+ * sha256 of the body a request goes out with, from its parts (no copy of its images): how an
+ * identical request is recognised.
+ */
+function sha256Of(body: readonly Buffer[]): string {
+  const hash = createHash('sha256');
+  for (const part of body) hash.update(part);
+  return hash.digest('hex');
 }
 
 /** A line's outcome as the delivery of `request`. */
