@@ -21,9 +21,9 @@ import {
 import { JudgeTransportError } from '../errors.ts';
 import type { JudgeRequest } from '../judge-transport.ts';
 import type { RealtimeDispatcher } from '../realtime/realtime-dispatcher.ts';
-import type { BackoffOptions } from '../retry-policy.ts';
+import { TRANSIENT_KINDS, type BackoffOptions } from '../retry-policy.ts';
 import { AdoptedBatches } from './adopted.ts';
-import { TRANSIENT_KINDS, withRetries, type RetryContext } from './api-retry.ts';
+import { withRetries, type RetryContext } from './api-retry.ts';
 import type { BatchApi } from './batch-api.ts';
 import { inputLineParts } from './batch-lines.ts';
 import { BatchTracker, Deferred, TOKEN_LIMIT_EXCEEDED, type LineOutcome } from './batch-tracker.ts';
