@@ -201,11 +201,7 @@ export class BatchDispatcher extends Dispatcher {
     again: boolean,
     build: () => JudgeRequest,
   ): Promise<Deferred<LineOutcome> | { error: JudgeTransportError }> {
-    if (this.#o.signal?.aborted) {
-      return {
-        error: new JudgeTransportError('cancelled', 'the job was cancelled before this was asked'),
-      };
-    }
+    if (this.#o.signal?.aborted) return { error: cancelledBeforeAsked() };
     await (this.#spool ??= mkdir(this.#o.spoolDir, { recursive: true }));
     const round = (this.#round ??= new Round(
       ++this.#rounds,
@@ -252,10 +248,7 @@ export class BatchDispatcher extends Dispatcher {
     await round.close();
     if (this.#o.signal?.aborted) {
       await round.discard();
-      const error = new JudgeTransportError(
-        'cancelled',
-        'the job was cancelled before this was asked',
-      );
+      const error = cancelledBeforeAsked();
       for (const line of round.lines) line.outcome.resolve({ error });
       return;
     }
@@ -343,6 +336,10 @@ function sha256Of(body: readonly Buffer[]): string {
   const hash = createHash('sha256');
   for (const part of body) hash.update(part);
   return hash.digest('hex');
+}
+
+function cancelledBeforeAsked(): JudgeTransportError {
+  return new JudgeTransportError('cancelled', 'the job was cancelled before this was asked');
 }
 
 /** A line's outcome as the delivery of `request`. */
