@@ -166,7 +166,7 @@ export class PreparedImageMemo {
   }
   /** `asIs`: the file is already a judge image of this size (readPrepared), not to be redone. */
   get(file: string, size: number, asIs = false): Promise<PreparedImage> {
-    const key = `${asIs ? 'as-is:' : ''}${size}\0${file}`;
+    const key = memoKey(file, size, asIs);
     let entry = this.#entries.get(key);
     if (!entry) {
       entry = asIs ? readPrepared(file, size) : this.#prepare(file, size);
@@ -176,6 +176,10 @@ export class PreparedImageMemo {
     return entry;
   }
   release(file: string, size: number, asIs = false): void {
-    this.#entries.delete(`${asIs ? 'as-is:' : ''}${size}\0${file}`);
+    this.#entries.delete(memoKey(file, size, asIs));
   }
+}
+
+function memoKey(file: string, size: number, asIs: boolean): string {
+  return `${asIs ? 'as-is:' : ''}${size}\0${file}`;
 }

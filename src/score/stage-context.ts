@@ -80,7 +80,8 @@ export function stageContext(
       ? `${batchWaitName(options.batch.waitMs)}, and ${REALTIME_GRACE_MS / 60_000} minutes after it for realtime calls`
       : `${Inputs.JudgeTimeBudgetMinutes}: ${budgetMs === undefined ? 'none' : budgetMs / 60_000}`,
     onTick: () => progress.tick(),
-    ...batchSetup(deps, options, idle, waitUntil),
+    // A run that only collects pending batches waits for none: its wait ends at the start.
+    ...batchSetup(deps, options, idle, waitUntil ?? start),
   });
   return {
     dispatcher,
@@ -105,7 +106,7 @@ function batchSetup(
   deps: ScoreDeps,
   options: ResolvedOptions,
   gate: IdleGate,
-  waitUntil: number | undefined,
+  waitUntil: number,
 ): { batch?: BatchSetup } {
   const adopted = deps.pendingBatches ?? [];
   if (!options.batch && adopted.length === 0) return {};
@@ -119,7 +120,7 @@ function batchSetup(
     batch: {
       api: deps.batchApi,
       gate,
-      waitUntil: waitUntil ?? (deps.clock ?? systemClock).now(),
+      waitUntil,
       waitName: batchWaitName(wait),
       ...(deps.signal ? { signal: deps.signal } : {}),
       spoolDir: options.batch?.spoolDir ?? '',

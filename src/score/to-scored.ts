@@ -29,7 +29,7 @@ export const MODEL_OWNED_FAILURES: Readonly<Record<SampleFailure['stage'], reado
     'outside-output-dir',
     'ambiguous',
   ],
-  // src/score/judge-call.ts: a refusal field, a content-filtered reply, or refusal text.
+  // src/score/judgment/interpret.ts: a refusal field, a content-filtered reply, or refusal text.
   judge: ['refused'],
   budget: [],
 };

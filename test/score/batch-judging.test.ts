@@ -425,6 +425,9 @@ describe('a batch that outlasts the wait', () => {
     };
     const next = await run({ batch: { waitMs: 0 }, deps: { pendingBatches: first.pending } });
     expect(next.pending.map((b) => b.id)).toEqual([id]);
+    // The echoed status did arrive, in the record and the poll's log line, with the key masked.
+    expect(next.pending[0]!.status).toBe('in_progress ***');
+    expect(next.lines.some((l) => l.includes(`batch ${id}: in_progress ***,`))).toBe(true);
     expect(JSON.stringify(next.pending)).not.toContain(API_KEY);
     expect(next.lines.join('\n')).not.toContain(API_KEY);
     expect(JSON.stringify(next.failures)).not.toContain(API_KEY);

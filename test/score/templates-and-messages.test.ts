@@ -12,9 +12,13 @@ import {
   TEMPLATE_KINDS,
   templateFileNames,
 } from '../../src/score/judgment/templates.ts';
-import { tempDir } from './helpers.ts';
+import type { FinalTurn } from '../../src/constants.ts';
+import { scoreSamples } from '../../src/score/score-samples.ts';
+import { createOpenAIJudge } from '../../src/score/transport/openai-client.ts';
+import { fakeClock, judgeFixture, MemoryJudgeCache, seededRng, tempDir } from './helpers.ts';
 
 const bundled = path.resolve(import.meta.dirname, '../../prompts');
+const fixture = judgeFixture(1, ['object']);
 
 async function upstreamLayout(edit?: (name: string, text: string) => string): Promise<string> {
   const dir = path.join(await tempDir(), 'my-prompts');
@@ -158,9 +162,36 @@ describe('the final turn', () => {
     );
   });
 
-  it('is part of the cache key: a labelled judgment is never reused for an upstream turn', () => {
+  it('is part of the cache key: a labelled judgment is never reused for an upstream turn', async () => {
     expect(inputTurnProtocol('labelled')).not.toBe(inputTurnProtocol('upstream'));
     // The labelled protocol keeps the key it had, so judgments cached before stay usable.
     expect(inputTurnProtocol('labelled')).toMatch(/^1:[0-9a-f]{16}$/);
+    expect(inputTurnProtocol('labelled')).toBe('1:963f0024d420f96b');
+    // The same template files sent with the other final turn: judged afresh, not from the cache.
+    const cache = new MemoryJudgeCache();
+    const { server, items } = fixture;
+    const transport = createOpenAIJudge({
+      apiKey: 'sk-test',
+      baseURL: server.baseURL,
+      timeoutMs: 5000,
+    });
+    const judge = async (finalTurn: FinalTurn) =>
+      (
+        await scoreSamples(
+          items,
+          { transport, cache, clock: fakeClock(), rng: seededRng() },
+          {
+            model: 'gpt-4o-2024-08-06',
+            scoring: 'sampled',
+            repeats: 1,
+            concurrency: 2,
+            imageSize: 64,
+            templates: await loadTemplates(bundled, finalTurn),
+          },
+        )
+      ).stats;
+    expect((await judge('labelled')).cacheMisses).toBe(2);
+    expect((await judge('upstream')).cacheHits).toBe(0);
+    expect((await judge('labelled')).cacheHits).toBe(2); // the cache does serve the turn it holds
   });
 });

@@ -39,11 +39,15 @@ export const INPUT_TURN_LABELS = {
  */
 export const INPUT_TURN_VERSION = 1;
 
+/** Hashed once: the cache key of every judgment names it. */
+const LABELLED_PROTOCOL = `${INPUT_TURN_VERSION}:${createHash('sha256')
+  .update(JSON.stringify(INPUT_TURN_LABELS))
+  .digest('hex')
+  .slice(0, 16)}`;
+
 /** How the input turn is built, for the judgment cache key: the labelled turn keeps its old key. */
 export function inputTurnProtocol(finalTurn: FinalTurn): string {
-  if (finalTurn === 'upstream') return 'upstream:1';
-  const labels = createHash('sha256').update(JSON.stringify(INPUT_TURN_LABELS)).digest('hex');
-  return `${INPUT_TURN_VERSION}:${labels.slice(0, 16)}`;
+  return finalTurn === 'upstream' ? 'upstream:1' : LABELLED_PROTOCOL;
 }
 
 function image(url: ImageUrl): ImagePart {

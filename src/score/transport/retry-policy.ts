@@ -9,6 +9,17 @@ export interface BackoffOptions {
   readonly maxRetryAfterMs: number;
 }
 
+/**
+ * Failures of the service, not of the request: worth another try (a call's, a Batch API call's,
+ * or a batch line's).
+ */
+export const TRANSIENT_KINDS: ReadonlySet<string> = new Set([
+  'server',
+  'timeout',
+  'network',
+  'rate-limit',
+]);
+
 export const DEFAULT_BACKOFF: BackoffOptions = {
   baseMs: 500,
   capMs: 30_000,

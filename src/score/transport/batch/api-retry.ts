@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { asTransportError } from '../dispatcher.ts';
 import type { JudgeTransportError } from '../errors.ts';
 import type { Logger } from '../judge-transport.ts';
-import { backoffDelayMs, type BackoffOptions } from '../retry-policy.ts';
+import { backoffDelayMs, TRANSIENT_KINDS, type BackoffOptions } from '../retry-policy.ts';
 
 export interface RetryContext {
   readonly clock: Clock;
@@ -15,14 +15,6 @@ export interface RetryContext {
   /** Tries in all; default 6. */
   readonly tries?: number;
 }
-
-/** Failures of the service, not of the request: worth another try (a call's, or a batch line's). */
-export const TRANSIENT_KINDS: ReadonlySet<string> = new Set([
-  'server',
-  'timeout',
-  'network',
-  'rate-limit',
-]);
 
 /** `run`'s result, or the JudgeTransportError it last failed with. */
 export async function withRetries<T>(

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Clock } from '../clock.ts';
-import { chatBody, chatBodyParts } from '../chat-body.ts';
+import { chatBodyParts } from '../chat-body.ts';
 import {
   asTransportError,
   Dispatcher,
@@ -21,9 +21,9 @@ import {
 import { JudgeTransportError } from '../errors.ts';
 import type { JudgeRequest } from '../judge-transport.ts';
 import type { RealtimeDispatcher } from '../realtime/realtime-dispatcher.ts';
-import type { BackoffOptions } from '../retry-policy.ts';
+import { TRANSIENT_KINDS, type BackoffOptions } from '../retry-policy.ts';
 import { AdoptedBatches } from './adopted.ts';
-import { TRANSIENT_KINDS, withRetries, type RetryContext } from './api-retry.ts';
+import { withRetries, type RetryContext } from './api-retry.ts';
 import type { BatchApi } from './batch-api.ts';
 import { inputLineParts } from './batch-lines.ts';
 import { BatchTracker, Deferred, TOKEN_LIMIT_EXCEEDED, type LineOutcome } from './batch-tracker.ts';
@@ -154,7 +154,7 @@ export class BatchDispatcher extends Dispatcher {
     // A run that only collects takes answers that are in; it does not wait for a batch.
     const slot =
       this.#adopted.lines > 0
-        ? this.#adopted.claim(bodySha256(request), !this.#o.submit)
+        ? this.#adopted.claim(sha256Of(chatBodyParts(request)), !this.#o.submit)
         : undefined;
     if (slot) {
       // An earlier run's batch gives its answer, or stays pending (carried on, never batched
@@ -201,11 +201,7 @@ export class BatchDispatcher extends Dispatcher {
     again: boolean,
     build: () => JudgeRequest,
   ): Promise<Deferred<LineOutcome> | { error: JudgeTransportError }> {
-    if (this.#o.signal?.aborted) {
-      return {
-        error: new JudgeTransportError('cancelled', 'the job was cancelled before this was asked'),
-      };
-    }
+    if (this.#o.signal?.aborted) return { error: cancelledBeforeAsked() };
     await (this.#spool ??= mkdir(this.#o.spoolDir, { recursive: true }));
     const round = (this.#round ??= new Round(
       ++this.#rounds,
@@ -214,11 +210,9 @@ export class BatchDispatcher extends Dispatcher {
     ));
     return round.exclusive(async () => {
       const body = chatBodyParts(request);
-      const hash = createHash('sha256');
-      for (const part of body) hash.update(part);
       const line: RoundLine = {
         customId: round.nextId,
-        bodySha256: hash.digest('hex'),
+        bodySha256: sha256Of(body),
         label,
         again,
         build,
@@ -254,10 +248,7 @@ export class BatchDispatcher extends Dispatcher {
     await round.close();
     if (this.#o.signal?.aborted) {
       await round.discard();
-      const error = new JudgeTransportError(
-        'cancelled',
-        'the job was cancelled before this was asked',
-      );
+      const error = cancelledBeforeAsked();
       for (const line of round.lines) line.outcome.resolve({ error });
       return;
     }
@@ -337,9 +328,18 @@ export class BatchDispatcher extends Dispatcher {
   }
 }
 
-/** sha256 of the body a request goes out with: how an identical request is recognised. */
-function bodySha256(request: JudgeRequest): string {
-  return createHash('sha256').update(chatBody(request)).digest('hex');
+/**
+ * sha256 of the body a request goes out with, from its parts (no copy of its images): how an
+ * identical request is recognised.
+ */
+function sha256Of(body: readonly Buffer[]): string {
+  const hash = createHash('sha256');
+  for (const part of body) hash.update(part);
+  return hash.digest('hex');
+}
+
+function cancelledBeforeAsked(): JudgeTransportError {
+  return new JudgeTransportError('cancelled', 'the job was cancelled before this was asked');
 }
 
 /** A line's outcome as the delivery of `request`. */

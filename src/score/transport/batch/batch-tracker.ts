@@ -5,7 +5,8 @@
 // the next run; when the job is cancelled they are cancelled (OpenAI bills only what completed).
 import { asTransportError, type Delivered } from '../dispatcher.ts';
 import { JudgeTransportError } from '../errors.ts';
-import { TRANSIENT_KINDS, withRetries, type RetryContext } from './api-retry.ts';
+import { TRANSIENT_KINDS } from '../retry-policy.ts';
+import { withRetries, type RetryContext } from './api-retry.ts';
 import { TERMINAL_STATES, type BatchApi, type BatchState, type BatchStatus } from './batch-api.ts';
 import { readResultLines, type LineResult } from './batch-lines.ts';
 import type { PendingBatch, PendingLine } from './pending.ts';

@@ -53,13 +53,7 @@ export class Round {
     const bytes = parts.reduce((n, p) => n + p.length, 0);
     const at = this.#packer.place(model, bytes);
     if (at === undefined) return undefined;
-    const file = (this.files[at] ??= {
-      path: path.join(this.#dir, `round-${this.n}-file-${at + 1}.jsonl`),
-      model,
-      stream: createWriteStream(path.join(this.#dir, `round-${this.n}-file-${at + 1}.jsonl`)),
-      lines: [],
-      bytes: 0,
-    });
+    const file = (this.files[at] ??= this.#open(at, model));
     file.lines.push(line);
     file.bytes += bytes;
     this.lines.push(line);
@@ -72,6 +66,11 @@ export class Round {
         ),
       ),
     );
+  }
+
+  #open(at: number, model: string): RoundFile {
+    const file = path.join(this.#dir, `round-${this.n}-file-${at + 1}.jsonl`);
+    return { path: file, model, stream: createWriteStream(file), lines: [], bytes: 0 };
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,7 @@ import {
 import { JudgeTransportError } from '../errors.ts';
 import type { JudgeReply, JudgeRequest, JudgeTransport } from '../judge-transport.ts';
 import { estimatePromptTokens, requestCharge } from '../request-charge.ts';
-import { backoffDelayMs, type BackoffOptions } from '../retry-policy.ts';
+import { backoffDelayMs, TRANSIENT_KINDS, type BackoffOptions } from '../retry-policy.ts';
 import { RateScheduler } from './scheduler.ts';
 
 export interface RealtimeOptions extends DispatcherOptions {
@@ -31,8 +31,6 @@ export interface RealtimeOptions extends DispatcherOptions {
   readonly budgetName: string;
   readonly onTick?: () => void;
 }
-
-const RETRIED = new Set(['server', 'timeout', 'network']);
 
 export class RealtimeDispatcher extends Dispatcher {
   readonly scheduler: RateScheduler;
@@ -91,7 +89,8 @@ export class RealtimeDispatcher extends Dispatcher {
           refusedBefore = true;
           continue;
         }
-        if (!RETRIED.has(error.kind)) return { calls, request, error };
+        // A 429 was waited out above: what is left to retry is a server error, timeout or network.
+        if (!TRANSIENT_KINDS.has(error.kind)) return { calls, request, error };
         failures += 1;
         if (failures >= this.#o.maxTransportAttempts) {
           const message = `${error.message} (gave up after ${failures} failed calls)`;
