@@ -103,6 +103,23 @@ describe('the pending-batches record', () => {
     expect(configurationKey(configurationOf(configWith(), ctx, 'other-templates'))).not.toBe(base);
   });
 
+  it("is another configuration's when OPENAI_BASE_URL names another endpoint, as the SDK then talks to it", () => {
+    const key = (env: NodeJS.ProcessEnv) =>
+      configurationKey(configurationOf(configWith(), ctx, env, 'tpl'));
+    const proxy = key({ OPENAI_BASE_URL: 'https://proxy.example/v1' });
+    expect(proxy).not.toBe(key({}));
+    expect(proxy).toBe(
+      configurationKey(
+        configurationOf(
+          configWith({ 'openai-base-url': 'https://proxy.example/v1' }),
+          ctx,
+          {},
+          'tpl',
+        ),
+      ),
+    );
+  });
+
   it('never fails the run that paid the judge: a record it cannot write is a warning naming the batches', async () => {
     const blocked = path.join(tempDir('dreambench-judge-cache-'), 'a-file');
     writeFileSync(blocked, 'not a folder');
