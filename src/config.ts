@@ -196,7 +196,7 @@ interface NumberBounds {
 }
 
 /** The number `raw` spells when it lies within the bounds, else undefined. */
-function numberWithin(raw: string, b: NumberBounds): number | undefined {
+function numberWithin(raw: string, b: Omit<NumberBounds, 'allowed'>): number | undefined {
   const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : NaN;
   const ok =
     Number.isFinite(v) &&
@@ -273,7 +273,6 @@ function parseShare(name: InputName, raw: string): number {
   const v = numberWithin(percent ? raw.slice(0, -1).trim() : raw, {
     min: 0,
     max: percent ? 100 : 1,
-    allowed: '',
   });
   if (v === undefined)
     throw new InputError(

@@ -20,19 +20,25 @@ import type { PlannedSample } from '../results/schema.ts';
 import { restoreFolder, saveFolder } from '../score/judgment/cache-persist.ts';
 import { parsePendingBatches, type PendingBatch } from '../score/transport/batch/pending.ts';
 import type { RunContext } from './context.ts';
+import { judgeBaseUrl } from './fingerprint.ts';
 import type { RunIO } from './io.ts';
 
 export const PENDING_FILE = 'pending-batches.json';
 const RECORD_VERSION = 1;
 
 /** What makes two runs "the same configuration": the same batch requests would come of them. */
-export function configurationOf(config: Config, ctx: RunContext, templatesSha256: string) {
+export function configurationOf(
+  config: Config,
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv,
+  templatesSha256: string,
+) {
   const source = config.dataset.source;
   return {
     workflow: ctx.workflowFile ?? ctx.workflow,
     ref: ctx.ref,
     judgeModel: config.judge.model,
-    endpoint: config.judge.baseUrl ?? 'default',
+    endpoint: judgeBaseUrl(config, env) ?? 'default',
     scoring: config.judge.scoring,
     repeats: config.judge.repeats,
     imageSize: config.generation.imageSize,
@@ -99,7 +105,7 @@ export function pendingStore(
   templatesSha256: string,
   localDir: string,
 ): PendingStore {
-  const configuration = configurationOf(config, ctx, templatesSha256);
+  const configuration = configurationOf(config, ctx, io.env, templatesSha256);
   const key = configurationKey(configuration);
   const onRunner = ctx.isGitHubActions;
   const dir = onRunner

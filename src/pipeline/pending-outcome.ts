@@ -20,8 +20,7 @@ export async function reportPending(
   io: RunIO,
   mode: 'check' | 'baseline',
   planned: number,
-  scored: ScoreResult,
-  recorded: boolean,
+  scored: ScoreResult & { readonly pendingRecorded: boolean },
 ): Promise<Outcome> {
   const view: PendingView = {
     pendingSamples: scored.failures.filter((f) => f.kind === 'pending').length,
@@ -31,7 +30,7 @@ export async function reportPending(
       .filter((b) => !(TERMINAL_STATES as readonly string[]).includes(b.status))
       .map((b) => ({ id: b.id, status: b.status, requests: b.lines.length })),
     waitMinutes: config.judge.batchWaitMinutes,
-    recorded,
+    recorded: scored.pendingRecorded,
     mode,
     runUrl: ctx.runUrl,
   };

@@ -64,15 +64,7 @@ export async function runPipeline(
   );
   // Batches still running: recorded for the next run; nothing is published from half a run.
   if (isPending(scored))
-    return reportPending(
-      config,
-      ctx,
-      io,
-      mode,
-      planned.samples.length,
-      scored,
-      scored.pendingRecorded,
-    );
+    return reportPending(config, ctx, io, mode, planned.samples.length, scored);
   // The time budget bounds realtime calls; waiting for batches spends none of it.
   const elapsed = scored.stats.judgingMode === 'batch' ? 0 : io.now().getTime() - judgingFrom;
   const judging = { costUsd: scored.stats.costUsd, ms: elapsed };

@@ -25,6 +25,7 @@ import {
 } from '../score/score-samples.ts';
 import { loadTemplates, type Templates } from '../score/judgment/templates.ts';
 import type { RunContext } from './context.ts';
+import { judgeBaseUrl } from './fingerprint.ts';
 import type { RunIO } from './io.ts';
 import { pendingStore } from './pending-batches.ts';
 import type { Planned } from './plan.ts';
@@ -166,7 +167,7 @@ export async function judgeItems(
       prices: { ...DEFAULT_PRICES, ...parsePriceOverrides(io.env.DREAMBENCH_PRICES) },
       secrets: [apiKey],
       // Another endpoint (an Azure deployment, a proxy) may serve another model: not the same judgment.
-      endpoint: config.judge.baseUrl ?? 'default',
+      endpoint: judgeBaseUrl(config, io.env) ?? 'default',
       ...(batchMode ? { batch: batchJudging(config, ctx, own.configurationKey) } : {}),
     },
   );

@@ -10,10 +10,10 @@ export const RUNNER_TOKEN_VARIABLES = [
 ] as const;
 
 /** Variables a workflow commonly sets with a credential. */
-export const CREDENTIAL_VARIABLES = ['OPENAI_API_KEY', 'HF_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'];
+const CREDENTIAL_VARIABLES = ['OPENAI_API_KEY', 'HF_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'];
 
 /** The inputs that are credentials. */
-export const SECRET_INPUTS: readonly InputName[] = [Inputs.OpenaiApiKey, Inputs.GithubToken];
+const SECRET_INPUTS: readonly InputName[] = [Inputs.OpenaiApiKey, Inputs.GithubToken];
 
 /** Pure: the non-empty secret values among the inputs and the environment, without repeats. */
 export function secretValues(read: (name: InputName) => string, env: NodeJS.ProcessEnv): string[] {

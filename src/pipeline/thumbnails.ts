@@ -8,14 +8,14 @@ import { forEachLimited } from '../concurrency.ts';
 import type { Picture, ReportSample, SampleThumbnails } from '../report/html/model.ts';
 import { judgeImageFile } from './results-folder.ts';
 
-export const THUMBNAIL_SIDE = 256;
+const THUMBNAIL_SIDE = 256;
 const QUALITY = 75;
 const QUALITY_LARGE = 55;
 /** Encoded bytes above which an image is encoded again at QUALITY_LARGE. */
 const LARGE_BYTES = 18_000;
 
 /** undefined when the file does not exist, `unreadable` when it cannot be decoded. */
-export async function thumbnail(file: string): Promise<Picture | undefined> {
+async function thumbnail(file: string): Promise<Picture | undefined> {
   if (!existsSync(file)) return undefined;
   try {
     const resized = sharp(file)

@@ -16,7 +16,7 @@ import { collisionKey, entryNames, unsafeReason } from './zip-guard.ts';
  * The most entries an archive may hold: DreamBench++'s has a few hundred, and the byte bound alone
  * lets a small archive of empty files exhaust the disk's inodes.
  */
-export const MAX_ARCHIVE_ENTRIES = 100_000;
+const MAX_ARCHIVE_ENTRIES = 100_000;
 
 export interface ZipSummary {
   readonly entries: number;

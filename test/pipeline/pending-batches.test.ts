@@ -87,7 +87,7 @@ describe('the pending-batches record', () => {
 
   it("is another configuration's when the judge, the plan, the branch or the workflow differ", () => {
     const key = (inputs: Record<string, string>, c = ctx) =>
-      configurationKey(configurationOf(configWith(inputs), c, 'tpl'));
+      configurationKey(configurationOf(configWith(inputs), c, {}, 'tpl'));
     const base = key({});
     expect(key({ 'judge-batch': 'true', 'judge-batch-wait-minutes': '30' })).toBe(base);
     const others: Record<string, string>[] = [
@@ -100,7 +100,26 @@ describe('the pending-batches record', () => {
     for (const inputs of others) expect(key(inputs)).not.toBe(base);
     expect(key({}, { ...ctx, ref: 'refs/pull/3/merge' })).not.toBe(base);
     expect(key({}, { ...ctx, workflowFile: 'other.yml' })).not.toBe(base);
-    expect(configurationKey(configurationOf(configWith(), ctx, 'other-templates'))).not.toBe(base);
+    expect(configurationKey(configurationOf(configWith(), ctx, {}, 'other-templates'))).not.toBe(
+      base,
+    );
+  });
+
+  it("is another configuration's when OPENAI_BASE_URL names another endpoint, as the SDK then talks to it", () => {
+    const key = (env: NodeJS.ProcessEnv) =>
+      configurationKey(configurationOf(configWith(), ctx, env, 'tpl'));
+    const proxy = key({ OPENAI_BASE_URL: 'https://proxy.example/v1' });
+    expect(proxy).not.toBe(key({}));
+    expect(proxy).toBe(
+      configurationKey(
+        configurationOf(
+          configWith({ 'openai-base-url': 'https://proxy.example/v1' }),
+          ctx,
+          {},
+          'tpl',
+        ),
+      ),
+    );
   });
 
   it('never fails the run that paid the judge: a record it cannot write is a warning naming the batches', async () => {
