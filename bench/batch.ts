@@ -12,7 +12,7 @@
 //   node bench/batch.ts [--samples 1350] [--image-size 512] [--in-progress-s 8]
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-batch-'));
   try {
     const files = await makeFiles(dir, Math.ceil(samples / PROMPTS), 'realistic');
-    await Promise.all(['realtime', 'batch'].map((m) => mkdirIn(dir, m)));
+    await Promise.all(['realtime', 'batch'].map((m) => mkdir(path.join(dir, m))));
     const judgeProc = fork(import.meta.filename, ['--role', 'server', ...process.argv.slice(2)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -189,11 +189,6 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-async function mkdirIn(dir: string, name: string): Promise<void> {
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(path.join(dir, name), { recursive: true });
 }
 
 function print(

@@ -45,12 +45,16 @@ export interface GateDecision {
 export const GATED = ['cp', 'pf'] as const satisfies readonly Metric[];
 const POWER = 0.8;
 
-/** Per metric, the one-sided level Holm tested it at, and whether it rejected. */
-function holmLevels(p: readonly number[], alpha: number): { level: number; rejected: boolean }[] {
-  const rejected = holmAdjust(p).map((q) => q < alpha);
-  return p.map((_, i) => {
+/** Per metric, from its Holm-adjusted p-value: the one-sided level Holm tested it at, and whether
+ * it rejected. */
+function holmLevels(
+  adjusted: readonly number[],
+  alpha: number,
+): { level: number; rejected: boolean }[] {
+  const rejected = adjusted.map((q) => q < alpha);
+  return adjusted.map((_, i) => {
     const others = rejected.filter((r, j) => r && j !== i).length;
-    return { level: alpha / (p.length - others), rejected: rejected[i]! };
+    return { level: alpha / (adjusted.length - others), rejected: rejected[i]! };
   });
 }
 
@@ -68,7 +72,7 @@ export function decide(
   const down = GATED.map((m) => tests[m].pLower);
   const up = GATED.map((m) => tests[m].pUpper);
   const [adjDown, adjUp] = [holmAdjust(down), holmAdjust(up)];
-  const [levelsDown, levelsUp] = [holmLevels(down, alpha), holmLevels(up, alpha)];
+  const [levelsDown, levelsUp] = [holmLevels(adjDown, alpha), holmLevels(adjUp, alpha)];
   const out = {} as Record<Metric, GateDecision>;
   GATED.forEach((m, i) => {
     const test = tests[m];

@@ -148,17 +148,19 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const r = input.report;
   const { listed, failed } = orderSamples(input.samples);
   const bound = `${Number((input.byteBound / 1_000_000).toPrecision(2))} MB`;
+  // Only the cards change with the images kept: the rest is rendered once.
+  const title = `DreamBench++ · ${escapeHtml(verdictHeadline(r))} · ${f.shortSha(r.sha)}`;
+  const css = filterCss(listed);
+  const head = `${header(r, failed.length)}<main>`;
+  const rest = groupsSection(r) + trendSection(r) + tail(input);
   const build = (withImages: ReadonlySet<string>) =>
     page(
-      `DreamBench++ · ${escapeHtml(verdictHeadline(r))} · ${f.shortSha(r.sha)}`,
-      filterCss(listed),
-      header(r, failed.length) +
-        '<main>' +
+      title,
+      css,
+      head +
         samplesSection(r, listed, renderCards(input, listed, withImages, bound)) +
         failuresSection(r, failed, renderCards(input, failed, withImages, bound)) +
-        groupsSection(r) +
-        trendSection(r) +
-        tail(input),
+        rest,
     );
   // The text first, then as many samples' images as the bound leaves room for: failures (they are
   // the news when there are many) and the largest changes first.
